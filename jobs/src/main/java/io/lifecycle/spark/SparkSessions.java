@@ -1,0 +1,27 @@
+package io.lifecycle.spark;
+
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * Builds the SparkSession the job runs in. The master is never set here: spark-submit (or the
+ * local launcher, through {@code spark.master}) decides it. Delta's SQL extension and catalog are
+ * registered so that the job jar alone is enough on a cluster.
+ */
+public final class SparkSessions {
+  private SparkSessions() {}
+
+  /** The builder with the settings every run needs; callers may add to it before getOrCreate. */
+  public static SparkSession.Builder builder(String appName) {
+    return SparkSession.builder()
+        .appName(appName)
+        .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
+        .config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog")
+        // Every timestamp the job computes is UTC; never depend on the machine's zone.
+        .config("spark.sql.session.timeZone", "UTC")
+        // Conservative table features so readers other than Spark can open every table.
+        .config("spark.databricks.delta.properties.defaults.enableDeletionVectors", "false")
+        .config("spark.databricks.delta.properties.defaults.columnMapping.mode", "none")
+        .config("spark.sql.adaptive.enabled", "true")
+        .config("spark.sql.adaptive.coalescePartitions.enabled", "true");
+  }
+}
