@@ -18,6 +18,8 @@ public final class SparkSessions {
         .config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog")
         // Every timestamp the job computes is UTC; never depend on the machine's zone.
         .config("spark.sql.session.timeZone", "UTC")
+        // Rows carry java.time values (Instant, LocalDate): no JVM-default zone sneaks into results.
+        .config("spark.sql.datetime.java8API.enabled", "true")
         // Conservative table features so readers other than Spark can open every table.
         .config("spark.databricks.delta.properties.defaults.enableDeletionVectors", "false")
         .config("spark.databricks.delta.properties.defaults.columnMapping.mode", "none")

@@ -1,0 +1,83 @@
+package io.lifecycle.cli;
+
+import io.lifecycle.ExitCode;
+import io.lifecycle.LifecycleException;
+import io.lifecycle.config.ConfigLoader;
+import io.lifecycle.config.LifecycleConfig;
+import io.lifecycle.pipeline.RunContext;
+import io.lifecycle.pipeline.Steps;
+import io.lifecycle.spark.SparkSessions;
+import io.lifecycle.tables.TableContract;
+import java.io.File;
+import org.apache.spark.SparkUserAppException;
+import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Entry point for spark-submit and the local launcher. Thin on purpose: parse the command line, load
+ * and validate the config, build the session, run the steps. Failures end as one line naming the cause
+ * and a documented exit code; under spark-submit the code travels in a {@link SparkUserAppException}
+ * (never System.exit), so cluster managers see the failure and its code.
+ */
+public final class Main {
+  private static final Logger LOG = LoggerFactory.getLogger(Main.class);
+  /** Set by bin/lifecycle: the JVM is ours to exit. */
+  static final String LOCAL_LAUNCHER = "lifecycle.local";
+
+  private Main() {}
+
+  public static void main(String[] args) throws SparkUserAppException {
+    int code = execute(args);
+    if (code != 0) {
+      if (Boolean.getBoolean(LOCAL_LAUNCHER)) {
+        System.exit(code);
+      }
+      throw new SparkUserAppException(code, null);
+    }
+  }
+
+  /** Runs a command and returns its exit code. */
+  public static int execute(String[] args) {
+    try {
+      CommandLine line = CommandLine.parse(args);
+      switch (line.command()) {
+        case "help" -> System.out.println(CommandLine.USAGE);
+        case "contract" -> System.out.print(TableContract.markdown());
+        case "run" -> run(line);
+        case "generate" -> GenerateCommand.run(line, config(line));
+        default -> throw new IllegalStateException(line.command());
+      }
+      return ExitCode.OK.code();
+    } catch (LifecycleException e) {
+      System.err.println("lifecycle: error: " + e.getMessage());
+      LOG.debug("failure", e);
+      return e.exitCode().code();
+    } catch (RuntimeException e) {
+      System.err.println("lifecycle: error: " + e.getClass().getSimpleName() + ": " + e.getMessage());
+      LOG.error("unexpected failure", e);
+      return ExitCode.FAILURE.code();
+    }
+  }
+
+  static LifecycleConfig config(CommandLine line) {
+    String file = line.option("conf");
+    return file == null ? ConfigLoader.defaults() : ConfigLoader.load(new File(file));
+  }
+
+  private static void run(CommandLine line) {
+    LifecycleConfig config = config(line);
+    if (line.option("input") != null) {
+      config = config.withInputPath(line.option("input"));
+    }
+    if (line.option("output") != null) {
+      config = config.withOutputRoot(line.option("output"));
+    }
+    var pipeline = Steps.standard();
+    pipeline.select(line.steps());
+    SparkSession spark = SparkSessions.builder("lifecycle").getOrCreate();
+    LOG.info("lifecycle run: config {} (hash {}), output {}, steps {}", config.source(), config.hash(),
+        config.output().root(), line.steps().isEmpty() ? "all" : line.steps());
+    pipeline.run(new RunContext(spark, config, line.runDate()), line.steps());
+  }
+}

@@ -1,0 +1,487 @@
+package io.lifecycle.config;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigObject;
+import com.typesafe.config.ConfigParseOptions;
+import com.typesafe.config.ConfigRenderOptions;
+import com.typesafe.config.ConfigSyntax;
+import com.typesafe.config.ConfigValue;
+import com.typesafe.config.ConfigValueType;
+import io.lifecycle.ExitCode;
+import io.lifecycle.LifecycleException;
+import io.lifecycle.config.LifecycleConfig.Clv;
+import io.lifecycle.config.LifecycleConfig.Cohorts;
+import io.lifecycle.config.LifecycleConfig.Field;
+import io.lifecycle.config.LifecycleConfig.Generate;
+import io.lifecycle.config.LifecycleConfig.Input;
+import io.lifecycle.config.LifecycleConfig.InputFormat;
+import io.lifecycle.config.LifecycleConfig.Models;
+import io.lifecycle.config.LifecycleConfig.Output;
+import io.lifecycle.config.LifecycleConfig.Quality;
+import io.lifecycle.config.LifecycleConfig.Sessions;
+import java.io.File;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.DateTimeException;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+/**
+ * Reads a HOCON file over the defaults in {@code lifecycle-reference.conf} and validates every key
+ * once: an unknown key, a missing required value, a wrong type or an impossible value stops the run at
+ * start with a message naming the key and the file (exit code 2).
+ */
+public final class ConfigLoader {
+  private static final String ROOT = "lifecycle";
+  private static final String REFERENCE = "lifecycle-reference.conf";
+  /** Maps whose keys are the user's own (channels, reader options, aliases, table renames). */
+  private static final Set<String> FREE_MAPS =
+      Set.of(
+          "lifecycle.input.options",
+          "lifecycle.stages.aliases",
+          "lifecycle.clv.acquisition_cost",
+          "lifecycle.output.tables");
+
+  private final String origin;
+  private Config config;
+
+  private ConfigLoader(String origin) {
+    this.origin = origin;
+  }
+
+  /** Loads and validates a config file. */
+  public static LifecycleConfig load(File file) {
+    if (!file.isFile()) {
+      throw new LifecycleException(ExitCode.USAGE_OR_CONFIG, "Config file not found: " + file);
+    }
+    ConfigLoader loader = new ConfigLoader(file.getPath());
+    return loader.build(() -> ConfigFactory.parseFile(file, ConfigParseOptions.defaults().setAllowMissing(false)));
+  }
+
+  /** Loads and validates config text (tests and embedded use); {@code origin} names it in errors. */
+  public static LifecycleConfig parse(String hocon, String origin) {
+    ConfigLoader loader = new ConfigLoader(origin);
+    return loader.build(
+        () -> ConfigFactory.parseString(
+            hocon, ConfigParseOptions.defaults().setOriginDescription(origin).setSyntax(ConfigSyntax.CONF)));
+  }
+
+  /** The defaults alone. */
+  public static LifecycleConfig defaults() {
+    return parse("", "defaults");
+  }
+
+  private interface Source {
+    Config parse();
+  }
+
+  private LifecycleConfig build(Source source) {
+    try {
+      Config user = source.parse();
+      Config reference = ConfigFactory.parseResources(ConfigLoader.class.getClassLoader(), REFERENCE);
+      if (reference.isEmpty()) {
+        throw new IllegalStateException(REFERENCE + " is missing from the classpath");
+      }
+      if (user.hasPath(ROOT) && user.getValue(ROOT).valueType() == ConfigValueType.OBJECT) {
+        checkKnownKeys(user.getObject(ROOT), ROOT, reference);
+      }
+      for (String key : user.root().keySet()) {
+        if (!ROOT.equals(key)) {
+          throw fail(key, "unknown top-level key (every setting lives under '" + ROOT + "')");
+        }
+      }
+      config = user.withFallback(reference).resolve();
+      return read();
+    } catch (ConfigException e) {
+      throw new LifecycleException(ExitCode.USAGE_OR_CONFIG, "Invalid configuration: " + e.getMessage(), e);
+    }
+  }
+
+  private void checkKnownKeys(ConfigObject object, String path, Config reference) {
+    for (Map.Entry<String, ConfigValue> entry : object.entrySet()) {
+      String child = path + "." + quoteKey(entry.getKey());
+      if (!reference.hasPathOrNull(child)) {
+        throw fail(child, "unknown key" + at(entry.getValue()));
+      }
+      if (entry.getValue() instanceof ConfigObject nested && !FREE_MAPS.contains(child)) {
+        checkKnownKeys(nested, child, reference);
+      }
+    }
+  }
+
+  private static String quoteKey(String key) {
+    return key.matches("[A-Za-z0-9_-]+") ? key : "\"" + key + "\"";
+  }
+
+  private static String at(ConfigValue value) {
+    return value.origin() != null && value.origin().lineNumber() > 0
+        ? " (line " + value.origin().lineNumber() + ")"
+        : "";
+  }
+
+  private LifecycleException fail(String key, String problem) {
+    return new LifecycleException(ExitCode.USAGE_OR_CONFIG, origin + ": " + key + ": " + problem);
+  }
+
+  private LifecycleConfig read() {
+    Input input = readInput();
+    StageModel stages = readStages();
+    if (input.eventTypeConstant() != null
+        && stages.strictEventTypes()
+        && !stages.knownEventTypes().contains(input.eventTypeConstant())) {
+      throw fail("lifecycle.input.event_type_constant", "'" + input.eventTypeConstant() + "' is named by no stage rule");
+    }
+    Quality quality =
+        new Quality(
+            fraction("lifecycle.quality.max_quarantine_share"),
+            nonNegativeDuration("lifecycle.quality.future_tolerance"),
+            date("lifecycle.quality.earliest_event_date"));
+    Sessions sessions =
+        new Sessions(positiveDuration("lifecycle.sessions.inactivity_gap"), positiveDuration("lifecycle.sessions.max_duration"));
+    if (sessions.maxDuration().compareTo(sessions.inactivityGap()) < 0) {
+      throw fail("lifecycle.sessions.max_duration", "must be at least sessions.inactivity_gap");
+    }
+    Duration churn = positiveDuration("lifecycle.churn.inactivity_threshold");
+    Cohorts cohorts =
+        new Cohorts(
+            choice("lifecycle.cohorts.basis", Cohorts.Basis.class),
+            choice("lifecycle.cohorts.period", Cohorts.Period.class),
+            choice("lifecycle.cohorts.activity", Cohorts.Activity.class),
+            config.getBoolean("lifecycle.cohorts.by_channel"));
+    Clv clv = readClv();
+    Models models =
+        new Models(
+            positiveDuration("lifecycle.models.churn_horizon"),
+            choice("lifecycle.models.churn_activity", Models.ChurnActivity.class),
+            intAtLeast("lifecycle.models.rolling_cutoffs", 0),
+            positiveDuration("lifecycle.models.cutoff_step"),
+            openFraction("lifecycle.models.test_fraction"),
+            config.getLong("lifecycle.models.seed"),
+            optionalString("lifecycle.models.score_version"));
+    Output output = readOutput();
+    Generate generate = readGenerate();
+    String hash = hash(config.getConfig(ROOT));
+    return new LifecycleConfig(
+        origin, hash, input, stages, quality, sessions, churn, cohorts, clv, models, output, generate);
+  }
+
+  private Input readInput() {
+    String p = "lifecycle.input.";
+    InputFormat format = choice(p + "format", InputFormat.class);
+    Map<Field, String> columns = new EnumMap<>(Field.class);
+    for (Field f : Field.values()) {
+      String key = p + "columns." + f.key();
+      String column = optionalString(key);
+      if (column != null && column.isBlank()) {
+        throw fail(key, "must be a column name or null");
+      }
+      columns.put(f, column);
+    }
+    String constant = optionalString(p + "event_type_constant");
+    for (Field f : Field.values()) {
+      boolean needed = f.required() && !(f == Field.EVENT_TYPE && constant != null);
+      if (needed && columns.get(f) == null) {
+        throw fail(p + "columns." + f.key(), "is required");
+      }
+    }
+    List<String> fields = config.getStringList(p + "text.fields");
+    String delimiter = config.getString(p + "text.delimiter");
+    String skip = optionalString(p + "text.skip_pattern");
+    regex(p + "text.delimiter", delimiter);
+    if (skip != null) {
+      regex(p + "text.skip_pattern", skip);
+    }
+    if (format == InputFormat.TEXT) {
+      if (fields.isEmpty()) {
+        throw fail(p + "text.fields", "is required when input.format = text");
+      }
+      for (Field f : Field.values()) {
+        String column = columns.get(f);
+        boolean used = !(f == Field.EVENT_TYPE && constant != null);
+        if (used && column != null && !fields.contains(column)) {
+          throw fail(p + "columns." + f.key(), "'" + column + "' is not one of input.text.fields " + fields);
+        }
+      }
+    }
+    List<String> formats = config.getStringList(p + "timestamp.formats");
+    if (formats.isEmpty()) {
+      throw fail(p + "timestamp.formats", "needs at least one format");
+    }
+    for (String f : formats) {
+      if (!f.equals("epoch_seconds") && !f.equals("epoch_millis")) {
+        try {
+          java.time.format.DateTimeFormatter.ofPattern(f);
+        } catch (IllegalArgumentException e) {
+          throw fail(p + "timestamp.formats", "'" + f + "' is not a valid pattern: " + e.getMessage());
+        }
+      }
+    }
+    ZoneId zone;
+    try {
+      zone = ZoneId.of(config.getString(p + "timestamp.zone"));
+    } catch (DateTimeException e) {
+      throw fail(p + "timestamp.zone", "'" + config.getString(p + "timestamp.zone") + "' is not a time zone id");
+    }
+    Map<String, String> options = stringMap(p + "options");
+    return new Input(
+        optionalString(p + "path"), format, options, delimiter, fields, skip, columns,
+        constant == null ? null : normalizeType(constant), formats, zone);
+  }
+
+  private StageModel readStages() {
+    String p = "lifecycle.stages.";
+    List<String> order = config.getStringList(p + "order");
+    if (order.isEmpty()) {
+      throw fail(p + "order", "needs at least one stage");
+    }
+    Set<String> seen = new HashSet<>();
+    for (String stage : order) {
+      if (!stage.matches("[A-Z][A-Z0-9_]*")) {
+        throw fail(p + "order", "stage '" + stage + "' must be UPPER_SNAKE_CASE");
+      }
+      if (stage.equals(StageModel.CHURNED)) {
+        throw fail(p + "order", "CHURNED is reserved (the job adds it for customers who left)");
+      }
+      if (!seen.add(stage)) {
+        throw fail(p + "order", "duplicate stage " + stage);
+      }
+    }
+    List<String> purchaseTypes = config.getStringList(p + "purchase_event_types").stream().map(ConfigLoader::normalizeType).toList();
+    if (purchaseTypes.isEmpty()) {
+      throw fail(p + "purchase_event_types", "needs at least one event type");
+    }
+    List<StageRule> rules = new ArrayList<>();
+    List<? extends Config> ruleConfigs = config.getConfigList(p + "rules");
+    for (int i = 0; i < ruleConfigs.size(); i++) {
+      Config rule = ruleConfigs.get(i);
+      String key = p + "rules[" + i + "]";
+      for (String k : rule.root().keySet()) {
+        if (!Set.of("event_types", "when", "stage").contains(k)) {
+          throw fail(key + "." + k, "unknown key (a rule has event_types, when, stage)");
+        }
+      }
+      if (!rule.hasPath("event_types") || !rule.hasPath("stage")) {
+        throw fail(key, "a rule needs event_types and stage");
+      }
+      List<String> types = rule.getStringList("event_types").stream().map(ConfigLoader::normalizeType).toList();
+      if (types.isEmpty()) {
+        throw fail(key + ".event_types", "needs at least one event type");
+      }
+      String stage = rule.getString("stage");
+      if (!order.contains(stage)) {
+        throw fail(key + ".stage", "unknown stage '" + stage + "' (stages.order is " + order + ")");
+      }
+      StageRule.When when;
+      String whenText = rule.hasPath("when") ? rule.getString("when") : "any";
+      try {
+        when = StageRule.When.valueOf(whenText.toUpperCase(Locale.ROOT));
+      } catch (IllegalArgumentException e) {
+        throw fail(key + ".when", "'" + whenText + "' is not one of " + lower(StageRule.When.values()));
+      }
+      boolean purchaseOnly = when == StageRule.When.FIRST_PURCHASE || when == StageRule.When.REPEAT_PURCHASE;
+      if (purchaseOnly && !purchaseTypes.containsAll(types)) {
+        throw fail(key + ".when", whenText + " applies only to purchase event types " + purchaseTypes);
+      }
+      rules.add(new StageRule(types, when, stage));
+    }
+    Map<String, String> aliases = new LinkedHashMap<>();
+    stringMap(p + "aliases").forEach((k, v) -> aliases.put(normalizeType(k), normalizeType(v)));
+    return new StageModel(order, new HashSet<>(purchaseTypes), rules, aliases, config.getBoolean(p + "strict_event_types"));
+  }
+
+  private Clv readClv() {
+    String p = "lifecycle.clv.";
+    double margin = config.getDouble(p + "gross_margin");
+    if (!(margin > 0 && margin <= 1)) {
+      throw fail(p + "gross_margin", "must be in (0, 1] (got " + margin + ")");
+    }
+    double rate = config.getDouble(p + "annual_discount_rate");
+    if (!(rate >= 0 && rate < 1)) {
+      throw fail(p + "annual_discount_rate", "must be in [0, 1) (got " + rate + ")");
+    }
+    Map<String, Double> costs = new LinkedHashMap<>();
+    Config costConfig = config.getConfig(p + "acquisition_cost");
+    for (String channel : costConfig.root().keySet()) {
+      String key = p + "acquisition_cost." + quoteKey(channel);
+      double cost;
+      try {
+        cost = costConfig.getDouble(quoteKey(channel));
+      } catch (ConfigException.WrongType e) {
+        throw fail(key, "must be a number");
+      }
+      if (cost < 0 || Double.isNaN(cost)) {
+        throw fail(key, "must be >= 0 (got " + cost + ")");
+      }
+      costs.put(channel, cost);
+    }
+    return new Clv(
+        margin, rate, intAtLeast(p + "horizon_months", 1),
+        choice(p + "time_unit", Clv.TimeUnit.class), costs,
+        choice(p + "fit_segments", Clv.Segments.class), intAtLeast(p + "holdout_weeks", 0));
+  }
+
+  private Output readOutput() {
+    String p = "lifecycle.output.";
+    String root = config.getString(p + "root");
+    if (root.isBlank()) {
+      throw fail(p + "root", "must not be empty");
+    }
+    String database = optionalString(p + "database");
+    if (database != null && !Identifiers.isValid(database)) {
+      throw fail(p + "database", "'" + database + "' is not a valid identifier");
+    }
+    Map<String, String> names = stringMap(p + "tables");
+    names.forEach((logical, physical) -> {
+      if (!Identifiers.isValid(physical)) {
+        throw fail(p + "tables." + logical, "'" + physical + "' is not a valid identifier");
+      }
+    });
+    long rowsPerFile = config.getLong(p + "rows_per_file");
+    if (rowsPerFile < 1000) {
+      throw fail(p + "rows_per_file", "must be at least 1000 (got " + rowsPerFile + ")");
+    }
+    return new Output(root, database, names, rowsPerFile, intAtLeast(p + "vacuum_retention_hours", 0));
+  }
+
+  private Generate readGenerate() {
+    String p = "lifecycle.generate.";
+    LocalDate start = date(p + "start");
+    LocalDate end = date(p + "end");
+    if (!end.isAfter(start)) {
+      throw fail(p + "end", "must be after generate.start");
+    }
+    String format = config.getString(p + "format").toLowerCase(Locale.ROOT);
+    if (!List.of("csv", "json", "parquet").contains(format)) {
+      throw fail(p + "format", "'" + format + "' is not one of [csv, json, parquet]");
+    }
+    long customers = config.getLong(p + "customers");
+    if (customers < 1) {
+      throw fail(p + "customers", "must be at least 1");
+    }
+    return new Generate(customers, config.getLong(p + "seed"), start, end, format,
+        intAtLeast(p + "bots", 0), config.getLong(p + "events_per_bot"));
+  }
+
+  // ---- typed accessors that name the key on failure ----
+
+  private String optionalString(String key) {
+    return config.getIsNull(key) ? null : config.getString(key);
+  }
+
+  private <E extends Enum<E>> E choice(String key, Class<E> type) {
+    String value = config.getString(key);
+    try {
+      return Enum.valueOf(type, value.trim().toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw fail(key, "'" + value + "' is not one of " + lower(type.getEnumConstants()));
+    }
+  }
+
+  private static String lower(Enum<?>[] values) {
+    List<String> names = new ArrayList<>();
+    for (Enum<?> v : values) {
+      names.add(v.name().toLowerCase(Locale.ROOT));
+    }
+    return names.toString();
+  }
+
+  private Duration positiveDuration(String key) {
+    Duration d = config.getDuration(key);
+    if (d.isNegative() || d.isZero()) {
+      throw fail(key, "must be > 0 (got " + config.getValue(key).unwrapped() + ")");
+    }
+    return d;
+  }
+
+  private Duration nonNegativeDuration(String key) {
+    Duration d = config.getDuration(key);
+    if (d.isNegative()) {
+      throw fail(key, "must be >= 0");
+    }
+    return d;
+  }
+
+  private double fraction(String key) {
+    double v = config.getDouble(key);
+    if (!(v >= 0 && v <= 1)) {
+      throw fail(key, "must be in [0, 1] (got " + v + ")");
+    }
+    return v;
+  }
+
+  private double openFraction(String key) {
+    double v = config.getDouble(key);
+    if (!(v > 0 && v < 1)) {
+      throw fail(key, "must be in (0, 1) (got " + v + ")");
+    }
+    return v;
+  }
+
+  private int intAtLeast(String key, int min) {
+    int v = config.getInt(key);
+    if (v < min) {
+      throw fail(key, "must be at least " + min + " (got " + v + ")");
+    }
+    return v;
+  }
+
+  private LocalDate date(String key) {
+    String text = config.getString(key);
+    try {
+      return LocalDate.parse(text);
+    } catch (DateTimeException e) {
+      throw fail(key, "'" + text + "' is not a date (YYYY-MM-DD)");
+    }
+  }
+
+  private void regex(String key, String pattern) {
+    try {
+      Pattern.compile(pattern);
+    } catch (PatternSyntaxException e) {
+      throw fail(key, "not a valid regular expression: " + e.getDescription());
+    }
+  }
+
+  private Map<String, String> stringMap(String key) {
+    Map<String, String> map = new LinkedHashMap<>();
+    Config sub = config.getConfig(key);
+    for (String k : sub.root().keySet()) {
+      ConfigValue v = sub.root().get(k);
+      if (v.valueType() == ConfigValueType.OBJECT || v.valueType() == ConfigValueType.LIST) {
+        throw fail(key + "." + quoteKey(k), "must be a plain value");
+      }
+      map.put(k, v.valueType() == ConfigValueType.NULL ? null : String.valueOf(v.unwrapped()));
+    }
+    return map;
+  }
+
+  /** Canonical spelling of an event type: trimmed, lower case, spaces and hyphens as underscores. */
+  public static String normalizeType(String raw) {
+    return raw.trim().toLowerCase(Locale.ROOT).replaceAll("[\\s-]+", "_");
+  }
+
+  private static String hash(Config c) {
+    try {
+      byte[] digest = MessageDigest.getInstance("SHA-256")
+          .digest(c.root().render(ConfigRenderOptions.concise()).getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(digest, 0, 8);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

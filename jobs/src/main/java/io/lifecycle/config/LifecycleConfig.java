@@ -1,0 +1,161 @@
+package io.lifecycle.config;
+
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The whole validated, immutable configuration of a run. Built only by {@link ConfigLoader}, which
+ * checks every value once at start-up so that steps never meet a bad setting halfway through a run.
+ */
+public record LifecycleConfig(
+    String source,
+    String hash,
+    Input input,
+    StageModel stages,
+    Quality quality,
+    Sessions sessions,
+    Duration churnThreshold,
+    Cohorts cohorts,
+    Clv clv,
+    Models models,
+    Output output,
+    Generate generate) {
+
+  /** Input formats the ingest step reads. */
+  public enum InputFormat {
+    CSV,
+    JSON,
+    PARQUET,
+    DELTA,
+    TEXT
+  }
+
+  /** Canonical event fields a source column can map to. */
+  public enum Field {
+    CUSTOMER_ID(true),
+    EVENT_TIME(true),
+    EVENT_TYPE(true),
+    AMOUNT(false),
+    CHANNEL(false),
+    EVENT_ID(false);
+
+    private final boolean required;
+
+    Field(boolean required) {
+      this.required = required;
+    }
+
+    public boolean required() {
+      return required;
+    }
+
+    public String key() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
+  }
+
+  public record Input(
+      String path,
+      InputFormat format,
+      Map<String, String> options,
+      String textDelimiter,
+      List<String> textFields,
+      String textSkipPattern,
+      Map<Field, String> columns,
+      String eventTypeConstant,
+      List<String> timestampFormats,
+      ZoneId zone) {}
+
+  public record Quality(double maxQuarantineShare, Duration futureTolerance, LocalDate earliestEventDate) {}
+
+  public record Sessions(Duration inactivityGap, Duration maxDuration) {}
+
+  /** Cohort definitions; see the README's cohort section. */
+  public record Cohorts(Basis basis, Period period, Activity activity, boolean byChannel) {
+    public enum Basis {
+      FIRST_PURCHASE,
+      FIRST_ACTIVITY
+    }
+
+    public enum Period {
+      MONTH,
+      WEEK
+    }
+
+    public enum Activity {
+      PURCHASE,
+      ANY_EVENT
+    }
+  }
+
+  public record Clv(
+      double grossMargin,
+      double annualDiscountRate,
+      int horizonMonths,
+      TimeUnit timeUnit,
+      Map<String, Double> acquisitionCost,
+      Segments fitSegments,
+      int holdoutWeeks) {
+    public enum TimeUnit {
+      DAYS,
+      WEEKS
+    }
+
+    public enum Segments {
+      NONE,
+      COHORT,
+      CHANNEL
+    }
+
+    /** Acquisition cost of a channel, falling back to the {@code default} entry. */
+    public double acquisitionCostOf(String channel) {
+      Double cost = channel == null ? null : acquisitionCost.get(channel);
+      return cost != null ? cost : acquisitionCost.getOrDefault("default", 0.0);
+    }
+  }
+
+  public record Models(
+      Duration churnHorizon,
+      ChurnActivity churnActivity,
+      int rollingCutoffs,
+      Duration cutoffStep,
+      double testFraction,
+      long seed,
+      String scoreVersion) {
+    public enum ChurnActivity {
+      ANY_EVENT,
+      PURCHASE
+    }
+  }
+
+  public record Output(
+      String root, String database, Map<String, String> tableNames, long rowsPerFile, int vacuumRetentionHours) {
+    /** The physical name of a logical table: itself unless renamed in {@code output.tables}. */
+    public String tableName(String logicalName) {
+      return tableNames.getOrDefault(logicalName, logicalName);
+    }
+  }
+
+  public record Generate(
+      long customers, long seed, LocalDate start, LocalDate end, String format, int bots, long eventsPerBot) {}
+
+  /** A copy with the input path replaced (the {@code --input} option). */
+  public LifecycleConfig withInputPath(String path) {
+    Input i = input;
+    return new LifecycleConfig(source, hash,
+        new Input(path, i.format(), i.options(), i.textDelimiter(), i.textFields(), i.textSkipPattern(),
+            i.columns(), i.eventTypeConstant(), i.timestampFormats(), i.zone()),
+        stages, quality, sessions, churnThreshold, cohorts, clv, models, output, generate);
+  }
+
+  /** A copy with the output root replaced (the {@code --output} option). */
+  public LifecycleConfig withOutputRoot(String root) {
+    Output o = output;
+    return new LifecycleConfig(source, hash, input, stages, quality, sessions, churnThreshold, cohorts, clv,
+        models, new Output(root, o.database(), o.tableNames(), o.rowsPerFile(), o.vacuumRetentionHours()),
+        generate);
+  }
+}

@@ -1,0 +1,28 @@
+package io.lifecycle.ingest;
+
+import static org.apache.spark.sql.functions.*;
+
+import io.lifecycle.tables.Columns;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.expressions.Window;
+
+/**
+ * Drops duplicate events: the same event id, or, when the source gives no id, the same customer, time,
+ * type and amount. Which copy survives is deterministic (by source file and raw record), so reruns and
+ * another input order give the same table. Duplicates are per customer, so the window shares its
+ * shuffle with the stage assignment that follows.
+ */
+public final class Deduplicator {
+  private Deduplicator() {}
+
+  public static Dataset<Row> dropDuplicates(Dataset<Row> events) {
+    Column key = when(col(Columns.EVENT_ID).isNotNull(), concat(lit("id|"), col(Columns.EVENT_ID)))
+        .otherwise(concat_ws("|", lit("k"), col(Columns.EVENT_TIME).cast("string"), col(Columns.EVENT_TYPE),
+            coalesce(col(Columns.AMOUNT).cast("string"), lit(""))));
+    Column rank = row_number().over(Window.partitionBy(col(Columns.CUSTOMER_ID), key)
+        .orderBy(col(Columns.SOURCE_FILE), col(EventNormalizer.RAW_RECORD)));
+    return events.withColumn("_dup_rank", rank).where(col("_dup_rank").equalTo(1)).drop("_dup_rank");
+  }
+}

@@ -1,0 +1,141 @@
+package io.lifecycle.ingest;
+
+import static org.apache.spark.sql.functions.*;
+
+import io.lifecycle.config.LifecycleConfig.Input;
+import io.lifecycle.config.LifecycleConfig.Quality;
+import io.lifecycle.config.StageModel;
+import io.lifecycle.tables.Columns;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+/**
+ * Turns the raw frame into canonical events, each with the first reason it cannot be used (or null):
+ * trims ids, parses times to UTC with the configured formats and zone, normalizes event types, and
+ * checks amounts. Pure: a frame in, a frame out, built-in functions only.
+ */
+public final class EventNormalizer {
+  /** Output column: the quarantine reason code, null for a usable row. */
+  public static final String REASON = "_reason";
+  /** Output column: the offending value for the reason. */
+  public static final String DETAIL = "_detail";
+  public static final String RAW_RECORD = RawColumns.RECORD;
+  public static final String SKIPPED = RawColumns.SKIPPED;
+
+  private final Input input;
+  private final StageModel stages;
+  private final Quality quality;
+  private final Instant asOf;
+
+  /**
+   * @param asOf the run's as-of instant: events later than it by more than the configured tolerance
+   *     are quarantined as future_time
+   */
+  public EventNormalizer(Input input, StageModel stages, Quality quality, Instant asOf) {
+    this.input = input;
+    this.stages = stages;
+    this.quality = quality;
+    this.asOf = asOf;
+  }
+
+  public Dataset<Row> normalize(Dataset<Row> raw) {
+    Column customer = nullIfBlank(col(RawColumns.CUSTOMER_ID));
+    Column timeText = nullIfBlank(col(RawColumns.EVENT_TIME));
+    Column time = coalesce(col(RawColumns.EVENT_TS), parseTime(timeText));
+    Column typeText = input.eventTypeConstant() != null ? lit(input.eventTypeConstant()) : nullIfBlank(col(RawColumns.EVENT_TYPE));
+    Column type = canonicalType(typeText);
+    Column amountText = nullIfBlank(col(RawColumns.AMOUNT));
+    Column amount = amountText.try_cast("double");
+    Column purchase = type.isin(stages.purchaseEventTypes().toArray());
+    Timestamp future = Timestamp.from(asOf.plus(quality.futureTolerance()));
+    Timestamp start = Timestamp.from(quality.earliestEventDate().atStartOfDay(ZoneOffset.UTC).toInstant());
+    boolean strict = stages.strictEventTypes();
+
+    Column missingTime = timeText.isNull().and(col(RawColumns.EVENT_TS).isNull());
+    Column badAmount = amountText.isNotNull().and(amount.isNull().or(isnan(amount)).or(amount.isin(Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY)));
+    Column[][] checks = {
+      {col(RawColumns.MALFORMED).isNotNull(), reason(QuarantineReason.MALFORMED), col(RawColumns.MALFORMED)},
+      {customer.isNull(), reason(QuarantineReason.MISSING_CUSTOMER_ID), lit(null)},
+      {missingTime, reason(QuarantineReason.MISSING_TIME), lit(null)},
+      {time.isNull(), reason(QuarantineReason.UNPARSEABLE_TIME), timeText},
+      {time.lt(lit(start)), reason(QuarantineReason.BEFORE_START), time.cast("string")},
+      {time.gt(lit(future)), reason(QuarantineReason.FUTURE_TIME), time.cast("string")},
+      {type.isNull(), reason(QuarantineReason.MISSING_EVENT_TYPE), lit(null)},
+      {lit(strict).and(not(type.isin(stages.knownEventTypes().toArray()))), reason(QuarantineReason.UNKNOWN_EVENT_TYPE), type},
+      {badAmount, reason(QuarantineReason.NON_NUMERIC_AMOUNT), amountText},
+      {amount.lt(0), reason(QuarantineReason.NEGATIVE_AMOUNT), amountText},
+    };
+    Column reasonCol = lit(null).cast("string");
+    Column detailCol = lit(null).cast("string");
+    for (int i = checks.length - 1; i >= 0; i--) {
+      reasonCol = when(coalesce(checks[i][0], lit(false)), checks[i][1]).otherwise(reasonCol);
+      detailCol = when(coalesce(checks[i][0], lit(false)), substring(checks[i][2], 1, 1000)).otherwise(detailCol);
+    }
+    Column skipped = col(RawColumns.SKIPPED);
+    return raw.select(
+        customer.as(Columns.CUSTOMER_ID),
+        time.as(Columns.EVENT_TIME),
+        type.as(Columns.EVENT_TYPE),
+        // Revenue belongs to purchases only; an amount on another event type is not revenue.
+        when(purchase, amount).as(Columns.AMOUNT),
+        nullIfBlank(col(RawColumns.CHANNEL)).as(Columns.CHANNEL),
+        nullIfBlank(col(RawColumns.EVENT_ID)).as(Columns.EVENT_ID),
+        col(RawColumns.SOURCE_FILE).as(Columns.SOURCE_FILE),
+        when(skipped, lit(null)).otherwise(reasonCol).as(REASON),
+        when(skipped, lit(null)).otherwise(detailCol).as(DETAIL),
+        substring(col(RawColumns.RECORD), 1, RawEventReader.MAX_RECORD_CHARS).as(RAW_RECORD),
+        skipped.as(SKIPPED));
+  }
+
+  private static Column reason(QuarantineReason r) {
+    return lit(r.code());
+  }
+
+  private static Column nullIfBlank(Column c) {
+    Column t = trim(c);
+    return when(t.equalTo(""), lit(null).cast("string")).otherwise(t);
+  }
+
+  /** Tries each configured format in order; local-time formats are read in the configured zone. */
+  private Column parseTime(Column text) {
+    List<Column> attempts = new ArrayList<>();
+    for (String format : input.timestampFormats()) {
+      Column parsed;
+      if (format.equals("epoch_seconds")) {
+        parsed = when(text.rlike("^-?[0-9]{1,12}$"), timestamp_seconds(text.try_cast("long")));
+      } else if (format.equals("epoch_millis")) {
+        parsed = when(text.rlike("^-?[0-9]{1,15}$"), timestamp_millis(text.try_cast("long")));
+      } else {
+        parsed = try_to_timestamp(text, lit(format));
+        if (!hasOffset(format) && !input.zone().equals(ZoneOffset.UTC) && !input.zone().getId().equals("UTC")) {
+          parsed = to_utc_timestamp(parsed, input.zone().getId());
+        }
+      }
+      attempts.add(parsed);
+    }
+    return attempts.size() == 1 ? attempts.get(0) : coalesce(attempts.toArray(Column[]::new));
+  }
+
+  /** Whether a pattern reads a zone offset from the value (then the configured zone does not apply). */
+  static boolean hasOffset(String pattern) {
+    String letters = pattern.replaceAll("'[^']*'", "");
+    return letters.matches(".*[XxZOVz].*");
+  }
+
+  /** Lower snake case, then the configured aliases. */
+  private Column canonicalType(Column text) {
+    Column t = lower(regexp_replace(trim(text), "[\\s-]+", "_"));
+    Column result = t;
+    for (Map.Entry<String, String> alias : stages.aliases().entrySet()) {
+      result = when(t.equalTo(alias.getKey()), lit(alias.getValue())).otherwise(result);
+    }
+    return result;
+  }
+}

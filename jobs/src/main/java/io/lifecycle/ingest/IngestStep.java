@@ -1,0 +1,131 @@
+package io.lifecycle.ingest;
+
+import static org.apache.spark.sql.functions.*;
+
+import io.lifecycle.ExitCode;
+import io.lifecycle.LifecycleException;
+import io.lifecycle.config.LifecycleConfig;
+import io.lifecycle.pipeline.RunContext;
+import io.lifecycle.pipeline.Step;
+import io.lifecycle.pipeline.StepResult;
+import io.lifecycle.tables.Columns;
+import io.lifecycle.tables.EventsTable;
+import io.lifecycle.tables.QuarantineTable;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.storage.StorageLevel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code ingest}: raw input to the {@code events} and {@code events_quarantine} tables. Every row read
+ * is accounted for: read = clean + duplicates + quarantined + skipped, checked before anything is
+ * published. The quarantine is written first, so when the quarantined share breaches the configured
+ * limit the user can see why, while {@code events} keeps its last good version.
+ */
+public final class IngestStep implements Step {
+  private static final Logger LOG = LoggerFactory.getLogger(IngestStep.class);
+
+  @Override
+  public String name() {
+    return "ingest";
+  }
+
+  /** Row counts of one ingest, which always add up. */
+  public record Counts(long read, long clean, long duplicates, long quarantined, long skipped) {
+    public Counts {
+      if (read != clean + duplicates + quarantined + skipped) {
+        throw new IllegalStateException("ingest counts do not add up: read " + read + " != clean " + clean
+            + " + duplicates " + duplicates + " + quarantined " + quarantined + " + skipped " + skipped);
+      }
+    }
+  }
+
+  @Override
+  public StepResult run(RunContext ctx) {
+    LifecycleConfig config = ctx.config();
+    Dataset<Row> raw = new RawEventReader(ctx.spark(), config.input()).read();
+    Instant asOf = ctx.hasRunDate() ? ctx.asOf() : Instant.now();
+    // Normalized rows feed three outputs (counts, quarantine, events): read the input once.
+    Dataset<Row> normalized = new EventNormalizer(config.input(), config.stages(), config.quality(), asOf)
+        .normalize(raw)
+        .persist(StorageLevel.MEMORY_AND_DISK());
+    try {
+      // The counts are one row, bounded by design.
+      Row counts0 = normalized.agg(
+              count(lit(1)).as("read"),
+              sum(when(col(EventNormalizer.SKIPPED), 1).otherwise(0)).as("skipped"),
+              sum(when(col(EventNormalizer.REASON).isNotNull(), 1).otherwise(0)).as("quarantined"),
+              max(when(col(EventNormalizer.REASON).isNull().and(not(col(EventNormalizer.SKIPPED))), col(Columns.EVENT_TIME))).as("latest"))
+          .head();
+      long read = counts0.getLong(0);
+      if (read == 0) {
+        throw new LifecycleException(ExitCode.INPUT_UNAVAILABLE, "Input " + config.input().path() + " holds no rows");
+      }
+      long skipped = asLong(counts0.get(1));
+      long quarantined = asLong(counts0.get(2));
+      Instant latest = counts0.getAs(3);
+      if (!ctx.hasRunDate()) {
+        if (latest == null) {
+          throw new LifecycleException(ExitCode.DATA_QUALITY,
+              "Input " + config.input().path() + " holds no usable event; see " + QuarantineTable.DEF.name());
+        }
+        ctx.resolveRunDate(latest.atZone(ZoneOffset.UTC).toLocalDate().plusDays(1));
+        LOG.info("run date {} (the day after the latest event)", ctx.runDate());
+      }
+      long quarantineWritten = ctx.store().write(QuarantineTable.DEF, quarantine(normalized, ctx), ctx.runDate());
+      if (quarantineWritten != quarantined) {
+        throw new IllegalStateException("quarantine wrote " + quarantineWritten + " rows, expected " + quarantined);
+      }
+      double share = (double) quarantined / read;
+      if (share > config.quality().maxQuarantineShare()) {
+        throw new LifecycleException(ExitCode.DATA_QUALITY, String.format(
+            "%d of %d rows (%.1f%%) were quarantined, above quality.max_quarantine_share = %.1f%%; reasons are in table %s for run date %s",
+            quarantined, read, 100 * share, 100 * config.quality().maxQuarantineShare(), QuarantineTable.DEF.name(), ctx.runDate()));
+      }
+      Dataset<Row> clean = normalized.where(col(EventNormalizer.REASON).isNull().and(not(col(EventNormalizer.SKIPPED))));
+      Dataset<Row> events = canonicalEvents(clean, config, ctx.runId());
+      long written = ctx.store().write(EventsTable.DEF, events, ctx.runDate());
+      long cleanRows = read - skipped - quarantined;
+      Counts counts = new Counts(read, written, cleanRows - written, quarantined, skipped);
+      LOG.info("ingest: read {}, clean {}, duplicates {}, quarantined {}, skipped {}",
+          counts.read(), counts.clean(), counts.duplicates(), counts.quarantined(), counts.skipped());
+      return new StepResult(read, Map.of(EventsTable.DEF.name(), written, QuarantineTable.DEF.name(), quarantined), quarantined);
+    } finally {
+      normalized.unpersist();
+    }
+  }
+
+  /** Deduplicated, staged events in the table's shape (pure). */
+  public static Dataset<Row> canonicalEvents(Dataset<Row> clean, LifecycleConfig config, String runId) {
+    // One shuffle by customer serves both the duplicate window and the first-purchase window.
+    Dataset<Row> byCustomer = clean.repartition(col(Columns.CUSTOMER_ID));
+    Dataset<Row> staged = new StageAssigner(config.stages()).assign(Deduplicator.dropDuplicates(byCustomer));
+    return staged
+        .withColumn(Columns.INGEST_RUN_ID, lit(runId))
+        .withColumn(Columns.EVENT_DATE, to_date(col(Columns.EVENT_TIME)));
+  }
+
+  private static Dataset<Row> quarantine(Dataset<Row> normalized, RunContext ctx) {
+    return normalized.where(col(EventNormalizer.REASON).isNotNull())
+        .select(
+            lit(java.sql.Date.valueOf(ctx.runDate())).as(Columns.RUN_DATE),
+            lit(ctx.runId()).as(Columns.RUN_ID),
+            col(EventNormalizer.REASON).as(QuarantineTable.REASON),
+            col(EventNormalizer.DETAIL).as(QuarantineTable.DETAIL),
+            col(EventNormalizer.RAW_RECORD).as(QuarantineTable.RAW_RECORD),
+            col(Columns.SOURCE_FILE));
+  }
+
+  private static long asLong(Object value) {
+    return value == null ? 0L : ((Number) value).longValue();
+  }
+
+  static LocalDate dateOf(Instant instant) {
+    return instant.atZone(ZoneOffset.UTC).toLocalDate();
+  }
+}

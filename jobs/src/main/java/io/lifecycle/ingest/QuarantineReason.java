@@ -1,0 +1,21 @@
+package io.lifecycle.ingest;
+
+import java.util.Locale;
+
+/** Why an input row could not be used; stored as lower snake case in {@code events_quarantine.reason}. */
+public enum QuarantineReason {
+  MALFORMED,
+  MISSING_CUSTOMER_ID,
+  MISSING_TIME,
+  UNPARSEABLE_TIME,
+  BEFORE_START,
+  FUTURE_TIME,
+  MISSING_EVENT_TYPE,
+  UNKNOWN_EVENT_TYPE,
+  NON_NUMERIC_AMOUNT,
+  NEGATIVE_AMOUNT;
+
+  public String code() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+}

@@ -1,0 +1,131 @@
+package io.lifecycle.pipeline;
+
+import static org.apache.spark.sql.functions.*;
+
+import io.lifecycle.ExitCode;
+import io.lifecycle.LifecycleException;
+import io.lifecycle.tables.Columns;
+import io.lifecycle.tables.EventsTable;
+import io.lifecycle.tables.RunLogTable;
+import java.sql.Date;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the selected steps in pipeline order, logging each step's start, end, duration and row counts,
+ * and recording every attempt in {@code run_log}. A failing step stops the run; the tables it did not
+ * commit stay at their last good version, so rerunning from that step is safe.
+ */
+public final class Pipeline {
+  private static final Logger LOG = LoggerFactory.getLogger(Pipeline.class);
+
+  private final Map<String, Step> steps;
+
+  public Pipeline(List<Step> steps) {
+    this.steps = new LinkedHashMap<>();
+    steps.forEach(s -> this.steps.put(s.name(), s));
+  }
+
+  public List<String> stepNames() {
+    return List.copyOf(steps.keySet());
+  }
+
+  /** Resolves the requested step names (null or empty: all), in pipeline order. */
+  public List<Step> select(List<String> requested) {
+    if (requested == null || requested.isEmpty()) {
+      return List.copyOf(steps.values());
+    }
+    for (String name : requested) {
+      if (!steps.containsKey(name)) {
+        throw new LifecycleException(ExitCode.USAGE_OR_CONFIG, "Unknown step '" + name + "'; steps are " + stepNames());
+      }
+    }
+    return steps.values().stream().filter(s -> requested.contains(s.name())).toList();
+  }
+
+  public Map<String, StepResult> run(RunContext ctx, List<String> requested) {
+    List<Step> selected = select(requested);
+    Map<String, StepResult> results = new LinkedHashMap<>();
+    for (Step step : selected) {
+      if (!ctx.hasRunDate() && !step.name().equals("ingest")) {
+        ctx.resolveRunDate(defaultRunDate(ctx));
+        LOG.info("run date {} (the day after the latest event in {})", ctx.runDate(), EventsTable.DEF.name());
+      }
+      Instant started = Instant.now();
+      LOG.info("step {} started", step.name());
+      StepResult result;
+      try {
+        result = step.run(ctx);
+      } catch (RuntimeException e) {
+        LifecycleException failure = e instanceof LifecycleException le ? le
+            : new LifecycleException(ExitCode.FAILURE, "step " + step.name() + " failed: " + rootMessage(e), e);
+        LOG.error("step {} failed after {}: {}", step.name(), seconds(started), failure.getMessage());
+        recordQuietly(ctx, step.name(), started, null, failure.getMessage());
+        throw failure;
+      }
+      LOG.info("step {} finished in {}: input rows {}, output rows {}{}", step.name(), seconds(started),
+          result.inputRows(), result.outputRows(),
+          result.quarantinedRows() > 0 ? ", quarantined " + result.quarantinedRows() : "");
+      record(ctx, step.name(), started, result, null);
+      results.put(step.name(), result);
+    }
+    return results;
+  }
+
+  private static java.time.LocalDate defaultRunDate(RunContext ctx) {
+    // event_date is the partition column: this reads Delta's file statistics, one row back.
+    Row row = ctx.store().read(EventsTable.DEF).agg(max(col(Columns.EVENT_DATE))).head();
+    java.time.LocalDate latest = row.isNullAt(0) ? null : row.getAs(0);
+    if (latest == null) {
+      throw new LifecycleException(ExitCode.INPUT_UNAVAILABLE, "Table events is empty: nothing to compute a run date from");
+    }
+    return latest.plusDays(1);
+  }
+
+  private static String seconds(Instant started) {
+    return String.format("%.1f s", Duration.between(started, Instant.now()).toMillis() / 1000.0);
+  }
+
+  static String rootMessage(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null && t.getCause() != t) {
+      t = t.getCause();
+    }
+    String message = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+    int newline = message.indexOf('\n');
+    return newline > 0 ? message.substring(0, newline) : message;
+  }
+
+  private void recordQuietly(RunContext ctx, String step, Instant started, StepResult result, String error) {
+    if (!ctx.hasRunDate()) {
+      return;
+    }
+    try {
+      record(ctx, step, started, result, error);
+    } catch (RuntimeException e) {
+      LOG.warn("could not record the failure of step {} in run_log: {}", step, rootMessage(e));
+    }
+  }
+
+  private void record(RunContext ctx, String step, Instant started, StepResult result, String error) {
+    List<Row> rows = new ArrayList<>();
+    rows.add(RowFactory.create(
+        ctx.runId(), Date.valueOf(ctx.runDate()), ctx.attemptId(), step,
+        Timestamp.from(started), Timestamp.from(Instant.now()),
+        error == null ? RunLogTable.SUCCEEDED : RunLogTable.FAILED,
+        result == null ? null : result.inputRows(),
+        result == null ? null : scala.jdk.javaapi.CollectionConverters.asScala(result.outputRows()),
+        result == null ? null : result.quarantinedRows(),
+        ctx.config().hash(), Versions.app(), ctx.spark().version(), Versions.delta(), error));
+    ctx.store().write(RunLogTable.DEF, ctx.spark().createDataFrame(rows, RunLogTable.DEF.schema()), ctx.runDate());
+  }
+}

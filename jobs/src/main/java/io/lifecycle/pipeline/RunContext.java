@@ -1,0 +1,71 @@
+package io.lifecycle.pipeline;
+
+import io.lifecycle.config.LifecycleConfig;
+import io.lifecycle.io.DeltaStore;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.UUID;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * Everything a step needs about the current run. The run date is the run's identity: results a step
+ * writes for a date replace what an earlier run of the same date wrote. When the user gives none, the
+ * ingest step resolves it (the day after the latest event) and every later step sees it.
+ */
+public final class RunContext {
+  private final SparkSession spark;
+  private final LifecycleConfig config;
+  private final DeltaStore store;
+  private final String attemptId;
+  private LocalDate runDate;
+
+  public RunContext(SparkSession spark, LifecycleConfig config, LocalDate runDate) {
+    this.spark = spark;
+    this.config = config;
+    this.store = new DeltaStore(spark, config.output());
+    this.runDate = runDate;
+    this.attemptId = UUID.randomUUID().toString();
+  }
+
+  public SparkSession spark() {
+    return spark;
+  }
+
+  public LifecycleConfig config() {
+    return config;
+  }
+
+  public DeltaStore store() {
+    return store;
+  }
+
+  public String attemptId() {
+    return attemptId;
+  }
+
+  public boolean hasRunDate() {
+    return runDate != null;
+  }
+
+  public LocalDate runDate() {
+    return Objects.requireNonNull(runDate, "run date not resolved yet");
+  }
+
+  /** Start of the run date, UTC: the run sees events strictly before it. */
+  public Instant asOf() {
+    return runDate().atStartOfDay(ZoneOffset.UTC).toInstant();
+  }
+
+  public void resolveRunDate(LocalDate date) {
+    if (runDate == null) {
+      runDate = date;
+    }
+  }
+
+  public String runId() {
+    return "run_" + runDate().format(DateTimeFormatter.BASIC_ISO_DATE);
+  }
+}

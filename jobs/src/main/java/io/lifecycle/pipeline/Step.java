@@ -1,0 +1,8 @@
+package io.lifecycle.pipeline;
+
+/** One named stage of the pipeline: reads tables (or the input), computes, writes its tables. */
+public interface Step {
+  String name();
+
+  StepResult run(RunContext context);
+}

@@ -1,0 +1,14 @@
+package io.lifecycle.pipeline;
+
+import io.lifecycle.ingest.IngestStep;
+import java.util.List;
+
+/** The pipeline's steps in the order they run. */
+public final class Steps {
+  private Steps() {}
+
+  public static Pipeline standard() {
+    return new Pipeline(List.of(
+        new IngestStep()));
+  }
+}

@@ -1,0 +1,19 @@
+package io.lifecycle.tables;
+
+/** Column names shared by several tables, spelled once. Table-specific names live in the table's class. */
+public final class Columns {
+  private Columns() {}
+
+  public static final String CUSTOMER_ID = "customer_id";
+  public static final String EVENT_TIME = "event_time";
+  public static final String EVENT_DATE = "event_date";
+  public static final String EVENT_TYPE = "event_type";
+  public static final String STAGE = "stage";
+  public static final String AMOUNT = "amount";
+  public static final String CHANNEL = "channel";
+  public static final String EVENT_ID = "event_id";
+  public static final String SOURCE_FILE = "source_file";
+  public static final String RUN_ID = "run_id";
+  public static final String RUN_DATE = "run_date";
+  public static final String INGEST_RUN_ID = "ingest_run_id";
+}

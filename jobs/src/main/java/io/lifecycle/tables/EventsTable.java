@@ -1,0 +1,25 @@
+package io.lifecycle.tables;
+
+import static io.lifecycle.tables.Columns.*;
+
+import org.apache.spark.sql.types.DataTypes;
+
+/** {@code events}: every clean, deduplicated interaction event in the canonical shape, in UTC. */
+public final class EventsTable {
+  private EventsTable() {}
+
+  public static final TableDef DEF =
+      TableDef.builder("events", "Clean, deduplicated customer interaction events in the canonical schema (times in UTC).")
+          .required(CUSTOMER_ID, DataTypes.StringType, "Customer identifier as given by the source (kept as a string).")
+          .required(EVENT_TIME, DataTypes.TimestampType, "When the event happened, UTC.")
+          .required(EVENT_TYPE, DataTypes.StringType, "Canonical event type (lower snake case, after aliases).")
+          .optional(STAGE, DataTypes.StringType, "Lifecycle stage assigned by the stage model's rules; null for an event type no rule names.")
+          .optional(AMOUNT, DataTypes.DoubleType, "Revenue of a purchase in the source currency; null for non-purchase events.")
+          .optional(CHANNEL, DataTypes.StringType, "Marketing channel of the event, when the source gives one.")
+          .optional(EVENT_ID, DataTypes.StringType, "The source's event identifier, when it gives one.")
+          .required(SOURCE_FILE, DataTypes.StringType, "Input file the event was read from.")
+          .required(INGEST_RUN_ID, DataTypes.StringType, "Run that ingested the event.")
+          .required(EVENT_DATE, DataTypes.DateType, "UTC date of event_time (partition column).")
+          .partitionedBy(EVENT_DATE)
+          .build();
+}

@@ -1,0 +1,47 @@
+package io.lifecycle.tables;
+
+import static io.lifecycle.tables.Columns.*;
+
+import org.apache.spark.sql.types.DataTypes;
+
+/** {@code run_log}: one row per step attempt, appended, so operators can see what ran and why it failed. */
+public final class RunLogTable {
+  private RunLogTable() {}
+
+  public static final String ATTEMPT_ID = "attempt_id";
+  public static final String STEP = "step";
+  public static final String STARTED_AT = "started_at";
+  public static final String FINISHED_AT = "finished_at";
+  public static final String STATUS = "status";
+  public static final String INPUT_ROWS = "input_rows";
+  public static final String OUTPUT_ROWS = "output_rows";
+  public static final String QUARANTINED_ROWS = "quarantined_rows";
+  public static final String CONFIG_HASH = "config_hash";
+  public static final String APP_VERSION = "app_version";
+  public static final String SPARK_VERSION = "spark_version";
+  public static final String DELTA_VERSION = "delta_version";
+  public static final String ERROR_MESSAGE = "error_message";
+
+  public static final String SUCCEEDED = "SUCCEEDED";
+  public static final String FAILED = "FAILED";
+
+  public static final TableDef DEF =
+      TableDef.builder("run_log", "One row per pipeline step attempt: timing, row counts, status and error (append-only).")
+          .required(RUN_ID, DataTypes.StringType, "Run identifier, derived from the run date.")
+          .required(RUN_DATE, DataTypes.DateType, "As-of date of the run.")
+          .required(ATTEMPT_ID, DataTypes.StringType, "Unique id of this invocation of the job (a rerun of a date gets a new one).")
+          .required(STEP, DataTypes.StringType, "Pipeline step name.")
+          .required(STARTED_AT, DataTypes.TimestampType, "When the step started, UTC.")
+          .optional(FINISHED_AT, DataTypes.TimestampType, "When the step finished, UTC.")
+          .required(STATUS, DataTypes.StringType, "SUCCEEDED or FAILED.")
+          .optional(INPUT_ROWS, DataTypes.LongType, "Rows the step read from its main input.")
+          .optional(OUTPUT_ROWS, DataTypes.createMapType(DataTypes.StringType, DataTypes.LongType), "Rows written per table.")
+          .optional(QUARANTINED_ROWS, DataTypes.LongType, "Rows the step sent to quarantine.")
+          .required(CONFIG_HASH, DataTypes.StringType, "Hash of the effective configuration.")
+          .required(APP_VERSION, DataTypes.StringType, "Version of the lifecycle job.")
+          .required(SPARK_VERSION, DataTypes.StringType, "Spark version that ran the step.")
+          .required(DELTA_VERSION, DataTypes.StringType, "Delta Lake version that wrote the tables.")
+          .optional(ERROR_MESSAGE, DataTypes.StringType, "Error of a failed step.")
+          .writeMode(WriteMode.APPEND)
+          .build();
+}

@@ -1,0 +1,151 @@
+package io.lifecycle.tables;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * The single definition of an output table: logical name, comment, columns, partitioning and how a
+ * rerun replaces it. The writer, the schema contract file, the README table list and the contract
+ * test all read it from here, so a schema change can only happen in one place.
+ */
+public final class TableDef {
+  private final String name;
+  private final String comment;
+  private final List<ColumnDef> columns;
+  private final List<String> partitionColumns;
+  private final WriteMode writeMode;
+  private final String runDateColumn;
+
+  private TableDef(Builder b) {
+    this.name = b.name;
+    this.comment = b.comment;
+    this.columns = List.copyOf(b.columns);
+    this.partitionColumns = List.copyOf(b.partitionColumns);
+    this.writeMode = b.writeMode;
+    this.runDateColumn = b.runDateColumn;
+    Set<String> names = columns.stream().map(ColumnDef::name).collect(Collectors.toSet());
+    if (names.size() != columns.size()) {
+      throw new IllegalStateException(name + ": duplicate column");
+    }
+    for (String p : partitionColumns) {
+      if (!names.contains(p)) {
+        throw new IllegalStateException(name + ": partition column " + p + " is not a column");
+      }
+    }
+    if (writeMode == WriteMode.REPLACE_RUN_DATE && (runDateColumn == null || !names.contains(runDateColumn))) {
+      throw new IllegalStateException(name + ": REPLACE_RUN_DATE needs a run date column");
+    }
+  }
+
+  public static Builder builder(String name, String comment) {
+    return new Builder(name, comment);
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public String comment() {
+    return comment;
+  }
+
+  public List<ColumnDef> columns() {
+    return columns;
+  }
+
+  public List<String> partitionColumns() {
+    return partitionColumns;
+  }
+
+  public WriteMode writeMode() {
+    return writeMode;
+  }
+
+  /** The column holding the run date, for tables replaced per run date. */
+  public String runDateColumn() {
+    return runDateColumn;
+  }
+
+  public List<String> columnNames() {
+    return columns.stream().map(ColumnDef::name).toList();
+  }
+
+  /** The table's schema, with each column's comment in its metadata (Delta stores it). */
+  public StructType schema() {
+    return new StructType(columns.stream().map(ColumnDef::toField).toArray(StructField[]::new));
+  }
+
+  /**
+   * Selects exactly the table's columns, in order and cast to their types; a missing column is a bug
+   * in the step that produced the frame and fails with the column named.
+   */
+  public Dataset<Row> conform(Dataset<Row> df) {
+    Set<String> present = Set.of(df.columns());
+    List<Column> cols = new ArrayList<>();
+    for (ColumnDef c : columns) {
+      if (!present.contains(c.name())) {
+        throw new IllegalStateException(
+            "table " + name + ": the computed frame lacks column " + c.name() + " (has " + present + ")");
+      }
+      DataType actual = df.schema().apply(c.name()).dataType();
+      Column col = functions.col(c.name());
+      cols.add(actual.sameType(c.type()) ? col : col.cast(c.type()).as(c.name()));
+    }
+    return df.select(cols.toArray(Column[]::new));
+  }
+
+  /** Builds a {@link TableDef}; columns are added in the order users will see them. */
+  public static final class Builder {
+    private final String name;
+    private final String comment;
+    private final List<ColumnDef> columns = new ArrayList<>();
+    private final List<String> partitionColumns = new ArrayList<>();
+    private WriteMode writeMode = WriteMode.OVERWRITE;
+    private String runDateColumn;
+
+    private Builder(String name, String comment) {
+      this.name = name;
+      this.comment = comment;
+    }
+
+    public Builder required(String column, DataType type, String comment) {
+      columns.add(new ColumnDef(column, type, false, comment));
+      return this;
+    }
+
+    public Builder optional(String column, DataType type, String comment) {
+      columns.add(new ColumnDef(column, type, true, comment));
+      return this;
+    }
+
+    public Builder partitionedBy(String... columns) {
+      partitionColumns.addAll(List.of(columns));
+      return this;
+    }
+
+    public Builder writeMode(WriteMode mode) {
+      this.writeMode = mode;
+      return this;
+    }
+
+    /** The table keeps one slice per run date, in this column; a rerun replaces only its slice. */
+    public Builder replacedPerRunDate(String column) {
+      this.writeMode = WriteMode.REPLACE_RUN_DATE;
+      this.runDateColumn = column;
+      return this;
+    }
+
+    public TableDef build() {
+      return new TableDef(this);
+    }
+  }
+}

@@ -1,0 +1,20 @@
+package io.lifecycle.tables;
+
+import java.util.List;
+
+/** Every table the pipeline writes, in pipeline order: the source of the contract file and the README list. */
+public final class Tables {
+  private Tables() {}
+
+  public static List<TableDef> all() {
+    return List.of(
+        EventsTable.DEF,
+        QuarantineTable.DEF,
+        RunLogTable.DEF);
+  }
+
+  public static TableDef byName(String name) {
+    return all().stream().filter(t -> t.name().equals(name)).findFirst()
+        .orElseThrow(() -> new IllegalArgumentException("unknown table " + name));
+  }
+}

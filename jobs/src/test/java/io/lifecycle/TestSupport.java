@@ -1,0 +1,52 @@
+package io.lifecycle;
+
+import io.lifecycle.config.ConfigLoader;
+import io.lifecycle.config.LifecycleConfig;
+import java.io.File;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+/** Small helpers shared by tests: configs from HOCON snippets and order-insensitive row comparison. */
+public final class TestSupport {
+  private TestSupport() {}
+
+  /** A config from HOCON lines (joined with newlines) over the defaults. */
+  public static LifecycleConfig config(String... lines) {
+    return ConfigLoader.parse(String.join("\n", lines), "test.conf");
+  }
+
+  /** Rows as sorted strings, for order-insensitive exact comparison. */
+  public static List<String> rows(Dataset<Row> df) {
+    List<String> out = new ArrayList<>();
+    for (Row r : df.collectAsList()) {
+      out.add(r.mkString("|"));
+    }
+    return out.stream().sorted().collect(Collectors.toList());
+  }
+
+  /** A file of the repository, from the jobs module's working directory or the root. */
+  public static File projectFile(String relative) {
+    File f = new File("..", relative);
+    return f.exists() ? f : new File(relative);
+  }
+
+  /** The shared data sets folder (../shared/datasets beside the project root). */
+  public static File sharedDataset(String relative) {
+    File dir = new File(System.getProperty("user.dir")).getAbsoluteFile();
+    while (dir != null) {
+      File candidate = new File(dir, "shared/datasets/" + relative);
+      if (candidate.exists()) {
+        return candidate;
+      }
+      File sibling = new File(dir.getParentFile() == null ? dir : dir.getParentFile(), "shared/datasets/" + relative);
+      if (sibling.exists()) {
+        return sibling;
+      }
+      dir = dir.getParentFile();
+    }
+    throw new IllegalStateException("shared/datasets/" + relative + " not found above " + System.getProperty("user.dir"));
+  }
+}

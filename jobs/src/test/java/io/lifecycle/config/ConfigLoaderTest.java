@@ -1,0 +1,129 @@
+package io.lifecycle.config;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import io.lifecycle.ExitCode;
+import io.lifecycle.LifecycleException;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+
+  private static LifecycleException fails(String hocon) {
+    LifecycleException e = assertThrows(LifecycleException.class, () -> ConfigLoader.parse(hocon, "test.conf"));
+    assertEquals(ExitCode.USAGE_OR_CONFIG, e.exitCode());
+    return e;
+  }
+
+  @Test
+  void defaultsAreValid() {
+    LifecycleConfig c = ConfigLoader.defaults();
+    assertEquals(Duration.ofMinutes(30), c.sessions().inactivityGap());
+    assertEquals(Duration.ofDays(90), c.churnThreshold());
+    assertEquals(List.of("AWARENESS", "CONSIDERATION", "CONVERSION", "EXPERIENCE", "RETENTION", "ADVOCACY"), c.stages().order());
+    assertEquals(3, c.stages().rank("CONVERSION"));
+    assertEquals(0, c.stages().rank("CHURNED"));
+    assertTrue(c.stages().knownEventTypes().contains("purchase"));
+    assertEquals("warehouse", c.output().root());
+  }
+
+  @Test
+  void unknownKeyNamesKeyAndFile() {
+    LifecycleException e = fails("lifecycle.sessions.inactivity_gapp = 10 minutes");
+    assertTrue(e.getMessage().contains("test.conf"), e.getMessage());
+    assertTrue(e.getMessage().contains("lifecycle.sessions.inactivity_gapp"), e.getMessage());
+    assertTrue(e.getMessage().contains("unknown key"), e.getMessage());
+  }
+
+  @Test
+  void unknownTopLevelKey() {
+    assertTrue(fails("sessions.inactivity_gap = 10 minutes").getMessage().contains("unknown top-level key"));
+  }
+
+  @Test
+  void wrongTypeNamesKey() {
+    LifecycleException e = fails("lifecycle.sessions.inactivity_gap = lots");
+    assertTrue(e.getMessage().contains("inactivity_gap"), e.getMessage());
+    assertTrue(e.getMessage().contains("test.conf"), e.getMessage());
+  }
+
+  @Test
+  void impossibleGap() {
+    LifecycleException e = fails("lifecycle.sessions.inactivity_gap = 0 minutes");
+    assertTrue(e.getMessage().contains("lifecycle.sessions.inactivity_gap: must be > 0"), e.getMessage());
+  }
+
+  @Test
+  void ruleNamingUnknownStage() {
+    LifecycleException e = fails("lifecycle.stages.rules = [{event_types = [x], stage = NOWHERE}]");
+    assertTrue(e.getMessage().contains("lifecycle.stages.rules[0].stage: unknown stage 'NOWHERE'"), e.getMessage());
+  }
+
+  @Test
+  void duplicateStage() {
+    assertTrue(fails("lifecycle.stages.order = [A, B, A]\nlifecycle.stages.rules = []").getMessage().contains("duplicate stage A"));
+  }
+
+  @Test
+  void unknownRuleKeyAndBadWhen() {
+    assertTrue(fails("lifecycle.stages.rules = [{event_types = [x], stage = AWARENESS, stagee = 1}]").getMessage().contains("rules[0].stagee"));
+    assertTrue(fails("lifecycle.stages.rules = [{event_types = [x], stage = AWARENESS, when = sometimes}]").getMessage().contains("'sometimes' is not one of"));
+    assertTrue(fails("lifecycle.stages.rules = [{event_types = [page_view], stage = AWARENESS, when = first_purchase}]").getMessage().contains("applies only to purchase event types"));
+  }
+
+  @Test
+  void badEnumAndRanges() {
+    assertTrue(fails("lifecycle.input.format = xml").getMessage().contains("lifecycle.input.format: 'xml' is not one of [csv, json, parquet, delta, text]"));
+    assertTrue(fails("lifecycle.quality.max_quarantine_share = 1.5").getMessage().contains("max_quarantine_share"));
+    assertTrue(fails("lifecycle.clv.gross_margin = 0").getMessage().contains("gross_margin"));
+    assertTrue(fails("lifecycle.input.timestamp.zone = Mars/Olympus").getMessage().contains("not a time zone id"));
+    assertTrue(fails("lifecycle.clv.acquisition_cost { paid = -3 }").getMessage().contains("acquisition_cost.paid: must be >= 0"));
+  }
+
+  @Test
+  void missingRequiredColumnMapping() {
+    assertTrue(fails("lifecycle.input.columns.customer_id = null").getMessage().contains("lifecycle.input.columns.customer_id: is required"));
+  }
+
+  @Test
+  void namesThatReachSqlAreIdentifiers() {
+    assertTrue(fails("lifecycle.output.database = \"x; DROP TABLE y\"").getMessage().contains("not a valid identifier"));
+    assertTrue(fails("lifecycle.output.tables { events = \"ev-ents\" }").getMessage().contains("lifecycle.output.tables.events"));
+  }
+
+  @Test
+  void freeMapsAcceptUserKeys() {
+    LifecycleConfig c = ConfigLoader.parse(
+        "lifecycle.clv.acquisition_cost { paid_search = 25, default = 5 }\nlifecycle.stages.aliases { \"Page View\" = page_view }",
+        "test.conf");
+    assertEquals(25.0, c.clv().acquisitionCostOf("paid_search"));
+    assertEquals(5.0, c.clv().acquisitionCostOf("organic"));
+    assertEquals("page_view", c.stages().aliases().get("page_view"));
+  }
+
+  @Test
+  void fileOriginAndMissingFile(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("bad.conf");
+    Files.writeString(file, "lifecycle {\n  churn.inactivity_threshold = -5 days\n}\n");
+    LifecycleException e = assertThrows(LifecycleException.class, () -> ConfigLoader.load(file.toFile()));
+    assertTrue(e.getMessage().contains(file.toString()), e.getMessage());
+    assertTrue(e.getMessage().contains("lifecycle.churn.inactivity_threshold"), e.getMessage());
+    LifecycleException missing = assertThrows(LifecycleException.class, () -> ConfigLoader.load(new File(dir.toFile(), "nope.conf")));
+    assertTrue(missing.getMessage().contains("Config file not found"));
+  }
+
+  @Test
+  void shippedConfigsAreValid() {
+    for (String name : List.of("local.conf", "cluster.conf", "cdnow.conf", "cdnow-sample.conf", "five-stage.conf")) {
+      File f = io.lifecycle.TestSupport.projectFile("conf/" + name);
+      assertDoesNotThrow(() -> ConfigLoader.load(f), name);
+    }
+    LifecycleConfig five = ConfigLoader.load(io.lifecycle.TestSupport.projectFile("conf/five-stage.conf"));
+    assertEquals(List.of("REACH", "ACQUISITION", "CONVERSION", "RETENTION", "LOYALTY"), five.stages().order());
+  }
+}
