@@ -29,8 +29,19 @@ public final class TestSupport {
 
   /** A file of the repository, from the jobs module's working directory or the root. */
   public static File projectFile(String relative) {
-    File f = new File("..", relative);
-    return f.exists() ? f : new File(relative);
+    return new File(repoRoot(), relative);
+  }
+
+  /** The repository root: the folder holding jobs/ and conf/, from wherever Maven runs the tests. */
+  public static File repoRoot() {
+    File dir = new File(System.getProperty("user.dir")).getAbsoluteFile();
+    while (dir != null && !(new File(dir, "jobs").isDirectory() && new File(dir, "conf").isDirectory())) {
+      dir = dir.getParentFile();
+    }
+    if (dir == null) {
+      throw new IllegalStateException("repository root not found above " + System.getProperty("user.dir"));
+    }
+    return dir;
   }
 
   /** The shared data sets folder (../shared/datasets beside the project root). */

@@ -240,7 +240,8 @@ public final class ConfigLoader {
     Map<String, String> options = stringMap(p + "options");
     return new Input(
         optionalString(p + "path"), format, options, delimiter, fields, skip, columns,
-        constant == null ? null : normalizeType(constant), formats, zone);
+        constant == null ? null : normalizeType(constant), formats, zone,
+        choice(p + "dedup", LifecycleConfig.Dedup.class));
   }
 
   private StageModel readStages() {

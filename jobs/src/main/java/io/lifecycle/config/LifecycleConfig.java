@@ -67,7 +67,15 @@ public record LifecycleConfig(
       Map<Field, String> columns,
       String eventTypeConstant,
       List<String> timestampFormats,
-      ZoneId zone) {}
+      ZoneId zone,
+      Dedup dedup) {}
+
+  /** Which rows count as duplicates of each other. */
+  public enum Dedup {
+    AUTO,
+    EVENT_ID,
+    NONE
+  }
 
   public record Quality(double maxQuarantineShare, Duration futureTolerance, LocalDate earliestEventDate) {}
 
@@ -147,7 +155,7 @@ public record LifecycleConfig(
     Input i = input;
     return new LifecycleConfig(source, hash,
         new Input(path, i.format(), i.options(), i.textDelimiter(), i.textFields(), i.textSkipPattern(),
-            i.columns(), i.eventTypeConstant(), i.timestampFormats(), i.zone()),
+            i.columns(), i.eventTypeConstant(), i.timestampFormats(), i.zone(), i.dedup()),
         stages, quality, sessions, churnThreshold, cohorts, clv, models, output, generate);
   }
 

@@ -2,6 +2,7 @@ package io.lifecycle.ingest;
 
 import static org.apache.spark.sql.functions.*;
 
+import io.lifecycle.config.LifecycleConfig;
 import io.lifecycle.tables.Columns;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -17,10 +18,16 @@ import org.apache.spark.sql.expressions.Window;
 public final class Deduplicator {
   private Deduplicator() {}
 
-  public static Dataset<Row> dropDuplicates(Dataset<Row> events) {
-    Column key = when(col(Columns.EVENT_ID).isNotNull(), concat(lit("id|"), col(Columns.EVENT_ID)))
-        .otherwise(concat_ws("|", lit("k"), col(Columns.EVENT_TIME).cast("string"), col(Columns.EVENT_TYPE),
-            coalesce(col(Columns.AMOUNT).cast("string"), lit(""))));
+  public static Dataset<Row> dropDuplicates(Dataset<Row> events, LifecycleConfig.Dedup mode) {
+    if (mode == LifecycleConfig.Dedup.NONE) {
+      return events;
+    }
+    Column content = mode == LifecycleConfig.Dedup.AUTO
+        ? concat_ws("|", lit("k"), col(Columns.EVENT_TIME).cast("string"), col(Columns.EVENT_TYPE),
+            coalesce(col(Columns.AMOUNT).cast("string"), lit("")))
+        // event_id mode: rows without an id are never duplicates; their raw record keeps them apart.
+        : concat(lit("row|"), col(EventNormalizer.RAW_RECORD), col(Columns.SOURCE_FILE));
+    Column key = when(col(Columns.EVENT_ID).isNotNull(), concat(lit("id|"), col(Columns.EVENT_ID))).otherwise(content);
     Column rank = row_number().over(Window.partitionBy(col(Columns.CUSTOMER_ID), key)
         .orderBy(col(Columns.SOURCE_FILE), col(EventNormalizer.RAW_RECORD)));
     return events.withColumn("_dup_rank", rank).where(col("_dup_rank").equalTo(1)).drop("_dup_rank");

@@ -104,7 +104,7 @@ public final class IngestStep implements Step {
   public static Dataset<Row> canonicalEvents(Dataset<Row> clean, LifecycleConfig config, String runId) {
     // One shuffle by customer serves both the duplicate window and the first-purchase window.
     Dataset<Row> byCustomer = clean.repartition(col(Columns.CUSTOMER_ID));
-    Dataset<Row> staged = new StageAssigner(config.stages()).assign(Deduplicator.dropDuplicates(byCustomer));
+    Dataset<Row> staged = new StageAssigner(config.stages()).assign(Deduplicator.dropDuplicates(byCustomer, config.input().dedup()));
     return staged
         .withColumn(Columns.INGEST_RUN_ID, lit(runId))
         .withColumn(Columns.EVENT_DATE, to_date(col(Columns.EVENT_TIME)));
