@@ -90,7 +90,37 @@ public final class DeltaStore {
     }
     long written = lastCommitRows(path);
     LOG.info("wrote {} rows to {} ({})", written, table.name(), table.writeMode().name().toLowerCase());
+    registerInCatalog(table);
     return written;
+  }
+
+  /**
+   * With {@code output.database} set, makes the table queryable by name ({@code SELECT * FROM
+   * lifecycle.cohort_retention}) as an external table over its location; the data stays where it is.
+   */
+  public void registerInCatalog(TableDef table) {
+    String database = output.database();
+    if (database == null) {
+      return;
+    }
+    String name = physicalName(table);
+    if (!spark.catalog().databaseExists(database)) {
+      spark.sql("CREATE DATABASE IF NOT EXISTS " + Identifiers.quote(database));
+    }
+    if (!spark.catalog().tableExists(database, name)) {
+      spark.catalog().createTable(database + "." + name, location(table), "delta");
+      LOG.info("registered {}.{} over {}", database, name, location(table));
+    }
+  }
+
+  /** Compacts small files and removes files no version within the retention still needs. */
+  public void maintain(TableDef table, int retentionHours) {
+    if (!exists(table)) {
+      return;
+    }
+    DeltaTable delta = DeltaTable.forPath(spark, location(table));
+    delta.optimize().executeCompaction();
+    delta.vacuum(retentionHours);
   }
 
   /** Rows written by the table's latest commit, from Delta's own commit metrics (no extra scan). */

@@ -42,7 +42,7 @@ public final class Pipeline {
   /** Resolves the requested step names (null or empty: all), in pipeline order. */
   public List<Step> select(List<String> requested) {
     if (requested == null || requested.isEmpty()) {
-      return List.copyOf(steps.values());
+      return steps.values().stream().filter(Step::runsByDefault).toList();
     }
     for (String name : requested) {
       if (!steps.containsKey(name)) {

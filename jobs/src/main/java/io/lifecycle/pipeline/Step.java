@@ -5,4 +5,9 @@ public interface Step {
   String name();
 
   StepResult run(RunContext context);
+
+  /** Whether a run without {@code --steps} includes this step (maintenance steps run on request). */
+  default boolean runsByDefault() {
+    return true;
+  }
 }

@@ -9,6 +9,7 @@ public final class Steps {
 
   public static Pipeline standard() {
     return new Pipeline(List.of(
-        new IngestStep()));
+        new IngestStep(),
+        new MaintainStep()));
   }
 }
