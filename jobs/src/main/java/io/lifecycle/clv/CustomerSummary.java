@@ -1,0 +1,69 @@
+package io.lifecycle.clv;
+
+import static org.apache.spark.sql.functions.*;
+
+import io.lifecycle.config.LifecycleConfig.Clv.TimeUnit;
+import io.lifecycle.tables.Columns;
+import java.time.LocalDate;
+import java.util.Set;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+/**
+ * The per-customer purchase summary that buy-till-you-die models take, as of a cutoff: frequency x
+ * (repeat purchase days: purchases on one day count once), recency t_x (first to last purchase day),
+ * age T (first purchase day to the last day observed), mean spend per repeat purchase day, total
+ * revenue. Times in the configured unit, measured between calendar days, as in Fader, Hardie and Lee
+ * (2005) and the CDNOW benchmarks.
+ */
+public final class CustomerSummary {
+  public static final String FREQUENCY = "frequency";
+  public static final String RECENCY = "recency";
+  public static final String AGE = "age";
+  public static final String MONETARY_VALUE = "monetary_value";
+  public static final String TOTAL_REVENUE = "total_revenue";
+  public static final String FIRST_PURCHASE_DATE = "first_purchase_date";
+  public static final String LAST_PURCHASE_DATE = "last_purchase_date";
+  public static final String PURCHASES = "purchases";
+
+  private static final String DAY = "_day";
+  private static final String DAY_SPEND = "_day_spend";
+
+  private CustomerSummary() {}
+
+  /**
+   * @param events canonical events (customer_id, event_time, event_type, amount)
+   * @param purchaseTypes event types that are purchases
+   * @param lastDay the last calendar day observed (the day before the run date): purchases after it are
+   *     ignored, and T is measured to it
+   */
+  public static Dataset<Row> of(Dataset<Row> events, Set<String> purchaseTypes, LocalDate lastDay, TimeUnit unit) {
+    double daysPerUnit = unit == TimeUnit.WEEKS ? 7.0 : 1.0;
+    Column day = to_date(col(Columns.EVENT_TIME));
+    Dataset<Row> days = events
+        .where(col(Columns.EVENT_TYPE).isin(purchaseTypes.toArray()).and(day.leq(lit(java.sql.Date.valueOf(lastDay)))))
+        .groupBy(col(Columns.CUSTOMER_ID), day.as(DAY))
+        .agg(coalesce(sum(col(Columns.AMOUNT)), lit(0.0)).as(DAY_SPEND), count(lit(1)).as(PURCHASES));
+    Column first = min(col(DAY));
+    Column last = max(col(DAY));
+    Dataset<Row> perCustomer = days.groupBy(col(Columns.CUSTOMER_ID)).agg(
+        first.as(FIRST_PURCHASE_DATE),
+        last.as(LAST_PURCHASE_DATE),
+        count(lit(1)).minus(1).as(FREQUENCY),
+        sum(col(DAY_SPEND)).as(TOTAL_REVENUE),
+        min_by(col(DAY_SPEND), col(DAY)).as("_first_day_spend"),
+        sum(col(PURCHASES)).as(PURCHASES));
+    Column x = col(FREQUENCY);
+    return perCustomer.select(
+        col(Columns.CUSTOMER_ID),
+        x.cast("long").as(FREQUENCY),
+        datediff(col(LAST_PURCHASE_DATE), col(FIRST_PURCHASE_DATE)).divide(daysPerUnit).as(RECENCY),
+        datediff(lit(java.sql.Date.valueOf(lastDay)), col(FIRST_PURCHASE_DATE)).divide(daysPerUnit).as(AGE),
+        when(x.gt(0), col(TOTAL_REVENUE).minus(col("_first_day_spend")).divide(x)).as(MONETARY_VALUE),
+        col(TOTAL_REVENUE),
+        col(PURCHASES),
+        col(FIRST_PURCHASE_DATE),
+        col(LAST_PURCHASE_DATE));
+  }
+}

@@ -1,0 +1,131 @@
+package io.lifecycle.tables;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import io.delta.tables.DeltaTable;
+import io.lifecycle.SharedSpark;
+import io.lifecycle.TestSupport;
+import io.lifecycle.config.LifecycleConfig;
+import io.lifecycle.pipeline.RunContext;
+import io.lifecycle.pipeline.Steps;
+import java.io.File;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructField;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The whole pipeline on the committed sample, checked as BI users depend on it: every table's real
+ * schema equals its definition (with comments), readers other than Spark (Delta Kernel) see the same
+ * rows, the protocol stays readable by conservative readers, a rerun of the same date gives the same
+ * tables, and a run for another date keeps the first date's per-date slices.
+ */
+class OutputTablesContractTest {
+  @TempDir static Path dir;
+  static SparkSession spark;
+  static LifecycleConfig config;
+  static final LocalDate RUN_DATE = LocalDate.of(2026, 1, 1);
+
+  @BeforeAll
+  static void runPipeline() {
+    spark = SharedSpark.get();
+    File sample = TestSupport.projectFile("data-samples/events.csv");
+    config = TestSupport.config(
+        "include file(\"" + TestSupport.projectFile("conf/local.conf").getAbsolutePath() + "\")",
+        "lifecycle.input.path = \"" + sample.getAbsolutePath() + "\"",
+        "lifecycle.output.root = \"" + dir.resolve("out") + "\"",
+        "lifecycle.output.database = lifecycle_contract_test");
+    Steps.standard().run(new RunContext(spark, config, RUN_DATE), List.of());
+  }
+
+  private static String path(TableDef t) {
+    return dir.resolve("out").resolve(t.name()).toString();
+  }
+
+  private static List<TableDef> written() {
+    return Tables.all().stream().filter(t -> new File(path(t), "_delta_log").isDirectory()).toList();
+  }
+
+  @Test
+  void everyTableIsWrittenWithItsContractSchemaAndComments() {
+    List<String> missing = new ArrayList<>();
+    for (TableDef t : Tables.all()) {
+      if (!new File(path(t), "_delta_log").isDirectory() && !t.name().equals("benchmarks")) {
+        missing.add(t.name());
+      }
+    }
+    assertEquals(List.of(), missing, "tables a default run did not write");
+    for (TableDef t : written()) {
+      Dataset<Row> df = spark.read().format("delta").load(path(t));
+      List<String> actual = Arrays.stream(df.schema().fields()).map(f -> f.name() + " " + f.dataType().simpleString()).toList();
+      List<String> expected = t.columns().stream().map(c -> c.name() + " " + c.type().simpleString()).toList();
+      assertEquals(expected, actual, "schema of " + t.name());
+      for (StructField f : df.schema().fields()) {
+        assertTrue(f.getComment().isDefined(), t.name() + "." + f.name() + " has no comment in Delta");
+      }
+      Row detail = DeltaTable.forPath(spark, path(t)).detail().head();
+      assertEquals(t.comment(), detail.getAs("description"), "table comment of " + t.name());
+      assertTrue(detail.<Integer>getAs("minReaderVersion") <= 2, t.name() + " needs a reader newer than protocol 2");
+    }
+  }
+
+  @Test
+  void deltaKernelReadsEveryTableLikeSpark() throws Exception {
+    KernelTableReader kernel = new KernelTableReader();
+    for (TableDef t : written()) {
+      Dataset<Row> df = spark.read().format("delta").load(path(t));
+      List<String> sparkColumns = Arrays.stream(df.schema().fields()).map(f -> f.name() + " " + f.dataType().simpleString().replace(", ", ",")).toList();
+      assertEquals(sparkColumns, kernel.columns(path(t)), "schema seen by Kernel for " + t.name());
+      assertEquals(df.count(), kernel.countRows(path(t)), "rows seen by Kernel for " + t.name());
+    }
+  }
+
+  @Test
+  void tablesAreRegisteredInTheCatalog() {
+    for (TableDef t : written()) {
+      assertEquals(spark.read().format("delta").load(path(t)).count(),
+          spark.sql("SELECT * FROM lifecycle_contract_test." + t.name()).count(), t.name());
+    }
+  }
+
+  @Test
+  void rerunOfTheSameDateGivesTheSameTablesAndAnotherDateKeepsBoth() {
+    List<Dataset<Row>> before = new ArrayList<>();
+    List<TableDef> compared = written().stream().filter(t -> t.writeMode() != WriteMode.APPEND).toList();
+    for (TableDef t : compared) {
+      before.add(spark.read().format("delta").load(path(t)).localCheckpoint());
+    }
+    Steps.standard().run(new RunContext(spark, config, RUN_DATE), List.of());
+    for (int i = 0; i < compared.size(); i++) {
+      TableDef t = compared.get(i);
+      Dataset<Row> after = spark.read().format("delta").load(path(t)).drop(volatileColumns(t));
+      Dataset<Row> b = before.get(i).drop(volatileColumns(t));
+      assertEquals(b.count(), after.count(), "rows of " + t.name() + " after a rerun");
+      assertEquals(0, b.exceptAll(after).count(), t.name() + " changed on rerun");
+      assertEquals(0, after.exceptAll(b).count(), t.name() + " changed on rerun");
+    }
+    Steps.standard().run(new RunContext(spark, config, RUN_DATE.plusDays(1)), List.of());
+    for (TableDef t : compared) {
+      if (t.writeMode() == WriteMode.REPLACE_RUN_DATE && !t.name().equals("events_quarantine")) {
+        Dataset<Row> df = spark.read().format("delta").load(path(t));
+        assertTrue(df.where(t.runDateColumn() + " = DATE'" + RUN_DATE + "'").count() > 0, t.name() + " lost the first date");
+        assertTrue(df.where(t.runDateColumn() + " = DATE'" + RUN_DATE.plusDays(1) + "'").count() > 0, t.name() + " lacks the second date");
+      }
+    }
+  }
+
+  /** Columns that legitimately differ between two runs of the same date (wall-clock timings). */
+  private static String[] volatileColumns(TableDef t) {
+    return t.columns().stream().map(ColumnDef::name)
+        .filter(n -> n.equals("scored_at") || n.equals("fit_seconds") || n.equals("trained_at"))
+        .toArray(String[]::new);
+  }
+}
