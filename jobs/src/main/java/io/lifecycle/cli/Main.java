@@ -75,6 +75,8 @@ public final class Main {
     }
     var pipeline = Steps.standard();
     pipeline.select(line.steps());
+    // Fail on a missing pseudonymization key before Spark starts, not halfway through a run.
+    io.lifecycle.privacy.Pseudonymizer.from(config.privacy());
     SparkSession spark = SparkSessions.builder("lifecycle").getOrCreate();
     LOG.info("lifecycle run: config {} (hash {}), output {}, steps {}", config.source(), config.hash(),
         config.output().root(), line.steps().isEmpty() ? "all" : line.steps());

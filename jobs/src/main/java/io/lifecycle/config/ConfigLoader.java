@@ -146,6 +146,13 @@ public final class ConfigLoader {
         && !stages.knownEventTypes().contains(input.eventTypeConstant())) {
       throw fail("lifecycle.input.event_type_constant", "'" + input.eventTypeConstant() + "' is named by no stage rule");
     }
+    LifecycleConfig.Privacy privacy = new LifecycleConfig.Privacy(
+        config.getBoolean("lifecycle.privacy.pseudonymize"),
+        optionalString("lifecycle.privacy.key_env"),
+        optionalString("lifecycle.privacy.key_file"));
+    if (privacy.pseudonymize() && privacy.keyEnv() == null && privacy.keyFile() == null) {
+      throw fail("lifecycle.privacy", "pseudonymize = true needs key_env or key_file");
+    }
     Quality quality =
         new Quality(
             fraction("lifecycle.quality.max_quarantine_share"),
@@ -177,7 +184,7 @@ public final class ConfigLoader {
     Generate generate = readGenerate();
     String hash = hash(config.getConfig(ROOT));
     return new LifecycleConfig(
-        origin, hash, input, stages, quality, sessions, churn, cohorts, clv, models, output, generate);
+        origin, hash, input, stages, privacy, quality, sessions, churn, cohorts, clv, models, output, generate);
   }
 
   private Input readInput() {

@@ -15,6 +15,7 @@ public record LifecycleConfig(
     String hash,
     Input input,
     StageModel stages,
+    Privacy privacy,
     Quality quality,
     Sessions sessions,
     Duration churnThreshold,
@@ -76,6 +77,12 @@ public record LifecycleConfig(
     EVENT_ID,
     NONE
   }
+
+  /**
+   * Pseudonymization of customer ids. Holds where the key comes from, never the key itself, so the
+   * config can be logged and hashed safely; {@link io.lifecycle.privacy.Pseudonymizer} reads the key.
+   */
+  public record Privacy(boolean pseudonymize, String keyEnv, String keyFile) {}
 
   public record Quality(double maxQuarantineShare, Duration futureTolerance, LocalDate earliestEventDate) {}
 
@@ -156,13 +163,13 @@ public record LifecycleConfig(
     return new LifecycleConfig(source, hash,
         new Input(path, i.format(), i.options(), i.textDelimiter(), i.textFields(), i.textSkipPattern(),
             i.columns(), i.eventTypeConstant(), i.timestampFormats(), i.zone(), i.dedup()),
-        stages, quality, sessions, churnThreshold, cohorts, clv, models, output, generate);
+        stages, privacy, quality, sessions, churnThreshold, cohorts, clv, models, output, generate);
   }
 
   /** A copy with the output root replaced (the {@code --output} option). */
   public LifecycleConfig withOutputRoot(String root) {
     Output o = output;
-    return new LifecycleConfig(source, hash, input, stages, quality, sessions, churnThreshold, cohorts, clv,
+    return new LifecycleConfig(source, hash, input, stages, privacy, quality, sessions, churnThreshold, cohorts, clv,
         models, new Output(root, o.database(), o.tableNames(), o.rowsPerFile(), o.vacuumRetentionHours()),
         generate);
   }

@@ -15,6 +15,9 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.Map;
+import io.lifecycle.privacy.Pseudonymizer;
+import java.util.function.Function;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.storage.StorageLevel;
@@ -102,8 +105,11 @@ public final class IngestStep implements Step {
 
   /** Deduplicated, staged events in the table's shape (pure). */
   public static Dataset<Row> canonicalEvents(Dataset<Row> clean, LifecycleConfig config, String runId) {
+    // Ids are pseudonymized before anything is written, so no output table holds a raw id.
+    Function<Column, Column> pseudonym = Pseudonymizer.from(config.privacy());
+    Dataset<Row> ids = clean.withColumn(Columns.CUSTOMER_ID, pseudonym.apply(col(Columns.CUSTOMER_ID)));
     // One shuffle by customer serves both the duplicate window and the first-purchase window.
-    Dataset<Row> byCustomer = clean.repartition(col(Columns.CUSTOMER_ID));
+    Dataset<Row> byCustomer = ids.repartition(col(Columns.CUSTOMER_ID));
     Dataset<Row> staged = new StageAssigner(config.stages()).assign(Deduplicator.dropDuplicates(byCustomer, config.input().dedup()));
     return staged
         .withColumn(Columns.INGEST_RUN_ID, lit(runId))
@@ -117,7 +123,9 @@ public final class IngestStep implements Step {
             lit(ctx.runId()).as(Columns.RUN_ID),
             col(EventNormalizer.REASON).as(QuarantineTable.REASON),
             col(EventNormalizer.DETAIL).as(QuarantineTable.DETAIL),
-            col(EventNormalizer.RAW_RECORD).as(QuarantineTable.RAW_RECORD),
+            // A raw row holds the raw customer id: not kept when ids are pseudonymized.
+            (ctx.config().privacy().pseudonymize() ? lit(null).cast("string") : col(EventNormalizer.RAW_RECORD))
+                .as(QuarantineTable.RAW_RECORD),
             col(Columns.SOURCE_FILE));
   }
 

@@ -204,4 +204,16 @@ class IngestStepTest {
     assertEquals("run_20240302", table(dir, "events").head().getAs("ingest_run_id"));
     assertEquals(EventsTable.DEF.columnNames(), List.of(table(dir, "events").columns()));
   }
+
+  @Test
+  void pseudonymizedIdsReachNoOutputTable(@TempDir Path dir) throws Exception {
+    Path key = dir.resolve("key");
+    Files.writeString(key, "team-secret");
+    String csv = "customer_id,event_time,event_type\nalice,2024-03-01T10:00:00Z,page_view\nalice,2024-03-01T10:01:00Z,page_view\n,2024-03-01T10:02:00Z,page_view\n";
+    ingest(dir, "p.csv", csv, LocalDate.of(2024, 4, 1), "lifecycle.privacy.pseudonymize = true",
+        "lifecycle.privacy.key_file = \"" + key + "\"", "lifecycle.quality.max_quarantine_share = 0.5");
+    String expected = io.lifecycle.privacy.PseudonymizerTestAccess.hmac("team-secret", "alice");
+    assertEquals(List.of(expected, expected), TestSupport.rows(table(dir, "events").select("customer_id")));
+    assertNull(table(dir, "events_quarantine").head().getAs("raw_record"));
+  }
 }
