@@ -4,6 +4,7 @@ import io.lifecycle.ExitCode;
 import io.lifecycle.LifecycleException;
 import io.lifecycle.config.ConfigLoader;
 import io.lifecycle.config.LifecycleConfig;
+import io.lifecycle.io.RunLock;
 import io.lifecycle.pipeline.RunContext;
 import io.lifecycle.pipeline.Steps;
 import io.lifecycle.spark.SparkSessions;
@@ -80,6 +81,10 @@ public final class Main {
     SparkSession spark = SparkSessions.builder("lifecycle").getOrCreate();
     LOG.info("lifecycle run: config {} (hash {}), output {}, steps {}", config.source(), config.hash(),
         config.output().root(), line.steps().isEmpty() ? "all" : line.steps());
-    pipeline.run(new RunContext(spark, config, line.runDate()), line.steps());
+    RunContext ctx = new RunContext(spark, config, line.runDate());
+    try (RunLock lock = RunLock.acquire(spark.sessionState().newHadoopConf(), config.output().root(),
+        "attempt " + ctx.attemptId(), java.time.Duration.ofHours(12))) {
+      pipeline.run(ctx, line.steps());
+    }
   }
 }
