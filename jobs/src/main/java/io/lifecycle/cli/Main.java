@@ -54,9 +54,9 @@ public final class Main {
       System.err.println("lifecycle: error: " + e.getMessage());
       LOG.debug("failure", e);
       return e.exitCode().code();
-    } catch (RuntimeException e) {
-      System.err.println("lifecycle: error: " + e.getClass().getSimpleName() + ": " + e.getMessage());
-      LOG.error("unexpected failure", e);
+    } catch (Exception e) { // includes Spark's checked exceptions thrown from Scala
+      System.err.println("lifecycle: error: " + io.lifecycle.Failures.describe(e));
+      LOG.debug("failure", e);
       return ExitCode.FAILURE.code();
     }
   }

@@ -14,7 +14,9 @@ import io.lifecycle.tables.QuarantineTable;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Map;
+import org.apache.spark.sql.RowFactory;
 import io.lifecycle.privacy.Pseudonymizer;
 import java.util.function.Function;
 import org.apache.spark.sql.Column;
@@ -51,7 +53,8 @@ public final class IngestStep implements Step {
   @Override
   public StepResult run(RunContext ctx) {
     LifecycleConfig config = ctx.config();
-    Dataset<Row> raw = new RawEventReader(ctx.spark(), config.input()).read();
+    RawEventReader reader = new RawEventReader(ctx.spark(), config.input());
+    Dataset<Row> raw = reader.read();
     Instant asOf = ctx.hasRunDate() ? ctx.asOf() : Instant.now();
     // Normalized rows feed three outputs (counts, quarantine, events): read the input once.
     Dataset<Row> normalized = new EventNormalizer(config.input(), config.stages(), config.quality(), asOf)
@@ -65,12 +68,16 @@ public final class IngestStep implements Step {
               sum(when(col(EventNormalizer.REASON).isNotNull(), 1).otherwise(0)).as("quarantined"),
               max(when(col(EventNormalizer.REASON).isNull().and(not(col(EventNormalizer.SKIPPED))), col(Columns.EVENT_TIME))).as("latest"))
           .head();
-      long read = counts0.getLong(0);
+      // Bounded by the number of input files.
+      java.util.Set<String> filesWithRows = new java.util.HashSet<>(normalized.select(Columns.SOURCE_FILE).distinct()
+          .as(org.apache.spark.sql.Encoders.STRING()).collectAsList());
+      List<String> unreadable = reader.unreadableFiles(raw, filesWithRows);
+      long read = counts0.getLong(0) + unreadable.size();
       if (read == 0) {
         throw new LifecycleException(ExitCode.INPUT_UNAVAILABLE, "Input " + config.input().path() + " holds no rows");
       }
       long skipped = asLong(counts0.get(1));
-      long quarantined = asLong(counts0.get(2));
+      long quarantined = asLong(counts0.get(2)) + unreadable.size();
       Instant latest = counts0.getAs(3);
       if (!ctx.hasRunDate()) {
         if (latest == null) {
@@ -80,7 +87,13 @@ public final class IngestStep implements Step {
         ctx.resolveRunDate(latest.atZone(ZoneOffset.UTC).toLocalDate().plusDays(1));
         LOG.info("run date {} (the day after the latest event)", ctx.runDate());
       }
-      long quarantineWritten = ctx.store().write(QuarantineTable.DEF, quarantine(normalized, ctx), ctx.runDate());
+      Dataset<Row> quarantineRows = quarantine(normalized, ctx);
+      if (!unreadable.isEmpty()) {
+        List<Row> files = unreadable.stream().map(f -> RowFactory.create(ctx.runDate(), ctx.runId(),
+            QuarantineReason.UNREADABLE_FILE.code(), "the whole file could not be read", null, f)).toList();
+        quarantineRows = quarantineRows.unionByName(ctx.spark().createDataFrame(files, quarantineRows.schema()));
+      }
+      long quarantineWritten = ctx.store().write(QuarantineTable.DEF, quarantineRows, ctx.runDate());
       if (quarantineWritten != quarantined) {
         throw new IllegalStateException("quarantine wrote " + quarantineWritten + " rows, expected " + quarantined);
       }

@@ -4,6 +4,8 @@ import java.util.Locale;
 
 /** Why an input row could not be used; stored as lower snake case in {@code events_quarantine.reason}. */
 public enum QuarantineReason {
+  /** A whole input file could not be read (skipped because input.options.ignoreCorruptFiles = true). */
+  UNREADABLE_FILE,
   MALFORMED,
   MISSING_CUSTOMER_ID,
   MISSING_TIME,

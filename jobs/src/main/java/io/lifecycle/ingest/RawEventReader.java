@@ -61,6 +61,34 @@ public final class RawEventReader {
     };
   }
 
+  /**
+   * With {@code ignoreCorruptFiles}, Spark skips a file it cannot read and says so only in its log.
+   * This finds such files among those that produced no row (bounded by the number of input files) by
+   * reading each alone, so they can be quarantined instead of vanishing.
+   */
+  public List<String> unreadableFiles(Dataset<Row> raw, java.util.Set<String> filesWithRows) {
+    if (!"true".equalsIgnoreCase(input.options().getOrDefault("ignoreCorruptFiles", "false"))) {
+      return List.of();
+    }
+    List<String> unreadable = new ArrayList<>();
+    for (String file : raw.inputFiles()) {
+      if (filesWithRows.contains(file)) {
+        continue;
+      }
+      java.util.Map<String, String> strict = new java.util.HashMap<>(input.options());
+      strict.put("ignoreCorruptFiles", "false");
+      try {
+        new RawEventReader(spark, new Input(file, input.format(), strict, input.textDelimiter(), input.textFields(),
+            input.textSkipPattern(), input.columns(), input.eventTypeConstant(), input.timestampFormats(), input.zone(),
+            input.dedup())).read().count();
+      } catch (Exception e) { // Spark's read failure is a checked SparkException
+        LOG.warn("input file {} cannot be read: quarantined as unreadable_file", file);
+        unreadable.add(file);
+      }
+    }
+    return unreadable;
+  }
+
   private void requireExists(String path) {
     try {
       Path p = new Path(path);

@@ -3,6 +3,7 @@ package io.lifecycle.pipeline;
 import static org.apache.spark.sql.functions.*;
 
 import io.lifecycle.ExitCode;
+import io.lifecycle.Failures;
 import io.lifecycle.LifecycleException;
 import io.lifecycle.tables.Columns;
 import io.lifecycle.tables.EventsTable;
@@ -65,9 +66,9 @@ public final class Pipeline {
       StepResult result;
       try {
         result = step.run(ctx);
-      } catch (RuntimeException e) {
+      } catch (Exception e) { // Spark throws checked SparkExceptions from Scala code
         LifecycleException failure = e instanceof LifecycleException le ? le
-            : new LifecycleException(ExitCode.FAILURE, "step " + step.name() + " failed: " + rootMessage(e), e);
+            : new LifecycleException(ExitCode.FAILURE, "step " + step.name() + " failed: " + Failures.describe(e), e);
         LOG.error("step {} failed after {}: {}", step.name(), seconds(started), failure.getMessage());
         recordQuietly(ctx, step.name(), started, null, failure.getMessage());
         throw failure;
@@ -95,16 +96,6 @@ public final class Pipeline {
     return String.format("%.1f s", Duration.between(started, Instant.now()).toMillis() / 1000.0);
   }
 
-  static String rootMessage(Throwable e) {
-    Throwable t = e;
-    while (t.getCause() != null && t.getCause() != t) {
-      t = t.getCause();
-    }
-    String message = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
-    int newline = message.indexOf('\n');
-    return newline > 0 ? message.substring(0, newline) : message;
-  }
-
   private void recordQuietly(RunContext ctx, String step, Instant started, StepResult result, String error) {
     if (!ctx.hasRunDate()) {
       return;
@@ -112,7 +103,7 @@ public final class Pipeline {
     try {
       record(ctx, step, started, result, error);
     } catch (RuntimeException e) {
-      LOG.warn("could not record the failure of step {} in run_log: {}", step, rootMessage(e));
+      LOG.warn("could not record the failure of step {} in run_log: {}", step, Failures.describe(e));
     }
   }
 

@@ -216,4 +216,32 @@ class IngestStepTest {
     assertEquals(List.of(expected, expected), TestSupport.rows(table(dir, "events").select("customer_id")));
     assertNull(table(dir, "events_quarantine").head().getAs("raw_record"));
   }
+
+  @Test
+  void corruptGzipFailsNamingTheFileOrIsQuarantinedWhenConfigured(@TempDir Path dir) throws Exception {
+    Path input = dir.resolve("in");
+    Files.createDirectories(input);
+    Files.writeString(input.resolve("good.csv"), "customer_id,event_time,event_type\nc1,2024-03-01T10:00:00Z,page_view\n");
+    java.io.ByteArrayOutputStream gz = new java.io.ByteArrayOutputStream();
+    try (java.util.zip.GZIPOutputStream out = new java.util.zip.GZIPOutputStream(gz)) {
+      out.write("customer_id,event_time,event_type\nc2,2024-03-01T10:00:00Z,page_view\n".getBytes());
+    }
+    Files.write(input.resolve("bad.csv.gz"), java.util.Arrays.copyOf(gz.toByteArray(), 30)); // truncated
+    LifecycleConfig strict = TestSupport.config("lifecycle.input.path = \"" + input + "\"",
+        "lifecycle.output.root = \"" + dir.resolve("out") + "\"");
+    io.lifecycle.pipeline.Pipeline pipeline = new io.lifecycle.pipeline.Pipeline(List.of(new IngestStep()));
+    LifecycleException e = assertThrows(LifecycleException.class,
+        () -> pipeline.run(new RunContext(spark, strict, LocalDate.of(2024, 4, 1)), List.of()));
+    assertTrue(e.getMessage().contains("cannot read input file") && e.getMessage().contains("bad.csv.gz"), e.getMessage());
+
+    LifecycleConfig lenient = TestSupport.config("lifecycle.input.path = \"" + input + "\"",
+        "lifecycle.output.root = \"" + dir.resolve("out") + "\"", "lifecycle.input.options.ignoreCorruptFiles = \"true\"",
+        "lifecycle.quality.max_quarantine_share = 0.5");
+    StepResult r = new IngestStep().run(new RunContext(spark, lenient, LocalDate.of(2024, 4, 1)));
+    assertEquals(2, r.inputRows());
+    assertEquals(1, r.quarantinedRows());
+    Row q = table(dir, "events_quarantine").head();
+    assertEquals("unreadable_file", q.getAs("reason"));
+    assertTrue(q.<String>getAs("source_file").endsWith("bad.csv.gz"));
+  }
 }
