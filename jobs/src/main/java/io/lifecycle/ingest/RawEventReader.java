@@ -89,6 +89,10 @@ public final class RawEventReader {
     return unreadable;
   }
 
+  private static LifecycleException empty(String path) {
+    return new LifecycleException(ExitCode.INPUT_UNAVAILABLE, "Input " + path + " holds no rows (empty files or an empty folder)");
+  }
+
   private void requireExists(String path) {
     try {
       Path p = new Path(path);
@@ -131,7 +135,15 @@ public final class RawEventReader {
   private Dataset<Row> readCsv(String path) {
     DataFrameReader base = spark.read().option("header", "true").options(input.options());
     // The header alone gives the column names (no inferSchema: every value is read as a string).
-    StructType header = base.csv(path).schema();
+    StructType header;
+    try {
+      header = base.csv(path).schema();
+    } catch (Exception e) { // Spark's AnalysisException when the path holds no file with data
+      throw empty(path);
+    }
+    if (header.fields().length == 0) {
+      throw empty(path);
+    }
     StructType schema = allStrings(header).add(CORRUPT, DataTypes.StringType);
     Dataset<Row> rows = base.schema(schema)
         .option("mode", "PERMISSIVE")
