@@ -1,0 +1,81 @@
+package io.lifecycle.generate;
+
+import static org.apache.spark.sql.functions.*;
+import static org.junit.jupiter.api.Assertions.*;
+
+import io.lifecycle.SharedSpark;
+import java.util.List;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+
+class SyntheticEventGeneratorTest {
+  private final SparkSession spark = SharedSpark.get();
+
+  private static long fingerprint(Dataset<Row> df) {
+    return df.select(sum(xxhash64(col("*")).cast("decimal(38,0)"))).head().getDecimal(0).longValue() ^ df.count();
+  }
+
+  @Test
+  void sameSeedSameEventsWhateverThePartitioning() {
+    GeneratorSettings s = GeneratorSettings.defaults(300, 11);
+    long one = fingerprint(SyntheticEventGenerator.events(spark, s, 1));
+    assertEquals(one, fingerprint(SyntheticEventGenerator.events(spark, s, 5)));
+    assertEquals(one, fingerprint(SyntheticEventGenerator.events(spark, s, 1)));
+    assertNotEquals(one, fingerprint(SyntheticEventGenerator.events(spark, GeneratorSettings.defaults(300, 12), 1)));
+  }
+
+  @Test
+  void eventsMatchTheirGroundTruth() {
+    GeneratorSettings s = GeneratorSettings.defaults(2000, 3);
+    CustomerSimulator sim = new CustomerSimulator(s);
+    for (long i = 0; i < 2000; i++) {
+      CustomerSimulator.Customer c = sim.simulate(i);
+      List<CustomerSimulator.Event> purchases = c.events().stream().filter(e -> e.type().equals("purchase")).toList();
+      assertEquals(c.truth().purchases(), purchases.size(), "purchases of " + c.truth().customerId());
+      if (!purchases.isEmpty()) {
+        assertEquals(c.truth().firstPurchase(), purchases.get(0).time());
+        assertTrue(purchases.stream().allMatch(e -> Double.parseDouble(e.amount()) > 0));
+      }
+      if (c.truth().dropout() != null) {
+        long last = c.events().get(c.events().size() - 1).time();
+        assertEquals(c.truth().dropout(), last, "nothing after the drop-out of " + c.truth().customerId());
+        assertEquals(purchases.get(purchases.size() - 1).time(), c.truth().dropout());
+      }
+      long endMs = s.end().plusDays(1).atStartOfDay(java.time.ZoneOffset.UTC).toInstant().toEpochMilli();
+      for (int k = 1; k < c.events().size(); k++) {
+        assertTrue(c.events().get(k).time() >= c.events().get(k - 1).time());
+      }
+      assertTrue(c.events().stream().allMatch(e -> e.time() < endMs && e.time() >= c.truth().arrival()));
+    }
+    // The Spark output is exactly the simulation's.
+    Dataset<Row> truth = SyntheticEventGenerator.groundTruth(spark, s);
+    Dataset<Row> counted = SyntheticEventGenerator.events(spark, s).where("event_type = 'purchase'").groupBy("customer_id").count();
+    assertEquals(0, truth.where("purchases > 0").join(counted, "customer_id").where("purchases <> count").count());
+    assertEquals(truth.where("purchases > 0").count(), counted.count());
+  }
+
+  @Test
+  void latentValuesFollowTheirDistributionsWithinSamplingError() {
+    GeneratorSettings s = GeneratorSettings.defaults(20_000, 5);
+    Row m = SyntheticEventGenerator.groundTruth(spark, s).agg(
+        avg("lambda_per_week"), stddev("lambda_per_week"), avg("p_dropout"), stddev("p_dropout"),
+        avg("nu"), stddev("nu"), count(lit(1))).head();
+    double n = m.getLong(6);
+    assertWithin(s.r() / s.alpha(), m.getDouble(0), m.getDouble(1) / Math.sqrt(n), "mean lambda = r / alpha");
+    assertWithin(s.a() / (s.a() + s.b()), m.getDouble(2), m.getDouble(3) / Math.sqrt(n), "mean p = a / (a + b)");
+    assertWithin(s.q() / s.v(), m.getDouble(4), m.getDouble(5) / Math.sqrt(n), "mean nu = q / v");
+    // Spend per purchase: E[z] = p * E[1/nu] = p * v / (q - 1), per customer mean over buyers' purchases.
+    Row spend = SyntheticEventGenerator.events(spark, GeneratorSettings.defaults(20_000, 5))
+        .where("event_type = 'purchase'").groupBy("customer_id").agg(avg(col("amount").cast("double")).as("mean"))
+        .agg(avg("mean"), stddev("mean"), count(lit(1))).head();
+    double expected = s.p() * s.v() / (s.q() - 1);
+    // Customer means are noisier than nu alone: compare with a wide but finite band (6 standard errors).
+    assertEquals(expected, spend.getDouble(0), 6 * spend.getDouble(1) / Math.sqrt(spend.getLong(2)), "mean spend per purchase");
+  }
+
+  private static void assertWithin(double expected, double actual, double standardError, String what) {
+    assertEquals(expected, actual, 4 * standardError, what + " (4 standard errors = " + 4 * standardError + ")");
+  }
+}
