@@ -98,7 +98,8 @@ public final class TableDef {
       }
       DataType actual = df.schema().apply(c.name()).dataType();
       Column col = functions.col(c.name());
-      cols.add(actual.sameType(c.type()) ? col : col.cast(c.type()).as(c.name()));
+      // The comment travels as column metadata, so Delta stores it with the schema BI tools browse.
+      cols.add((actual.sameType(c.type()) ? col : col.cast(c.type())).as(c.name(), c.toField().metadata()));
     }
     return df.select(cols.toArray(Column[]::new));
   }

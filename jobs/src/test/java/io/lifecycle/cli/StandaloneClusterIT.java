@@ -59,7 +59,7 @@ class StandaloneClusterIT {
       assertEquals(0, spark.read().format("delta").load(out.resolve("run_log").toString()).where("status <> 'SUCCEEDED'").count());
       // The work really ran in executor JVMs the workers started.
       long executorDirs;
-      try (var s = Files.walk(dir, 3)) {
+      try (var s = Files.walk(dir, 5)) {
         executorDirs = s.filter(p -> p.getFileName().toString().equals("stderr") && p.toString().contains("app-")).count();
       }
       assertTrue(executorDirs >= 2, "executors launched by the workers: " + executorDirs);
@@ -74,12 +74,14 @@ class StandaloneClusterIT {
   }
 
   /**
-   * Workers build executor command lines from SPARK_HOME/jars: a folder of links to the jars Maven
-   * resolved is a complete Spark installation for that purpose.
+   * Workers build executor command lines from SPARK_HOME/jars: a folder with a RELEASE file and links
+   * to the jars Maven resolved is a complete Spark installation for that purpose.
    */
   private static Path fakeSparkHome(Path home) throws IOException {
     Path jars = home.resolve("jars");
     Files.createDirectories(jars);
+    // The launcher library takes a folder with a RELEASE file as a binary distribution (jars in jars/).
+    Files.writeString(home.resolve("RELEASE"), "Spark from the Maven classpath, for lifecycle's cluster test\n");
     for (String entry : ProcessRunner.sparkClasspath().split(File.pathSeparator)) {
       Path jar = Path.of(entry);
       if (entry.endsWith(".jar") && Files.isRegularFile(jar)) {
@@ -100,6 +102,7 @@ class StandaloneClusterIT {
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
     pb.environment().put("SPARK_HOME", sparkHome.toString());
     pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
+    pb.environment().put("SPARK_SCALA_VERSION", "2.13");
     return pb.start();
   }
 
