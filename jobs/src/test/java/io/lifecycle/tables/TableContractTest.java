@@ -30,6 +30,24 @@ class TableContractTest {
   }
 
   @Test
+  void readmeTableListComesFromTheDefinitions() throws Exception {
+    Path readme = TestSupport.projectFile("README.md").toPath();
+    String text = Files.readString(readme);
+    String start = "<!-- tables:start (generated from io.lifecycle.tables; TableContractTest checks it) -->\n";
+    String end = "<!-- tables:end -->";
+    int i = text.indexOf(start);
+    int j = text.indexOf(end);
+    assertTrue(i >= 0 && j > i, "README.md lacks the generated table list markers");
+    String generated = TableContract.summary();
+    if (Boolean.getBoolean("lifecycle.updateContract")) {
+      text = text.substring(0, i + start.length()) + generated + text.substring(j);
+      Files.writeString(readme, text);
+      j = text.indexOf(end);
+    }
+    assertEquals(generated, text.substring(i + start.length(), j), "README table list is stale: regenerate it (see this class)");
+  }
+
+  @Test
   void namesAreStableSnakeCaseAndEveryColumnHasAComment() {
     Set<String> names = new HashSet<>();
     for (TableDef t : Tables.all()) {
