@@ -72,7 +72,8 @@ public final class DeltaStore {
     String path = location(table);
     ensureTable(table, path);
     Dataset<Row> conformed = sized(table, table.conform(rows));
-    var writer = conformed.write().format("delta");
+    var writer = conformed.write().format("delta")
+        .option("maxRecordsPerFile", String.valueOf(output.rowsPerFile()));
     if (!table.partitionColumns().isEmpty()) {
       writer = writer.partitionBy(table.partitionColumns().toArray(String[]::new));
     }
