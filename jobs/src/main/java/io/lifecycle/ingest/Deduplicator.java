@@ -11,7 +11,7 @@ import org.apache.spark.sql.expressions.Window;
 
 /**
  * Drops duplicate events: the same event id, or, when the source gives no id, the same customer, time,
- * type and amount. Which copy survives is deterministic (by source file and raw record), so reruns and
+ * type and amount. Which copy survives is deterministic (by source file, event id and channel), so reruns and
  * another input order give the same table. Duplicates are per customer, so the window shares its
  * shuffle with the stage assignment that follows.
  */
@@ -25,11 +25,13 @@ public final class Deduplicator {
     Column content = mode == LifecycleConfig.Dedup.AUTO
         ? concat_ws("|", lit("k"), col(Columns.EVENT_TIME).cast("string"), col(Columns.EVENT_TYPE),
             coalesce(col(Columns.AMOUNT).cast("string"), lit("")))
-        // event_id mode: rows without an id are never duplicates; their raw record keeps them apart.
-        : concat(lit("row|"), col(EventNormalizer.RAW_RECORD), col(Columns.SOURCE_FILE));
+        // event_id mode: rows without an id are duplicates only when every field is equal.
+        : concat_ws("|", lit("row"), col(Columns.EVENT_TIME).cast("string"), col(Columns.EVENT_TYPE),
+            coalesce(col(Columns.AMOUNT).cast("string"), lit("")), coalesce(col(Columns.CHANNEL), lit("")),
+            col(Columns.SOURCE_FILE));
     Column key = when(col(Columns.EVENT_ID).isNotNull(), concat(lit("id|"), col(Columns.EVENT_ID))).otherwise(content);
     Column rank = row_number().over(Window.partitionBy(col(Columns.CUSTOMER_ID), key)
-        .orderBy(col(Columns.SOURCE_FILE), col(EventNormalizer.RAW_RECORD)));
+        .orderBy(col(Columns.SOURCE_FILE), col(Columns.EVENT_ID).asc_nulls_last(), col(Columns.CHANNEL).asc_nulls_last()));
     return events.withColumn("_dup_rank", rank).where(col("_dup_rank").equalTo(1)).drop("_dup_rank");
   }
 }

@@ -46,53 +46,75 @@ public final class EventNormalizer {
   }
 
   public Dataset<Row> normalize(Dataset<Row> raw) {
-    Column customer = nullIfBlank(col(RawColumns.CUSTOMER_ID));
-    Column timeText = nullIfBlank(col(RawColumns.EVENT_TIME));
-    Column time = coalesce(col(RawColumns.EVENT_TS), parseTime(timeText));
     Column typeText = input.eventTypeConstant() != null ? lit(input.eventTypeConstant()) : nullIfBlank(col(RawColumns.EVENT_TYPE));
-    Column type = canonicalType(typeText);
-    Column amountText = nullIfBlank(col(RawColumns.AMOUNT));
-    Column amount = amountText.try_cast("double");
-    Column purchase = type.isin(stages.purchaseEventTypes().toArray());
+    // First parse each field once; the checks below then refer to the parsed columns by name, so the
+    // costly parses (several timestamp patterns) are not repeated in every check.
+    Dataset<Row> parsed = raw.select(
+        col(RawColumns.MALFORMED), col(RawColumns.SKIPPED), col(RawColumns.SOURCE_FILE), col(RawColumns.RECORD),
+        nullIfBlank(col(RawColumns.CUSTOMER_ID)).as(P_CUSTOMER),
+        nullIfBlank(col(RawColumns.EVENT_TIME)).as(P_TIME_TEXT),
+        col(RawColumns.EVENT_TS).as(P_TS),
+        canonicalType(typeText).as(P_TYPE),
+        nullIfBlank(col(RawColumns.AMOUNT)).as(P_AMOUNT_TEXT),
+        nullIfBlank(col(RawColumns.CHANNEL)).as(Columns.CHANNEL),
+        nullIfBlank(col(RawColumns.EVENT_ID)).as(Columns.EVENT_ID))
+        .withColumn(P_TIME, coalesce(col(P_TS), parseTime(col(P_TIME_TEXT))))
+        .withColumn(P_AMOUNT, col(P_AMOUNT_TEXT).try_cast("double"));
+
+    Column time = col(P_TIME);
+    Column type = col(P_TYPE);
+    Column amount = col(P_AMOUNT);
+    Column amountText = col(P_AMOUNT_TEXT);
     Timestamp future = Timestamp.from(asOf.plus(quality.futureTolerance()));
     Timestamp start = Timestamp.from(quality.earliestEventDate().atStartOfDay(ZoneOffset.UTC).toInstant());
-    boolean strict = stages.strictEventTypes();
-
-    Column missingTime = timeText.isNull().and(col(RawColumns.EVENT_TS).isNull());
-    Column badAmount = amountText.isNotNull().and(amount.isNull().or(isnan(amount)).or(amount.isin(Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY)));
+    Column badAmount = amountText.isNotNull()
+        .and(amount.isNull().or(isnan(amount)).or(amount.isin(Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY)));
     Column[][] checks = {
       {col(RawColumns.MALFORMED).isNotNull(), reason(QuarantineReason.MALFORMED), col(RawColumns.MALFORMED)},
-      {customer.isNull(), reason(QuarantineReason.MISSING_CUSTOMER_ID), lit(null)},
-      {missingTime, reason(QuarantineReason.MISSING_TIME), lit(null)},
-      {time.isNull(), reason(QuarantineReason.UNPARSEABLE_TIME), timeText},
+      {col(P_CUSTOMER).isNull(), reason(QuarantineReason.MISSING_CUSTOMER_ID), lit(null)},
+      {col(P_TIME_TEXT).isNull().and(col(P_TS).isNull()), reason(QuarantineReason.MISSING_TIME), lit(null)},
+      {time.isNull(), reason(QuarantineReason.UNPARSEABLE_TIME), col(P_TIME_TEXT)},
       {time.lt(lit(start)), reason(QuarantineReason.BEFORE_START), time.cast("string")},
       {time.gt(lit(future)), reason(QuarantineReason.FUTURE_TIME), time.cast("string")},
       {type.isNull(), reason(QuarantineReason.MISSING_EVENT_TYPE), lit(null)},
-      {lit(strict).and(not(type.isin(stages.knownEventTypes().toArray()))), reason(QuarantineReason.UNKNOWN_EVENT_TYPE), type},
+      {lit(stages.strictEventTypes()).and(not(type.isin(stages.knownEventTypes().toArray()))),
+          reason(QuarantineReason.UNKNOWN_EVENT_TYPE), type},
       {badAmount, reason(QuarantineReason.NON_NUMERIC_AMOUNT), amountText},
       {amount.lt(0), reason(QuarantineReason.NEGATIVE_AMOUNT), amountText},
     };
+    Column skipped = col(RawColumns.SKIPPED);
     Column reasonCol = lit(null).cast("string");
     Column detailCol = lit(null).cast("string");
     for (int i = checks.length - 1; i >= 0; i--) {
       reasonCol = when(coalesce(checks[i][0], lit(false)), checks[i][1]).otherwise(reasonCol);
       detailCol = when(coalesce(checks[i][0], lit(false)), substring(checks[i][2], 1, 1000)).otherwise(detailCol);
     }
-    Column skipped = col(RawColumns.SKIPPED);
-    return raw.select(
-        customer.as(Columns.CUSTOMER_ID),
+    Column purchase = type.isin(stages.purchaseEventTypes().toArray());
+    Dataset<Row> checked = parsed.withColumn(REASON, when(skipped, lit(null)).otherwise(reasonCol))
+        .withColumn(DETAIL, when(skipped, lit(null)).otherwise(detailCol));
+    return checked.select(
+        col(P_CUSTOMER).as(Columns.CUSTOMER_ID),
         time.as(Columns.EVENT_TIME),
         type.as(Columns.EVENT_TYPE),
         // Revenue belongs to purchases only; an amount on another event type is not revenue.
         when(purchase, amount).as(Columns.AMOUNT),
-        nullIfBlank(col(RawColumns.CHANNEL)).as(Columns.CHANNEL),
-        nullIfBlank(col(RawColumns.EVENT_ID)).as(Columns.EVENT_ID),
+        col(Columns.CHANNEL),
+        col(Columns.EVENT_ID),
         col(RawColumns.SOURCE_FILE).as(Columns.SOURCE_FILE),
-        when(skipped, lit(null)).otherwise(reasonCol).as(REASON),
-        when(skipped, lit(null)).otherwise(detailCol).as(DETAIL),
-        substring(col(RawColumns.RECORD), 1, RawEventReader.MAX_RECORD_CHARS).as(RAW_RECORD),
+        col(REASON),
+        col(DETAIL),
+        // Only quarantined rows keep their raw text: rendering it for every clean row costs for nothing.
+        when(col(REASON).isNotNull(), substring(col(RawColumns.RECORD), 1, RawEventReader.MAX_RECORD_CHARS)).as(RAW_RECORD),
         skipped.as(SKIPPED));
   }
+
+  private static final String P_CUSTOMER = "_p_customer";
+  private static final String P_TIME_TEXT = "_p_time_text";
+  private static final String P_TS = "_p_ts";
+  private static final String P_TIME = "_p_time";
+  private static final String P_TYPE = "_p_type";
+  private static final String P_AMOUNT_TEXT = "_p_amount_text";
+  private static final String P_AMOUNT = "_p_amount";
 
   private static Column reason(QuarantineReason r) {
     return lit(r.code());

@@ -69,9 +69,10 @@ public final class IngestStep implements Step {
               max(when(col(EventNormalizer.REASON).isNull().and(not(col(EventNormalizer.SKIPPED))), col(Columns.EVENT_TIME))).as("latest"))
           .head();
       // Bounded by the number of input files.
-      java.util.Set<String> filesWithRows = new java.util.HashSet<>(normalized.select(Columns.SOURCE_FILE).distinct()
-          .as(org.apache.spark.sql.Encoders.STRING()).collectAsList());
-      List<String> unreadable = reader.unreadableFiles(raw, filesWithRows);
+      List<String> unreadable = reader.skipsCorruptFiles()
+          ? reader.unreadableFiles(raw, new java.util.HashSet<>(normalized.select(Columns.SOURCE_FILE).distinct()
+              .as(org.apache.spark.sql.Encoders.STRING()).collectAsList()))
+          : List.of();
       long read = counts0.getLong(0) + unreadable.size();
       if (read == 0) {
         throw new LifecycleException(ExitCode.INPUT_UNAVAILABLE, "Input " + config.input().path() + " holds no rows");

@@ -67,7 +67,7 @@ public final class RawEventReader {
    * reading each alone, so they can be quarantined instead of vanishing.
    */
   public List<String> unreadableFiles(Dataset<Row> raw, java.util.Set<String> filesWithRows) {
-    if (!"true".equalsIgnoreCase(input.options().getOrDefault("ignoreCorruptFiles", "false"))) {
+    if (!skipsCorruptFiles()) {
       return List.of();
     }
     List<String> unreadable = new ArrayList<>();
@@ -91,6 +91,11 @@ public final class RawEventReader {
 
   private static LifecycleException empty(String path) {
     return new LifecycleException(ExitCode.INPUT_UNAVAILABLE, "Input " + path + " holds no rows (empty files or an empty folder)");
+  }
+
+  /** Whether the config asks Spark to skip unreadable files (then they are looked for and quarantined). */
+  public boolean skipsCorruptFiles() {
+    return "true".equalsIgnoreCase(input.options().getOrDefault("ignoreCorruptFiles", "false"));
   }
 
   private void requireExists(String path) {

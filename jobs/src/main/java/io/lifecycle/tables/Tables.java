@@ -10,7 +10,8 @@ public final class Tables {
     return List.of(
         EventsTable.DEF,
         QuarantineTable.DEF,
-        RunLogTable.DEF);
+        RunLogTable.DEF,
+        BenchmarksTable.DEF);
   }
 
   public static TableDef byName(String name) {

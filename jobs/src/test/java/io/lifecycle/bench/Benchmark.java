@@ -1,0 +1,180 @@
+package io.lifecycle.bench;
+
+import io.lifecycle.TestSupport;
+import io.lifecycle.config.LifecycleConfig;
+import io.lifecycle.generate.GeneratorSettings;
+import io.lifecycle.generate.RawEventWriter;
+import io.lifecycle.io.DeltaStore;
+import io.lifecycle.pipeline.Pipeline;
+import io.lifecycle.pipeline.RunContext;
+import io.lifecycle.pipeline.Step;
+import io.lifecycle.pipeline.Steps;
+import io.lifecycle.pipeline.Versions;
+import io.lifecycle.spark.SparkSessions;
+import io.lifecycle.tables.BenchmarksTable;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * The benchmark: generates N events with the generator (Parquet), runs the pipeline's steps one at a
+ * time on them and measures each (wall seconds, events per second, peak driver heap, spill and shuffle
+ * bytes), runs the DuckDB reference of sessionization and cohort retention on the same Parquet and
+ * checks both engines agree, then prints the results and saves them as JSON and in the
+ * {@code benchmarks} Delta table. Run with {@code bin/benchmark --events 10M}.
+ */
+public final class Benchmark {
+  /** Events the generator's defaults produce per customer, measured on the sample (46,116 / 5,000). */
+  static final double EVENTS_PER_CUSTOMER = 9.22;
+
+  record Measurement(String engine, String step, double wallSeconds, long peakHeap, long spill, long shuffle) {}
+
+  private final SparkSession spark;
+  private final long events;
+  private final Path work;
+  private final List<Measurement> measurements = new ArrayList<>();
+  private final HeapSampler heap = new HeapSampler();
+
+  Benchmark(SparkSession spark, long events, Path work) {
+    this.spark = spark;
+    this.events = events;
+    this.work = work;
+  }
+
+  public static void main(String[] args) throws Exception {
+    Map<String, String> opts = new LinkedHashMap<>();
+    for (int i = 0; i + 1 < args.length; i += 2) {
+      opts.put(args[i].replaceFirst("^--", ""), args[i + 1]);
+    }
+    long events = parseCount(opts.getOrDefault("events", "1M"));
+    Path work = Path.of(opts.getOrDefault("workdir", "/tmp/lifecycle-bench"));
+    List<String> steps = opts.containsKey("steps") ? List.of(opts.get("steps").split(",")) : List.of();
+    SparkSession spark = SparkSessions.builder("lifecycle-benchmark")
+        .master(opts.getOrDefault("master", "local[*]"))
+        .config("spark.extraListeners", TaskMetricsListener.class.getName())
+        .config("spark.ui.enabled", "false")
+        .config("spark.driver.host", "127.0.0.1")
+        .config("spark.driver.bindAddress", "127.0.0.1")
+        .getOrCreate();
+    Benchmark b = new Benchmark(spark, events, work);
+    b.run(steps, !opts.containsKey("no-duckdb"));
+    spark.stop();
+  }
+
+  static long parseCount(String text) {
+    String t = text.trim().toUpperCase(Locale.ROOT).replace("_", "");
+    long multiplier = t.endsWith("M") ? 1_000_000L : t.endsWith("K") ? 1_000L : 1L;
+    return (long) (Double.parseDouble(t.replaceAll("[MK]$", "")) * multiplier);
+  }
+
+  void run(List<String> requestedSteps, boolean duckdb) throws Exception {
+    String id = "bench_" + events + "_" + Instant.now().getEpochSecond();
+    Path input = work.resolve("input-" + events);
+    if (!Files.exists(input.resolve("_SUCCESS"))) {
+      long customers = Math.max(1, Math.round(events / EVENTS_PER_CUSTOMER));
+      measure("spark", "generate", () -> {
+        RawEventWriter.write(spark, GeneratorSettings.defaults(customers, 7), input.toString(), "parquet");
+        return null;
+      });
+    }
+    long actualEvents = spark.read().parquet(input.toString()).count();
+    System.out.printf("benchmark %s: %,d events in %s%n", id, actualEvents, input);
+    Path out = work.resolve("out-" + events);
+    LifecycleConfig config = TestSupport.config(
+        "lifecycle.input.path = \"" + input + "\"",
+        "lifecycle.input.format = parquet",
+        "lifecycle.output.root = \"" + out + "\"");
+    RunContext ctx = new RunContext(spark, config, LocalDate.of(2026, 1, 1));
+    Pipeline pipeline = Steps.standard();
+    for (Step step : pipeline.select(requestedSteps)) {
+      measure("spark", step.name(), () -> pipeline.run(ctx, List.of(step.name())));
+    }
+    if (duckdb) {
+      new DuckDbReference(spark, input, out, config, ctx.runDate(), this).run();
+    }
+    report(id, actualEvents, new DeltaStore(spark, config.output()));
+  }
+
+  <T> T measure(String engine, String step, Supplier<T> work) {
+    long spill0 = TaskMetricsListener.SPILL.get();
+    long shuffle0 = TaskMetricsListener.SHUFFLE.get();
+    heap.resetPeak();
+    long t0 = System.nanoTime();
+    T result = work.get();
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    long peak = heap.resetPeak();
+    Measurement m = new Measurement(engine, step, seconds, peak,
+        TaskMetricsListener.SPILL.get() - spill0, TaskMetricsListener.SHUFFLE.get() - shuffle0);
+    measurements.add(m);
+    System.out.printf("  %-7s %-22s %8.1f s  peak heap %,6d MB  spill %,8d MB  shuffle %,8d MB%n", engine, step,
+        seconds, peak >> 20, m.spill() >> 20, m.shuffle() >> 20);
+    return result;
+  }
+
+  double seconds(String engine, String step) {
+    return measurements.stream().filter(m -> m.engine().equals(engine) && m.step().equals(step))
+        .mapToDouble(Measurement::wallSeconds).sum();
+  }
+
+  private void report(String id, long actualEvents, DeltaStore store) throws Exception {
+    Map<String, String> env = environment();
+    Timestamp now = Timestamp.from(Instant.now());
+    List<Row> rows = new ArrayList<>();
+    StringBuilder json = new StringBuilder("{\n  \"benchmark_id\": \"" + id + "\",\n  \"events\": " + actualEvents
+        + ",\n  \"environment\": {");
+    json.append(String.join(", ", env.entrySet().stream().map(e -> "\"" + e.getKey() + "\": \"" + e.getValue() + "\"").toList()));
+    json.append("},\n  \"steps\": [\n");
+    for (int i = 0; i < measurements.size(); i++) {
+      Measurement m = measurements.get(i);
+      double eps = m.wallSeconds() > 0 ? actualEvents / m.wallSeconds() : 0;
+      rows.add(RowFactory.create(id, actualEvents, m.engine(), m.step(), m.wallSeconds(), eps, m.peakHeap(),
+          m.spill(), m.shuffle(), scala.jdk.javaapi.CollectionConverters.asScala(env), now));
+      json.append(String.format(Locale.ROOT,
+          "    {\"engine\": \"%s\", \"step\": \"%s\", \"wall_seconds\": %.3f, \"events_per_second\": %.0f, "
+              + "\"peak_driver_heap_bytes\": %d, \"spill_bytes\": %d, \"shuffle_bytes\": %d}%s%n",
+          m.engine(), m.step(), m.wallSeconds(), eps, m.peakHeap(), m.spill(), m.shuffle(), i + 1 < measurements.size() ? "," : ""));
+    }
+    json.append("  ]\n}\n");
+    Path file = work.resolve(id + ".json");
+    Files.writeString(file, json.toString());
+    store.write(BenchmarksTable.DEF, spark.createDataFrame(rows, BenchmarksTable.DEF.schema()), LocalDate.now());
+    System.out.println("results: " + file + " and table " + store.location(BenchmarksTable.DEF));
+  }
+
+  private Map<String, String> environment() {
+    Map<String, String> env = new LinkedHashMap<>();
+    env.put("cores", String.valueOf(Runtime.getRuntime().availableProcessors()));
+    env.put("driver_max_heap_mb", String.valueOf(Runtime.getRuntime().maxMemory() >> 20));
+    env.put("machine_memory_mb", String.valueOf(totalMemoryMb()));
+    env.put("java", System.getProperty("java.version"));
+    env.put("spark", spark.version());
+    env.put("delta", Versions.delta());
+    env.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
+    return env;
+  }
+
+  private static long totalMemoryMb() {
+    try {
+      for (String line : Files.readAllLines(new File("/proc/meminfo").toPath())) {
+        if (line.startsWith("MemTotal:")) {
+          return Long.parseLong(line.replaceAll("\\D", "")) / 1024;
+        }
+      }
+    } catch (Exception e) {
+      // not Linux: unknown
+    }
+    return -1;
+  }
+}
