@@ -1,0 +1,54 @@
+package io.lifecycle.models;
+
+import static org.apache.spark.sql.functions.*;
+
+import io.lifecycle.config.LifecycleConfig;
+import io.lifecycle.config.StageModel;
+import io.lifecycle.tables.Columns;
+import java.time.LocalDate;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+/**
+ * What happened after a cutoff, for training and honest evaluation. Churn: the customer, active at the
+ * cutoff (some activity within the churn threshold before it), has no activity (or, when configured, no
+ * purchase) in the horizon after it. Next stage: the most advanced stage of the customer's first session
+ * after the cutoff within the horizon (the stage of the first stage episode), or CHURNED when there is
+ * none. Needs the data to reach cutoff + horizon: callers only label cutoffs that old.
+ */
+public final class Labels {
+  public static final String CHURN = "churn_label";
+  public static final String NEXT_STAGE = "next_stage_label";
+  public static final String ACTIVE_AT_CUTOFF = "active_at_cutoff";
+
+  private final LifecycleConfig config;
+
+  public Labels(LifecycleConfig config) {
+    this.config = config;
+  }
+
+  /**
+   * @param events canonical events
+   * @param sessions sessions (customer_id, session_start, session_stage columns as in the sessions table)
+   * @param features the features at this cutoff (for recency)
+   */
+  public Dataset<Row> label(Dataset<Row> events, Dataset<Row> firstSessionStageAfter, Dataset<Row> features, LocalDate cutoff) {
+    Column from = lit(PointInTimeFeatures.start(cutoff));
+    Column to = lit(PointInTimeFeatures.start(cutoff.plusDays(config.models().churnHorizon().toDays())));
+    Column activity = col(Columns.EVENT_TIME).geq(from).and(col(Columns.EVENT_TIME).lt(to));
+    if (config.models().churnActivity() == LifecycleConfig.Models.ChurnActivity.PURCHASE) {
+      activity = activity.and(col(Columns.EVENT_TYPE).isin(config.stages().purchaseEventTypes().toArray()));
+    }
+    Dataset<Row> active = events.where(activity).select(Columns.CUSTOMER_ID).distinct().withColumn("_active_after", lit(true));
+    double thresholdDays = config.churnThreshold().toSeconds() / 86400.0;
+    return features
+        .join(active, features.col(Columns.CUSTOMER_ID).equalTo(active.col(Columns.CUSTOMER_ID)), "left")
+        .drop(active.col(Columns.CUSTOMER_ID))
+        .join(firstSessionStageAfter, Columns.CUSTOMER_ID, "left")
+        .select(features.col("*"),
+            col("recency_days").leq(thresholdDays).as(ACTIVE_AT_CUTOFF),
+            when(col("_active_after").isNull(), 1.0).otherwise(0.0).as(CHURN),
+            coalesce(col("_next_stage"), lit(StageModel.CHURNED)).as(NEXT_STAGE));
+  }
+}

@@ -1,0 +1,132 @@
+package io.lifecycle.models;
+
+import static org.apache.spark.sql.functions.*;
+
+import io.lifecycle.config.LifecycleConfig;
+import io.lifecycle.config.StageModel;
+import io.lifecycle.tables.Columns;
+import java.sql.Timestamp;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.expressions.WindowSpec;
+
+/**
+ * Features of every customer as of a cutoff, computed only from events strictly before it (the first
+ * thing the function does is drop later events, so no later change can leak into a feature; a test
+ * changes events after the cutoff and checks every feature stays the same).
+ */
+public final class PointInTimeFeatures {
+  public static final String CUTOFF = "cutoff_date";
+  public static final String CURRENT_STAGE = "current_stage";
+  public static final String CHANNEL = "acquisition_channel";
+  public static final String LAST_EVENT_TIME = "last_event_time";
+
+  /** Numeric features, in the order the models see them. */
+  public static final List<String> NUMERIC = List.of(
+      "recency_days", "tenure_days", "days_in_current_stage", "current_stage_rank",
+      "events_7d", "events_30d", "events_90d", "active_days_30d", "active_days_90d",
+      "page_views_30d", "product_views_30d", "add_to_cart_30d",
+      "purchases_total", "purchases_90d", "repeat_purchase_days", "days_since_first_purchase",
+      "revenue_total", "revenue_90d", "revenue_trend", "mean_purchase_amount",
+      "support_tickets", "reviews", "referrals",
+      "stages_visited", "max_stage_rank", "moves_back", "stages_skipped");
+  /** Categorical features (indexed and one-hot encoded in the model pipelines). */
+  public static final List<String> CATEGORICAL = List.of(CURRENT_STAGE, CHANNEL);
+
+  private final StageModel stages;
+
+  public PointInTimeFeatures(LifecycleConfig config) {
+    this.stages = config.stages();
+  }
+
+  public static Timestamp start(LocalDate day) {
+    return Timestamp.from(day.atStartOfDay(ZoneOffset.UTC).toInstant());
+  }
+
+  public Dataset<Row> build(Dataset<Row> events, LocalDate cutoff) {
+    Column cut = lit(start(cutoff));
+    Dataset<Row> before = events.where(col(Columns.EVENT_TIME).lt(cut));
+    Column daysAgo = col(Columns.EVENT_TIME).cast("double").minus(cut.cast("double")).divide(-86400.0);
+    Column isPurchase = col(Columns.EVENT_TYPE).isin(stages.purchaseEventTypes().toArray());
+    Column day = to_date(col(Columns.EVENT_TIME));
+    Column rank = rankOf(col(Columns.STAGE));
+
+    // Stage sequence features need the events in time order per customer (one window, one sort).
+    WindowSpec byTime = Window.partitionBy(Columns.CUSTOMER_ID).orderBy(Columns.EVENT_TIME, Columns.EVENT_TYPE);
+    Dataset<Row> staged = before
+        .withColumn("_rank", rank)
+        .withColumn("_prev_rank", lag(when(col(Columns.STAGE).isNotNull(), rank), 1).over(byTime))
+        .withColumn("_prev_stage", lag(col(Columns.STAGE), 1).over(byTime))
+        .withColumn("_days_ago", daysAgo)
+        .withColumn("_day", day)
+        .withColumn("_purchase", isPurchase);
+
+    Dataset<Row> agg = staged.groupBy(Columns.CUSTOMER_ID).agg(
+        max(col(Columns.EVENT_TIME)).as(LAST_EVENT_TIME),
+        min(col("_days_ago")).as("recency_days"),
+        max(col("_days_ago")).as("tenure_days"),
+        countIf(col("_days_ago").leq(7)).as("events_7d"),
+        countIf(col("_days_ago").leq(30)).as("events_30d"),
+        countIf(col("_days_ago").leq(90)).as("events_90d"),
+        count_distinct(when(col("_days_ago").leq(30), col("_day"))).as("active_days_30d"),
+        count_distinct(when(col("_days_ago").leq(90), col("_day"))).as("active_days_90d"),
+        countIf(col("_days_ago").leq(30).and(col(Columns.EVENT_TYPE).equalTo("page_view"))).as("page_views_30d"),
+        countIf(col("_days_ago").leq(30).and(col(Columns.EVENT_TYPE).equalTo("product_view"))).as("product_views_30d"),
+        countIf(col("_days_ago").leq(30).and(col(Columns.EVENT_TYPE).equalTo("add_to_cart"))).as("add_to_cart_30d"),
+        countIf(col("_purchase")).as("purchases_total"),
+        countIf(col("_purchase").and(col("_days_ago").leq(90))).as("purchases_90d"),
+        count_distinct(when(col("_purchase"), col("_day"))).as("_purchase_days"),
+        max(when(col("_purchase"), col("_days_ago"))).as("days_since_first_purchase"),
+        coalesce(sum(when(col("_purchase"), col(Columns.AMOUNT))), lit(0.0)).as("revenue_total"),
+        coalesce(sum(when(col("_purchase").and(col("_days_ago").leq(90)), col(Columns.AMOUNT))), lit(0.0)).as("revenue_90d"),
+        coalesce(sum(when(col("_purchase").and(col("_days_ago").gt(90)).and(col("_days_ago").leq(180)), col(Columns.AMOUNT))), lit(0.0)).as("_revenue_prev_90d"),
+        avg(when(col("_purchase"), col(Columns.AMOUNT))).as("mean_purchase_amount"),
+        countIf(col(Columns.EVENT_TYPE).equalTo("support_ticket")).as("support_tickets"),
+        countIf(col(Columns.EVENT_TYPE).equalTo("review")).as("reviews"),
+        countIf(col(Columns.EVENT_TYPE).equalTo("referral")).as("referrals"),
+        count_distinct(col(Columns.STAGE)).as("stages_visited"),
+        max(col("_rank")).as("max_stage_rank"),
+        countIf(col("_rank").lt(col("_prev_rank"))).as("moves_back"),
+        coalesce(sum(greatest(col("_rank").minus(col("_prev_rank")).minus(1), lit(0))), lit(0)).as("stages_skipped"),
+        max_by(col(Columns.STAGE), when(col(Columns.STAGE).isNotNull(), col(Columns.EVENT_TIME))).as(CURRENT_STAGE),
+        // The latest change of stage starts the current stage's run.
+        min(when(col(Columns.STAGE).isNotNull().and(not(col(Columns.STAGE).eqNullSafe(col("_prev_stage")))), col("_days_ago"))).as("days_in_current_stage"),
+        min_by(col(Columns.CHANNEL), when(col(Columns.CHANNEL).isNotNull(), col(Columns.EVENT_TIME))).as(CHANNEL));
+
+    List<Column> out = new ArrayList<>();
+    out.add(col(Columns.CUSTOMER_ID));
+    out.add(lit(java.sql.Date.valueOf(cutoff)).as(CUTOFF));
+    out.add(col(LAST_EVENT_TIME));
+    for (String f : NUMERIC) {
+      Column c = switch (f) {
+        case "repeat_purchase_days" -> greatest(col("_purchase_days").minus(1), lit(0));
+        case "revenue_trend" -> col("revenue_90d").minus(col("_revenue_prev_90d"));
+        case "current_stage_rank" -> coalesce(rankOf(col(CURRENT_STAGE)), lit(0));
+        case "days_since_first_purchase", "mean_purchase_amount", "days_in_current_stage" -> coalesce(col(f), lit(-1.0));
+        default -> col(f);
+      };
+      out.add(c.cast("double").as(f));
+    }
+    out.add(coalesce(col(CURRENT_STAGE), lit("NONE")).as(CURRENT_STAGE));
+    out.add(coalesce(col(CHANNEL), lit("unknown")).as(CHANNEL));
+    return agg.select(out.toArray(Column[]::new));
+  }
+
+  private static Column countIf(Column condition) {
+    return coalesce(sum(when(condition, 1).otherwise(0)), lit(0));
+  }
+
+  private Column rankOf(Column stage) {
+    Column rank = lit(null).cast("int");
+    for (String s : stages.order()) {
+      rank = when(stage.equalTo(s), lit(stages.rank(s))).otherwise(rank);
+    }
+    return rank;
+  }
+}

@@ -1,0 +1,34 @@
+package io.lifecycle.tables;
+
+import static io.lifecycle.tables.Columns.RUN_DATE;
+
+import org.apache.spark.sql.types.DataTypes;
+
+/** {@code model_metrics}: every evaluation number of the trained models and of their baselines, on held-out customers. */
+public final class ModelMetricsTable {
+  private ModelMetricsTable() {}
+
+  public static final String MODEL = "model";
+  public static final String MODEL_VERSION = "model_version";
+  public static final String TASK = "task";
+  public static final String IS_BASELINE = "is_baseline";
+  public static final String CUTOFF_FROM = "cutoff_from";
+  public static final String CUTOFF_TO = "cutoff_to";
+  public static final String METRIC = "metric";
+  public static final String VALUE = "value";
+
+  public static final TableDef DEF =
+      TableDef.builder("model_metrics", "Evaluation of the churn and next-stage models and their baselines on held-out customers; one slice per run date.")
+          .required(RUN_DATE, DataTypes.DateType, "Run date of the training run.")
+          .required(TASK, DataTypes.StringType, "churn or next_stage.")
+          .required(MODEL, DataTypes.StringType, "Model or baseline name (e.g. churn_gbt, churn_logistic, baseline_recency, baseline_bgnbd_p_alive, next_stage_forest, baseline_markov, baseline_majority).")
+          .required(IS_BASELINE, DataTypes.BooleanType, "Whether the row is a baseline rather than a trained model.")
+          .required(MODEL_VERSION, DataTypes.StringType, "Version of the trained models evaluated.")
+          .required(CUTOFF_FROM, DataTypes.DateType, "Earliest training cutoff (data window start of the labels).")
+          .required(CUTOFF_TO, DataTypes.DateType, "Latest training cutoff.")
+          .required(METRIC, DataTypes.StringType, "auc_roc, auc_pr, log_loss, brier, lift_top_decile, calibration_predicted_dN, calibration_observed_dN, accuracy, macro_f1, confusion:ACTUAL>PREDICTED, test_rows, positive_rate.")
+          .optional(VALUE, DataTypes.DoubleType, "Value of the metric.")
+          .partitionedBy(RUN_DATE)
+          .replacedPerRunDate(RUN_DATE)
+          .build();
+}
