@@ -34,7 +34,8 @@ import org.apache.spark.sql.expressions.WindowSpec;
  * <p>Cost: one shuffle by customer and one sort by (customer, time). The previous event (lag) and the
  * gap session's start (a running max of the times that start one) are two window functions over the same
  * specification, so Spark evaluates them on the same sorted rows; the aggregations group by keys that
- * extend the customer, so they need no further shuffle. A customer with millions of events lands in one
+ * extend the customer, so they need no further shuffle, and the one that sees every event keeps
+ * fixed-width buffers only (a hash aggregation, no sort). A customer with millions of events lands in one
  * task, whose window buffer and aggregation spill to disk rather than grow the heap.
  *
  * <p>The session id is the first 32 hex characters of sha256("customer_id|start epoch micros"): it only
@@ -48,7 +49,8 @@ public final class Sessionizer {
   private static final String FIRST_TIME = "_first_time";
   private static final String LAST_TIME = "_last_time";
   private static final String CHANNEL_AT = "_channel_at";
-  private static final String RANKS = "_ranks";
+  private static final String STAGE_BITS = "_stage_bits";
+  private static final String MAX_RANK = "_max_rank";
 
   private final long gapMicros;
   private final long maxMicros;
@@ -95,25 +97,39 @@ public final class Sessionizer {
             col(GAP_START), col(PIECE));
   }
 
-  /** Sessions from events carrying their session key ({@link #assign}). */
+  /**
+   * Sessions from events carrying their session key ({@link #assign}). Three aggregations, none of which
+   * shuffles (their keys extend the customer): the first meets every event and keeps only fixed-width
+   * buffers, so Spark runs it as a hash aggregation; the two after it see a few rows per session.
+   */
   public Dataset<Row> aggregate(Dataset<Row> keyed) {
-    Column[] sessionKey = {col(CUSTOMER_ID), col(GAP_START), col(PIECE)};
     Column isPurchase = col(EVENT_TYPE).isin(model.purchaseEventTypes().toArray());
-    // First per event type, then per session: the event-type map is built from few rows per session,
-    // whatever the number of events (a bot's session stays a handful of rows here).
-    Dataset<Row> perType = keyed
-        .groupBy(col(CUSTOMER_ID), col(GAP_START), col(PIECE), col(EVENT_TYPE))
+    // Strings only as grouping keys here: the channel is a key, not a min(struct) buffer.
+    Dataset<Row> perTypeAndChannel = keyed
+        .groupBy(col(CUSTOMER_ID), col(GAP_START), col(PIECE), col(EVENT_TYPE), col(CHANNEL))
         .agg(
             count(lit(1)).as(N),
             sum(col(AMOUNT)).as(REVENUE),
             min(col(EVENT_TIME)).as(FIRST_TIME),
             max(col(EVENT_TIME)).as(LAST_TIME),
-            // Earliest channel; equal times break ties by the channel itself, so the result is stable.
-            min(when(col(CHANNEL).isNotNull(), struct(col(EVENT_TIME), col(CHANNEL)))).as(CHANNEL_AT),
-            collect_set(order.rank(col(STAGE))).as(RANKS),
+            bit_or(order.bit(col(STAGE))).as(STAGE_BITS),
+            max(order.rank(col(STAGE))).as(MAX_RANK),
             min(when(isPurchase, col(EVENT_TIME))).as(FIRST_PURCHASE_TIME));
+    // Earliest channel; equal times break ties by the channel itself, so the result is stable.
+    Column channelAt = min(when(col(CHANNEL).isNotNull(), struct(col(FIRST_TIME), col(CHANNEL))));
+    Dataset<Row> perType = perTypeAndChannel
+        .groupBy(col(CUSTOMER_ID), col(GAP_START), col(PIECE), col(EVENT_TYPE))
+        .agg(
+            sum(col(N)).as(N),
+            sum(col(REVENUE)).as(REVENUE),
+            min(col(FIRST_TIME)).as(FIRST_TIME),
+            max(col(LAST_TIME)).as(LAST_TIME),
+            channelAt.as(CHANNEL_AT),
+            bit_or(col(STAGE_BITS)).as(STAGE_BITS),
+            max(col(MAX_RANK)).as(MAX_RANK),
+            min(col(FIRST_PURCHASE_TIME)).as(FIRST_PURCHASE_TIME));
     Dataset<Row> sessions = perType
-        .groupBy(sessionKey)
+        .groupBy(col(CUSTOMER_ID), col(GAP_START), col(PIECE))
         .agg(
             min(col(FIRST_TIME)).as(SESSION_START),
             max(col(LAST_TIME)).as(SESSION_END),
@@ -121,7 +137,8 @@ public final class Sessionizer {
             map_from_entries(array_sort(collect_list(struct(col(EVENT_TYPE), col(N))))).as(EVENT_TYPE_COUNTS),
             coalesce(sum(col(REVENUE)), lit(0.0)).as(REVENUE),
             min(col(CHANNEL_AT)).getField(CHANNEL).as(FIRST_CHANNEL),
-            flatten(collect_list(col(RANKS))).as(RANKS),
+            bit_or(col(STAGE_BITS)).as(STAGE_BITS),
+            max(col(MAX_RANK)).as(MAX_RANK),
             min(col(FIRST_PURCHASE_TIME)).as(FIRST_PURCHASE_TIME));
     Column start = col(SESSION_START);
     return sessions.select(
@@ -134,8 +151,8 @@ public final class Sessionizer {
         col(EVENT_TYPE_COUNTS),
         col(REVENUE),
         col(FIRST_CHANNEL),
-        order.name(array_max(col(RANKS))).as(STAGE),
-        order.namesInOrder(col(RANKS)).as(STAGES),
+        order.name(col(MAX_RANK)).as(STAGE),
+        order.namesOf(col(STAGE_BITS)).as(STAGES),
         col(FIRST_PURCHASE_TIME),
         to_date(start).as(SESSION_DATE));
   }

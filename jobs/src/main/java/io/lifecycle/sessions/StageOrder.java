@@ -11,9 +11,15 @@ import org.apache.spark.sql.Column;
  * needs no code change.
  */
 public final class StageOrder {
+  /** Stage sets are bits of a long: rank 1..62. */
+  public static final int MAX_STAGES = 62;
+
   private final StageModel model;
 
   public StageOrder(StageModel model) {
+    if (model.order().size() > MAX_STAGES) {
+      throw new IllegalArgumentException("at most " + MAX_STAGES + " stages are supported, the model has " + model.order().size());
+    }
     this.model = model;
   }
 
@@ -36,8 +42,21 @@ public final class StageOrder {
     return when(rank.between(1, model.order().size()), element_at(stages(), rank.cast("int")));
   }
 
-  /** Stage names of an array of ranks, sorted by rank (nulls and duplicates dropped). */
-  public Column namesInOrder(Column ranks) {
-    return transform(array_sort(array_distinct(filter(ranks, r -> r.isNotNull()))), r -> element_at(stages(), r));
+  /**
+   * A stage as one bit of a long (bit {@code rank}); 0 for null or a stage outside the model. OR-ing
+   * the bits of a group's rows gives the set of stages seen with a fixed-width aggregation buffer.
+   */
+  public Column bit(Column stage) {
+    Column bit = lit(0L);
+    for (int rank = model.order().size(); rank >= 1; rank--) {
+      bit = when(stage.equalTo(model.order().get(rank - 1)), lit(1L << rank)).otherwise(bit);
+    }
+    return bit;
+  }
+
+  /** Stage names whose bit ({@link #bit}) is set in a mask, in the model's order (empty for null or 0). */
+  public Column namesOf(Column mask) {
+    Column m = coalesce(mask, lit(0L));
+    return filter(stages(), (stage, i) -> bit_get(m, i.plus(1)).equalTo(1));
   }
 }

@@ -21,6 +21,7 @@ public final class CustomerStageHistoryTable {
   public static final String REVENUE = "revenue";
   public static final String PREVIOUS_STAGE = "previous_stage";
   public static final String MOVE = "move";
+  public static final String STAGES_SKIPPED = "stages_skipped";
   public static final String IS_REACTIVATION = "is_reactivation";
   public static final String IS_CURRENT = "is_current";
 
@@ -39,6 +40,7 @@ public final class CustomerStageHistoryTable {
           .required(STAGE, DataTypes.StringType, "Stage of the episode: a stage of the model, or CHURNED.")
           .optional(PREVIOUS_STAGE, DataTypes.StringType, "Stage of the previous episode (may be CHURNED); null for the first episode.")
           .required(MOVE, DataTypes.StringType, "START (first episode), FORWARD (next stage), SKIP (forward over at least one stage), BACK (to an earlier stage), SAME (same stage again after churning), CHURN (this is a CHURNED episode); compared with the last non-CHURNED episode before it.")
+          .required(STAGES_SKIPPED, DataTypes.IntegerType, "Stages of the model jumped over by this move: rank - 1 for the first episode, rank difference - 1 for SKIP, else 0.")
           .required(ENTERED_AT, DataTypes.TimestampType, "When the episode began: its first session's start; for CHURNED, last activity + churn threshold.")
           .optional(LEFT_AT, DataTypes.TimestampType, "When the next episode began; null for the current episode.")
           .optional(LAST_ACTIVITY_AT, DataTypes.TimestampType, "End of the episode's last session; null for CHURNED.")

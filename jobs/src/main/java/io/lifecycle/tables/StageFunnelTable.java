@@ -40,7 +40,7 @@ public final class StageFunnelTable {
           .required(CUSTOMERS_ENTERED, DataTypes.LongType, "Cohort customers who entered the stage at least once.")
           .required(ENTERED_RATE, DataTypes.DoubleType, "customers_entered / cohort_customers.")
           .optional(CONVERSION_TO_NEXT, DataTypes.DoubleType, "Share of customers_entered who later entered the next stage of the model; null for the last stage or when nobody entered.")
-          .required(CONVERSION_TO_LATER, DataTypes.createMapType(DataTypes.StringType, DataTypes.DoubleType, false), "For each later stage of the model: share of customers_entered who entered it after first entering this stage (empty for the last stage; 0 when nobody entered).")
+          .required(CONVERSION_TO_LATER, DataTypes.createMapType(DataTypes.StringType, DataTypes.DoubleType, true), "For each later stage of the model, in order: share of customers_entered who entered it after first entering this stage (empty for the last stage; values null when nobody entered).")
           .required(DROP_OFF_CUSTOMERS, DataTypes.LongType, "Customers who entered the stage and never reached a more advanced stage afterwards (0 for the last stage).")
           .optional(DROP_OFF_RATE, DataTypes.DoubleType, "drop_off_customers / customers_entered; null for the last stage or when nobody entered.")
           .required(CHURNED_FROM_STAGE, DataTypes.LongType, "Customers who churned directly from this stage at least once.")
