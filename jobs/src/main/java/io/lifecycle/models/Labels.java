@@ -6,6 +6,8 @@ import io.lifecycle.config.LifecycleConfig;
 import io.lifecycle.config.StageModel;
 import io.lifecycle.tables.Columns;
 import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -42,13 +44,16 @@ public final class Labels {
     }
     Dataset<Row> active = events.where(activity).select(Columns.CUSTOMER_ID).distinct().withColumn("_active_after", lit(true));
     double thresholdDays = config.churnThreshold().toSeconds() / 86400.0;
+    List<Column> out = new ArrayList<>();
+    for (String c : features.columns()) {
+      out.add(col(c));
+    }
+    out.add(col("recency_days").leq(thresholdDays).as(ACTIVE_AT_CUTOFF));
+    out.add(when(col("_active_after").isNull(), 1.0).otherwise(0.0).as(CHURN));
+    out.add(coalesce(col("_next_stage"), lit(StageModel.CHURNED)).as(NEXT_STAGE));
     return features
-        .join(active, features.col(Columns.CUSTOMER_ID).equalTo(active.col(Columns.CUSTOMER_ID)), "left")
-        .drop(active.col(Columns.CUSTOMER_ID))
+        .join(active, Columns.CUSTOMER_ID, "left")
         .join(firstSessionStageAfter, Columns.CUSTOMER_ID, "left")
-        .select(features.col("*"),
-            col("recency_days").leq(thresholdDays).as(ACTIVE_AT_CUTOFF),
-            when(col("_active_after").isNull(), 1.0).otherwise(0.0).as(CHURN),
-            coalesce(col("_next_stage"), lit(StageModel.CHURNED)).as(NEXT_STAGE));
+        .select(out.toArray(Column[]::new));
   }
 }

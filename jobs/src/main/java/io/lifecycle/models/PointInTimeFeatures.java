@@ -26,6 +26,10 @@ public final class PointInTimeFeatures {
   public static final String CURRENT_STAGE = "current_stage";
   public static final String CHANNEL = "acquisition_channel";
   public static final String LAST_EVENT_TIME = "last_event_time";
+  /** BG/NBD probability alive at the cutoff (added by the train step when the CLV model fits). */
+  public static final String P_ALIVE = "p_alive";
+  /** BG/NBD expected purchases in the next horizon (added with P_ALIVE). */
+  public static final String EXPECTED_PURCHASES = "expected_purchases";
 
   /** Numeric features, in the order the models see them. */
   public static final List<String> NUMERIC = List.of(

@@ -59,6 +59,13 @@ public final class RunContext {
     return runDate().atStartOfDay(ZoneOffset.UTC).toInstant();
   }
 
+  /** The events the run sees: those before the start of the run date (later ones wait for a later run). */
+  public org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> eventsAsOf() {
+    return store.read(io.lifecycle.tables.EventsTable.DEF)
+        .where(org.apache.spark.sql.functions.col(io.lifecycle.tables.Columns.EVENT_TIME)
+            .lt(org.apache.spark.sql.functions.lit(java.sql.Timestamp.from(asOf()))));
+  }
+
   public void resolveRunDate(LocalDate date) {
     if (runDate == null) {
       runDate = date;

@@ -10,6 +10,9 @@ public final class Steps {
   public static Pipeline standard() {
     return new Pipeline(List.of(
         new IngestStep(),
+        new io.lifecycle.sessions.SessionizeStep(),
+        new io.lifecycle.models.TrainStep(),
+        new io.lifecycle.models.ScoreStep(),
         new MaintainStep()));
   }
 }

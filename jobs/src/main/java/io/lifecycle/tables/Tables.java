@@ -10,6 +10,11 @@ public final class Tables {
     return List.of(
         EventsTable.DEF,
         QuarantineTable.DEF,
+        SessionsTable.DEF,
+        ModelMetricsTable.DEF,
+        ModelFeaturesTable.DEF,
+        ChurnPredictionsTable.DEF,
+        NextStagePredictionsTable.DEF,
         RunLogTable.DEF,
         BenchmarksTable.DEF);
   }

@@ -25,12 +25,12 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
 
-class SessionizerTest {
+public class SessionizerTest {
   private final SparkSession spark = SharedSpark.get();
   private final StageModel model = TestSupport.config().stages();
   private final Sessionizer sessionizer = new Sessionizer(Duration.ofMinutes(30), Duration.ofHours(12), model);
 
-  static final StructType EVENTS = new StructType()
+  public static final StructType EVENTS = new StructType()
       .add(CUSTOMER_ID, DataTypes.StringType, false)
       .add(EVENT_TIME, DataTypes.TimestampType, false)
       .add(EVENT_TYPE, DataTypes.StringType, false)
@@ -38,11 +38,11 @@ class SessionizerTest {
       .add(AMOUNT, DataTypes.DoubleType)
       .add(CHANNEL, DataTypes.StringType);
 
-  static Row ev(String customer, String time, String type, String stage, Double amount, String channel) {
+  public static Row ev(String customer, String time, String type, String stage, Double amount, String channel) {
     return RowFactory.create(customer, Instant.parse(time), type, stage, amount, channel);
   }
 
-  static Row ev(String customer, String time) {
+  public static Row ev(String customer, String time) {
     return ev(customer, time, "page_view", "AWARENESS", null, null);
   }
 

@@ -1,0 +1,79 @@
+package io.lifecycle.journeys;
+
+import static io.lifecycle.tables.Columns.*;
+import static io.lifecycle.tables.StageTransitionsTable.*;
+import static org.apache.spark.sql.functions.*;
+
+import io.lifecycle.sessions.Sessionizer;
+import io.lifecycle.tables.CustomerStageHistoryTable;
+import java.time.LocalDate;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.expressions.Window;
+
+/**
+ * Episodes to {@code stage_transitions}: every pair of consecutive episodes of a customer is one move
+ * (CHURNED in and out included). Probabilities are shares of the moves out of a stage in the period,
+ * so the rows of each (period, from-stage) sum to 1; customers still in a stage do not count. Time
+ * between is from entering the from-stage to entering the to-stage. Percentiles are
+ * {@code percentile_approx} with accuracy 10000 (a value of the data within 1/10000 of the exact rank,
+ * the lower middle value for an even count), chosen because its memory per group is bounded, where the
+ * exact {@code percentile} keeps every distinct value.
+ */
+public final class StageTransitions {
+  static final int ACCURACY = 10_000;
+  private static final String DAYS = "_days";
+  private static final String MONTH = "_month";
+
+  private final LocalDate runDate;
+
+  public StageTransitions(LocalDate runDate) {
+    this.runDate = runDate;
+  }
+
+  public Dataset<Row> transitions(Dataset<Row> episodes) {
+    Sessionizer.requireColumns(episodes, CUSTOMER_ID, CustomerStageHistoryTable.EPISODE_NUMBER, STAGE,
+        CustomerStageHistoryTable.ENTERED_AT, CustomerStageHistoryTable.LEFT_AT);
+    var byEpisode = Window.partitionBy(col(CUSTOMER_ID)).orderBy(col(CustomerStageHistoryTable.EPISODE_NUMBER));
+    Column enteredAt = col(CustomerStageHistoryTable.ENTERED_AT);
+    Column leftAt = col(CustomerStageHistoryTable.LEFT_AT);
+    Dataset<Row> moves = episodes
+        .withColumn(TO_STAGE, lead(col(STAGE), 1).over(byEpisode))
+        .where(col(TO_STAGE).isNotNull())
+        .select(
+            col(CUSTOMER_ID),
+            col(STAGE).as(FROM_STAGE),
+            col(TO_STAGE),
+            // left_at is the next episode's entered_at.
+            unix_micros(leftAt).minus(unix_micros(enteredAt)).divide((double) StageEpisodes.DAY_MICROS).as(DAYS),
+            trunc(to_date(leftAt), "month").as(MONTH));
+    Dataset<Row> overall = summarize(moves, lit(null).cast("date"), lit(PERIOD_ALL));
+    Dataset<Row> monthly = summarize(moves, col(MONTH), lit(PERIOD_MONTH));
+    return overall.unionByName(monthly);
+  }
+
+  private Dataset<Row> summarize(Dataset<Row> moves, Column period, Column periodType) {
+    Dataset<Row> counted = moves
+        .withColumn(PERIOD_START, period)
+        .groupBy(col(PERIOD_START), col(FROM_STAGE), col(TO_STAGE))
+        .agg(
+            countDistinct(col(CUSTOMER_ID)).as(CUSTOMERS),
+            count(lit(1)).as(TRANSITIONS),
+            percentile_approx(col(DAYS), lit(0.5), lit(ACCURACY)).as(MEDIAN_DAYS_BETWEEN),
+            percentile_approx(col(DAYS), lit(0.9), lit(ACCURACY)).as(P90_DAYS_BETWEEN));
+    // The window holds one period's rows of a from-stage: at most (stages + 1) rows.
+    var outOfStage = Window.partitionBy(col(PERIOD_START), col(FROM_STAGE));
+    return counted.select(
+        periodType.as(PERIOD_TYPE),
+        col(PERIOD_START),
+        col(FROM_STAGE),
+        col(TO_STAGE),
+        col(CUSTOMERS),
+        col(TRANSITIONS),
+        col(TRANSITIONS).divide(sum(col(TRANSITIONS)).over(outOfStage)).as(PROBABILITY),
+        col(MEDIAN_DAYS_BETWEEN),
+        col(P90_DAYS_BETWEEN),
+        lit(runDate).as(RUN_DATE));
+  }
+}

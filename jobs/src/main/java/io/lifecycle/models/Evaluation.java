@@ -1,0 +1,96 @@
+package io.lifecycle.models;
+
+import static org.apache.spark.sql.functions.*;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.ml.evaluation.BinaryClassificationEvaluator;
+import org.apache.spark.ml.feature.QuantileDiscretizer;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+/**
+ * Evaluation numbers on held-out rows, the same for a model and for its baselines so they compare
+ * fairly. Only aggregates reach the driver (a few numbers per metric).
+ */
+public final class Evaluation {
+  private Evaluation() {}
+
+  /**
+   * Binary metrics of a score against a 0/1 label. {@code probability} is true when the score is a
+   * calibrated probability (then log loss, Brier and calibration are defined); a ranking-only score
+   * (recency in days) gets the ranking metrics.
+   */
+  public static Map<String, Double> binary(Dataset<Row> scored, String label, String score, boolean probability) {
+    Map<String, Double> m = new LinkedHashMap<>();
+    Dataset<Row> s = scored.select(col(label).cast("double").as("y"), col(score).cast("double").as("p")).where(col("p").isNotNull()).cache();
+    try {
+      BinaryClassificationEvaluator e = new BinaryClassificationEvaluator().setLabelCol("y").setRawPredictionCol("p");
+      m.put("auc_roc", e.setMetricName("areaUnderROC").evaluate(s));
+      m.put("auc_pr", e.setMetricName("areaUnderPR").evaluate(s));
+      Row base = s.agg(count(lit(1)), avg("y"), expr("percentile_approx(p, 0.9, 10000)")).head();
+      double rate = base.getDouble(1);
+      m.put("test_rows", (double) base.getLong(0));
+      m.put("positive_rate", rate);
+      double top = s.where(col("p").geq(base.getDouble(2))).agg(avg("y")).head().getDouble(0);
+      m.put("lift_top_decile", rate > 0 ? top / rate : Double.NaN);
+      if (probability) {
+        Column p = least(greatest(col("p"), lit(1e-15)), lit(1 - 1e-15));
+        Row r = s.agg(
+            avg(col("y").multiply(log(p)).plus(lit(1).minus(col("y")).multiply(log(lit(1).minus(p)))).multiply(-1)),
+            avg(pow(col("p").minus(col("y")), 2))).head();
+        m.put("log_loss", r.getDouble(0));
+        m.put("brier", r.getDouble(1));
+        Dataset<Row> deciles = new QuantileDiscretizer().setInputCol("p").setOutputCol("decile").setNumBuckets(10)
+            .setRelativeError(0.001).fit(s).transform(s);
+        for (Row d : deciles.groupBy("decile").agg(avg("p"), avg("y")).orderBy("decile").collectAsList()) {
+          int k = (int) d.getDouble(0) + 1;
+          m.put("calibration_predicted_d" + k, d.getDouble(1));
+          m.put("calibration_observed_d" + k, d.getDouble(2));
+        }
+      }
+    } finally {
+      s.unpersist();
+    }
+    return m;
+  }
+
+  /** Accuracy, macro-F1 and the confusion matrix of predicted against actual classes. */
+  public static Map<String, Double> multiclass(Dataset<Row> scored, String label, String predicted) {
+    Map<String, Double> m = new LinkedHashMap<>();
+    // One row per (actual, predicted) pair: bounded by the number of stages squared.
+    List<Row> confusion = scored.groupBy(col(label).as("a"), col(predicted).as("p")).count().collectAsList();
+    Map<String, long[]> perClass = new LinkedHashMap<>(); // tp, fp, fn
+    long total = 0;
+    long correct = 0;
+    List<String> cells = new ArrayList<>();
+    for (Row r : confusion) {
+      String a = r.getString(0);
+      String p = r.getString(1);
+      long n = r.getLong(2);
+      total += n;
+      perClass.computeIfAbsent(a, k -> new long[3]);
+      perClass.computeIfAbsent(p, k -> new long[3]);
+      if (a.equals(p)) {
+        correct += n;
+        perClass.get(a)[0] += n;
+      } else {
+        perClass.get(p)[1] += n;
+        perClass.get(a)[2] += n;
+      }
+      cells.add(a + ">" + p);
+      m.put("confusion:" + a + ">" + p, (double) n);
+    }
+    double f1Sum = 0;
+    for (long[] c : perClass.values()) {
+      f1Sum += (2.0 * c[0] + c[1] + c[2]) == 0 ? 0 : 2.0 * c[0] / (2.0 * c[0] + c[1] + c[2]);
+    }
+    m.put("accuracy", total == 0 ? Double.NaN : (double) correct / total);
+    m.put("macro_f1", perClass.isEmpty() ? Double.NaN : f1Sum / perClass.size());
+    m.put("test_rows", (double) total);
+    return m;
+  }
+}

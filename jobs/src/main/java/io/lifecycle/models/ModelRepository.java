@@ -1,0 +1,65 @@
+package io.lifecycle.models;
+
+import io.lifecycle.ExitCode;
+import io.lifecycle.LifecycleException;
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.Optional;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.ml.PipelineModel;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * Trained pipelines under {@code <output root>/models/<name>/<version>}. A version is named after the
+ * run date that trained it ({@code v20260101}), so retraining the same date replaces it and the latest
+ * version is the newest date.
+ */
+public final class ModelRepository {
+  private final SparkSession spark;
+  private final String root;
+
+  public ModelRepository(SparkSession spark, String outputRoot) {
+    this.spark = spark;
+    this.root = outputRoot + "/models";
+  }
+
+  public void save(String name, String version, PipelineModel model) {
+    try {
+      model.write().overwrite().save(root + "/" + name + "/" + version);
+    } catch (IOException e) {
+      throw new LifecycleException(ExitCode.FAILURE, "cannot save model " + name + " " + version + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Loads a named version, or the latest when {@code version} is null; a clear error when there is none. */
+  public Loaded load(String name, String version) {
+    String chosen = version != null ? version : latest(name).orElseThrow(() -> new LifecycleException(ExitCode.USAGE_OR_CONFIG,
+        "No trained " + name + " model under " + root + "/" + name + ": run the train step first (--steps train,score)"));
+    String path = root + "/" + name + "/" + chosen;
+    try {
+      return new Loaded(chosen, PipelineModel.load(path));
+    } catch (RuntimeException e) {
+      throw new LifecycleException(ExitCode.USAGE_OR_CONFIG, "Cannot load model " + name + " version " + chosen + " from " + path
+          + ": " + e.getMessage(), e);
+    }
+  }
+
+  public Optional<String> latest(String name) {
+    try {
+      Path dir = new Path(root, name);
+      FileSystem fs = dir.getFileSystem(spark.sessionState().newHadoopConf());
+      if (!fs.exists(dir)) {
+        return Optional.empty();
+      }
+      return Arrays.stream(fs.listStatus(dir)).filter(FileStatus::isDirectory).map(s -> s.getPath().getName())
+          .filter(n -> n.matches("v\\d{8}")).max(Comparator.naturalOrder());
+    } catch (IOException e) {
+      throw new LifecycleException(ExitCode.FAILURE, "cannot list models under " + root + ": " + e.getMessage(), e);
+    }
+  }
+
+  public record Loaded(String version, PipelineModel model) {}
+}

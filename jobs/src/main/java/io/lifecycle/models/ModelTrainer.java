@@ -1,0 +1,192 @@
+package io.lifecycle.models;
+
+import static org.apache.spark.sql.functions.*;
+
+import io.lifecycle.config.LifecycleConfig;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.ml.Pipeline;
+import org.apache.spark.ml.PipelineModel;
+import org.apache.spark.ml.PipelineStage;
+import org.apache.spark.ml.classification.GBTClassificationModel;
+import org.apache.spark.ml.classification.GBTClassifier;
+import org.apache.spark.ml.classification.LogisticRegression;
+import org.apache.spark.ml.classification.RandomForestClassificationModel;
+import org.apache.spark.ml.classification.RandomForestClassifier;
+import org.apache.spark.ml.evaluation.BinaryClassificationEvaluator;
+import org.apache.spark.ml.evaluation.MulticlassClassificationEvaluator;
+import org.apache.spark.ml.feature.IndexToString;
+import org.apache.spark.ml.feature.StringIndexer;
+import org.apache.spark.ml.feature.StringIndexerModel;
+import org.apache.spark.ml.functions;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.ml.tuning.ParamGridBuilder;
+import org.apache.spark.ml.tuning.TrainValidationSplit;
+import org.apache.spark.ml.tuning.TrainValidationSplitModel;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.storage.StorageLevel;
+
+/**
+ * Trains the churn models (gradient-boosted trees, logistic regression for comparison) and the
+ * next-stage model (random forest) with a bounded hyperparameter search, class weights against
+ * imbalance and fixed seeds, and evaluates them and their baselines on held-out customers.
+ */
+public final class ModelTrainer {
+  public static final String CHURN_GBT = "churn_gbt";
+  public static final String CHURN_LOGISTIC = "churn_logistic";
+  public static final String NEXT_STAGE_FOREST = "next_stage_forest";
+  static final String WEIGHT = "_weight";
+  static final String NEXT_INDEX = "_next_stage_idx";
+  static final String PREDICTED_STAGE = "_predicted_stage";
+  static final String CHURN_P = "_churn_p";
+
+  /** One metric of one model. */
+  public record Metric(String task, String model, boolean baseline, String metric, double value) {}
+
+  /** The trained pipelines, their metrics and the tree models' feature importances. */
+  public record Result(Map<String, PipelineModel> models, List<Metric> metrics, Map<String, Map<String, Double>> importances) {}
+
+  private final LifecycleConfig config;
+
+  public ModelTrainer(LifecycleConfig config) {
+    this.config = config;
+  }
+
+  public Result train(Dataset<Row> examples) {
+    long seed = config.models().seed();
+    // Deterministic layout: the same examples train the same trees on a rerun.
+    Dataset<Row> data = examples.repartitionByRange(8, col(io.lifecycle.tables.Columns.CUSTOMER_ID), col(PointInTimeFeatures.CUTOFF))
+        .persist(StorageLevel.MEMORY_AND_DISK());
+    try {
+      Dataset<Row> train = data.where(not(col(TrainingSet.SPLIT)));
+      Dataset<Row> test = data.where(col(TrainingSet.SPLIT));
+      Map<String, PipelineModel> models = new LinkedHashMap<>();
+      List<Metric> metrics = new ArrayList<>();
+      Map<String, Map<String, Double>> importances = new LinkedHashMap<>();
+
+      // ---- churn ----
+      Dataset<Row> churnTrain = balanced(train, Labels.CHURN);
+      GBTClassifier gbt = new GBTClassifier().setLabelCol(Labels.CHURN).setFeaturesCol(Pipelines.FEATURES)
+          .setWeightCol(WEIGHT).setSeed(seed).setMaxIter(25).setSubsamplingRate(0.8);
+      PipelineModel gbtModel = search(Pipelines.featureStages(false), gbt,
+          new ParamGridBuilder().addGrid(gbt.maxDepth(), new int[] {3, 5}).addGrid(gbt.stepSize(), new double[] {0.15}).build(),
+          new BinaryClassificationEvaluator().setLabelCol(Labels.CHURN).setWeightCol(WEIGHT), churnTrain, seed);
+      LogisticRegression lr = new LogisticRegression().setLabelCol(Labels.CHURN).setFeaturesCol(Pipelines.SCALED)
+          .setWeightCol(WEIGHT).setMaxIter(100);
+      PipelineModel lrModel = search(Pipelines.featureStages(true), lr,
+          new ParamGridBuilder().addGrid(lr.regParam(), new double[] {0.001, 0.05}).addGrid(lr.elasticNetParam(), new double[] {0.0}).build(),
+          new BinaryClassificationEvaluator().setLabelCol(Labels.CHURN).setWeightCol(WEIGHT), churnTrain, seed);
+      models.put(CHURN_GBT, gbtModel);
+      models.put(CHURN_LOGISTIC, lrModel);
+      for (Map.Entry<String, PipelineModel> e : List.of(Map.entry(CHURN_GBT, gbtModel), Map.entry(CHURN_LOGISTIC, lrModel))) {
+        Dataset<Row> scored = churnProbability(e.getValue(), test);
+        Evaluation.binary(scored, Labels.CHURN, CHURN_P, true)
+            .forEach((k, v) -> metrics.add(new Metric("churn", e.getKey(), false, k, v)));
+      }
+      // Baselines: recency alone, and 1 - P(alive) of the BG/NBD model when the features carry it.
+      Evaluation.binary(test, Labels.CHURN, "recency_days", false)
+          .forEach((k, v) -> metrics.add(new Metric("churn", "baseline_recency", true, k, v)));
+      if (List.of(test.columns()).contains(PointInTimeFeatures.P_ALIVE)) {
+        Evaluation.binary(test.withColumn("_dead", lit(1.0).minus(col(PointInTimeFeatures.P_ALIVE))), Labels.CHURN, "_dead", true)
+            .forEach((k, v) -> metrics.add(new Metric("churn", "baseline_bgnbd_p_alive", true, k, v)));
+      }
+      importances.put(CHURN_GBT, importances(gbtModel, ((GBTClassificationModel) gbtModel.stages()[gbtModel.stages().length - 1]).featureImportances()));
+
+      // ---- next stage ----
+      StringIndexer labelIndexer = new StringIndexer().setInputCol(Labels.NEXT_STAGE).setOutputCol(NEXT_INDEX)
+          .setStringOrderType("alphabetAsc").setHandleInvalid("keep");
+      StringIndexerModel labels = labelIndexer.fit(train);
+      Dataset<Row> stageTrain = balanced(labels.transform(train), NEXT_INDEX);
+      RandomForestClassifier forest = new RandomForestClassifier().setLabelCol(NEXT_INDEX).setFeaturesCol(Pipelines.FEATURES)
+          .setWeightCol(WEIGHT).setSeed(seed).setNumTrees(40);
+      PipelineModel forestModel = search(Pipelines.featureStages(false), forest,
+          new ParamGridBuilder().addGrid(forest.maxDepth(), new int[] {6, 10}).build(),
+          new MulticlassClassificationEvaluator().setLabelCol(NEXT_INDEX).setMetricName("f1").setWeightCol(WEIGHT),
+          stageTrain, seed);
+      PipelineModel withNames = new PipelineModel("next_stage", appendStage(forestModel,
+          new IndexToString().setInputCol("prediction").setOutputCol(PREDICTED_STAGE).setLabels(labels.labelsArray()[0])));
+      models.put(NEXT_STAGE_FOREST, withNames);
+      Dataset<Row> stagePredictions = withNames.transform(labels.transform(test));
+      Evaluation.multiclass(stagePredictions, Labels.NEXT_STAGE, PREDICTED_STAGE)
+          .forEach((k, v) -> metrics.add(new Metric("next_stage", NEXT_STAGE_FOREST, false, k, v)));
+      metrics.add(new Metric("next_stage", NEXT_STAGE_FOREST, false, "log_loss",
+          new MulticlassClassificationEvaluator().setLabelCol(NEXT_INDEX).setMetricName("logLoss").evaluate(stagePredictions)));
+      // Baselines: the most likely transition from the current stage (first-order Markov, estimated on the
+      // training customers), and the majority class.
+      Dataset<Row> markov = train.groupBy(PointInTimeFeatures.CURRENT_STAGE, Labels.NEXT_STAGE).count()
+          .withColumn("_r", row_number().over(org.apache.spark.sql.expressions.Window.partitionBy(PointInTimeFeatures.CURRENT_STAGE)
+              .orderBy(col("count").desc(), col(Labels.NEXT_STAGE))))
+          .where(col("_r").equalTo(1)).select(col(PointInTimeFeatures.CURRENT_STAGE), col(Labels.NEXT_STAGE).as("_markov"));
+      String majority = train.groupBy(Labels.NEXT_STAGE).count().orderBy(col("count").desc(), col(Labels.NEXT_STAGE)).head().getString(0);
+      Dataset<Row> baselines = test.join(markov, PointInTimeFeatures.CURRENT_STAGE, "left")
+          .withColumn("_markov", coalesce(col("_markov"), lit(majority))).withColumn("_majority", lit(majority));
+      Evaluation.multiclass(baselines, Labels.NEXT_STAGE, "_markov")
+          .forEach((k, v) -> metrics.add(new Metric("next_stage", "baseline_markov", true, k, v)));
+      Evaluation.multiclass(baselines, Labels.NEXT_STAGE, "_majority")
+          .forEach((k, v) -> metrics.add(new Metric("next_stage", "baseline_majority", true, k, v)));
+      RandomForestClassificationModel rf = (RandomForestClassificationModel) forestModel.stages()[forestModel.stages().length - 1];
+      importances.put(NEXT_STAGE_FOREST, importances(forestModel, rf.featureImportances()));
+      return new Result(models, metrics, importances);
+    } finally {
+      data.unpersist();
+    }
+  }
+
+  /** Adds the churn probability (probability of class 1) as a column. */
+  public static Dataset<Row> churnProbability(PipelineModel model, Dataset<Row> rows) {
+    return model.transform(rows).withColumn(CHURN_P, element_at(functions.vector_to_array(col("probability"), "float64"), 2));
+  }
+
+  /** Class weights inversely proportional to class frequency (the "balanced" rule), as a column. */
+  private static Dataset<Row> balanced(Dataset<Row> rows, String label) {
+    // One row per class: bounded.
+    List<Row> counts = rows.groupBy(label).count().collectAsList();
+    long total = counts.stream().mapToLong(r -> r.getLong(1)).sum();
+    Column weight = lit(1.0);
+    for (Row r : counts) {
+      double w = (double) total / (counts.size() * r.getLong(1));
+      weight = when(col(label).equalTo(r.get(0)), lit(w)).otherwise(weight);
+    }
+    return rows.withColumn(WEIGHT, weight);
+  }
+
+  private static PipelineModel search(List<PipelineStage> featureStages, PipelineStage estimator, ParamMap[] grid,
+      org.apache.spark.ml.evaluation.Evaluator evaluator, Dataset<Row> train, long seed) {
+    List<PipelineStage> stages = new ArrayList<>(featureStages);
+    stages.add(estimator);
+    TrainValidationSplit tvs = new TrainValidationSplit().setEstimator(new Pipeline().setStages(stages.toArray(PipelineStage[]::new)))
+        .setEstimatorParamMaps(grid).setEvaluator(evaluator).setTrainRatio(0.75).setSeed(seed).setParallelism(1);
+    TrainValidationSplitModel fitted = tvs.fit(train);
+    return (PipelineModel) fitted.bestModel();
+  }
+
+  private static org.apache.spark.ml.Transformer[] appendStage(PipelineModel model, org.apache.spark.ml.Transformer last) {
+    org.apache.spark.ml.Transformer[] stages = java.util.Arrays.copyOf(model.stages(), model.stages().length + 1);
+    stages[stages.length - 1] = last;
+    return stages;
+  }
+
+  /** Feature importances by input name; one-hot slots are named feature=value (the unseen slot is dropped). */
+  private static Map<String, Double> importances(PipelineModel model, Vector importance) {
+    List<String> names = new ArrayList<>(PointInTimeFeatures.NUMERIC);
+    for (org.apache.spark.ml.Transformer t : model.stages()) {
+      if (t instanceof StringIndexerModel idx && idx.getInputCols().length == PointInTimeFeatures.CATEGORICAL.size()) {
+        for (int c = 0; c < PointInTimeFeatures.CATEGORICAL.size(); c++) {
+          for (String v : idx.labelsArray()[c]) {
+            names.add(PointInTimeFeatures.CATEGORICAL.get(c) + "=" + v);
+          }
+        }
+      }
+    }
+    Map<String, Double> out = new LinkedHashMap<>();
+    for (int i = 0; i < importance.size(); i++) {
+      out.put(i < names.size() ? names.get(i) : "feature_" + i, importance.apply(i));
+    }
+    return out;
+  }
+}

@@ -1,0 +1,75 @@
+package io.lifecycle.models;
+
+import static org.apache.spark.sql.functions.*;
+
+import io.lifecycle.pipeline.RunContext;
+import io.lifecycle.pipeline.Step;
+import io.lifecycle.pipeline.StepResult;
+import io.lifecycle.tables.EventsTable;
+import io.lifecycle.tables.ModelFeaturesTable;
+import io.lifecycle.tables.ModelMetricsTable;
+import io.lifecycle.tables.SessionsTable;
+import java.sql.Date;
+import java.time.LocalDate;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code train}: labelled examples from rolling cutoffs, the churn and next-stage models, their
+ * evaluation beside the baselines ({@code model_metrics}), feature importances ({@code model_features}),
+ * and the pipelines saved under the output root as version {@code v<run date>}.
+ */
+public final class TrainStep implements Step {
+  private static final Logger LOG = LoggerFactory.getLogger(TrainStep.class);
+
+  @Override
+  public String name() {
+    return "train";
+  }
+
+  public static String version(LocalDate runDate) {
+    return "v" + runDate.format(DateTimeFormatter.BASIC_ISO_DATE);
+  }
+
+  @Override
+  public StepResult run(RunContext ctx) {
+    Dataset<Row> events = ctx.eventsAsOf();
+    Dataset<Row> sessions = ctx.store().read(SessionsTable.DEF);
+    TrainingSet set = new TrainingSet(ctx.config());
+    List<LocalDate> cutoffs = set.cutoffs(ctx.runDate());
+    Dataset<Row> examples = new ChurnSignals(ctx.config()).addBgNbd(set.build(events, sessions, ctx.runDate()), events, cutoffs);
+    ModelTrainer.Result result = new ModelTrainer(ctx.config()).train(examples);
+    String version = version(ctx.runDate());
+    ModelRepository repo = new ModelRepository(ctx.spark(), ctx.config().output().root());
+    result.models().forEach((name, model) -> repo.save(name, version, model));
+
+    Date runDate = Date.valueOf(ctx.runDate());
+    Date from = Date.valueOf(cutoffs.get(cutoffs.size() - 1));
+    Date to = Date.valueOf(cutoffs.get(0));
+    List<Row> metricRows = new ArrayList<>();
+    for (ModelTrainer.Metric m : result.metrics()) {
+      metricRows.add(RowFactory.create(runDate, m.task(), m.model(), m.baseline(), version, from, to, m.metric(),
+          Double.isNaN(m.value()) ? null : m.value()));
+      if (m.metric().equals("auc_roc") || m.metric().equals("macro_f1")) {
+        LOG.info("{} {}: {} = {}", m.task(), m.model(), m.metric(), String.format("%.3f", m.value()));
+      }
+    }
+    List<Row> featureRows = new ArrayList<>();
+    result.importances().forEach((model, imp) -> imp.forEach((feature, value) ->
+        featureRows.add(RowFactory.create(runDate, model, version, feature, value))));
+    Map<String, Long> out = new LinkedHashMap<>();
+    out.put(ModelMetricsTable.DEF.name(), ctx.store().write(ModelMetricsTable.DEF,
+        ctx.spark().createDataFrame(metricRows, ModelMetricsTable.DEF.schema()), ctx.runDate()));
+    out.put(ModelFeaturesTable.DEF.name(), ctx.store().write(ModelFeaturesTable.DEF,
+        ctx.spark().createDataFrame(featureRows, ModelFeaturesTable.DEF.schema()), ctx.runDate()));
+    return StepResult.of(examples.count(), out);
+  }
+}

@@ -1,0 +1,98 @@
+package io.lifecycle.models;
+
+import static org.apache.spark.sql.functions.*;
+import static org.junit.jupiter.api.Assertions.*;
+
+import io.lifecycle.SharedSpark;
+import io.lifecycle.TestSupport;
+import io.lifecycle.config.LifecycleConfig;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.List;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.Test;
+
+class PointInTimeFeaturesTest {
+  private final SparkSession spark = SharedSpark.get();
+  private final LifecycleConfig config = TestSupport.config("lifecycle.models.churn_horizon = 30 days");
+  private static final LocalDate CUTOFF = LocalDate.of(2024, 6, 1);
+  private static final StructType EVENTS = new StructType()
+      .add("customer_id", DataTypes.StringType).add("event_time", DataTypes.TimestampType)
+      .add("event_type", DataTypes.StringType).add("stage", DataTypes.StringType)
+      .add("amount", DataTypes.DoubleType).add("channel", DataTypes.StringType);
+  private static final StructType SESSIONS = new StructType()
+      .add("customer_id", DataTypes.StringType).add("session_start", DataTypes.TimestampType).add("stage", DataTypes.StringType);
+
+  private static Row e(String c, String t, String type, String stage, Double amount, String channel) {
+    return RowFactory.create(c, Instant.parse(t), type, stage, amount, channel);
+  }
+
+  private Dataset<Row> history() {
+    return spark.createDataFrame(List.of(
+        e("a", "2024-03-01T10:00:00Z", "page_view", "AWARENESS", null, "social"),
+        e("a", "2024-03-02T10:00:00Z", "product_view", "CONSIDERATION", null, null),
+        e("a", "2024-03-05T10:00:00Z", "purchase", "CONVERSION", 20.0, null),
+        e("a", "2024-05-20T10:00:00Z", "purchase", "RETENTION", 30.0, null),
+        e("a", "2024-05-25T10:00:00Z", "page_view", "AWARENESS", null, null),
+        e("b", "2024-05-30T10:00:00Z", "review", "ADVOCACY", null, "email")), EVENTS);
+  }
+
+  @Test
+  void featuresAreExactOnAHandBuiltHistory() {
+    Row a = new PointInTimeFeatures(config).build(history(), CUTOFF).where("customer_id = 'a'").head();
+    assertEquals(6.0 + 14 / 24.0, a.<Double>getAs("recency_days"), 1e-9);
+    assertEquals(2.0, a.<Double>getAs("purchases_total"));
+    assertEquals(1.0, a.<Double>getAs("repeat_purchase_days"));
+    assertEquals(50.0, a.<Double>getAs("revenue_total"));
+    assertEquals(50.0, a.<Double>getAs("revenue_90d")); // 2024-03-05 is 88 days before the cutoff
+    assertEquals("AWARENESS", a.getAs("current_stage"));
+    assertEquals("social", a.getAs("acquisition_channel"));
+    assertEquals(4.0, a.<Double>getAs("stages_visited"));
+    // AWARENESS(1) > CONSIDERATION(2) > CONVERSION(3) > RETENTION(5): one stage skipped; RETENTION > AWARENESS: back.
+    assertEquals(1.0, a.<Double>getAs("stages_skipped"));
+    assertEquals(1.0, a.<Double>getAs("moves_back"));
+    assertEquals(2.0, a.<Double>getAs("events_30d"));
+  }
+
+  @Test
+  void changingAnyEventAfterTheCutoffChangesNoFeature() {
+    Dataset<Row> base = history();
+    Dataset<Row> changed = base.unionByName(spark.createDataFrame(List.of(
+            e("a", "2024-06-01T00:00:00Z", "purchase", "RETENTION", 999.0, "paid_search"),   // exactly at the cutoff
+            e("a", "2024-07-01T10:00:00Z", "support_ticket", "EXPERIENCE", null, null),
+            e("c", "2024-06-02T10:00:00Z", "page_view", "AWARENESS", null, "organic")), EVENTS))
+        .withColumn("amount", when(col("event_time").geq(lit(java.sql.Timestamp.valueOf("2024-06-01 00:00:00"))), lit(1.0)).otherwise(col("amount")));
+    PointInTimeFeatures f = new PointInTimeFeatures(config);
+    assertEquals(TestSupport.rows(f.build(base, CUTOFF)), TestSupport.rows(f.build(changed, CUTOFF)));
+  }
+
+  @Test
+  void labelsFromWhatHappensInTheHorizon() {
+    LifecycleConfig c = TestSupport.config("lifecycle.models.churn_horizon = 30 days", "lifecycle.churn.inactivity_threshold = 30 days");
+    Dataset<Row> events = history().unionByName(spark.createDataFrame(List.of(
+        e("b", "2024-06-10T10:00:00Z", "purchase", "CONVERSION", 5.0, null)), EVENTS));
+    Dataset<Row> sessions = spark.createDataFrame(List.of(
+        RowFactory.create("b", Instant.parse("2024-06-10T09:58:00Z"), "CONVERSION"),
+        RowFactory.create("b", Instant.parse("2024-06-20T09:58:00Z"), "RETENTION")), SESSIONS);
+    Dataset<Row> features = new PointInTimeFeatures(c).build(events, CUTOFF);
+    Dataset<Row> labelled = new Labels(c).label(events, new TrainingSet(c).firstSessionStageAfter(sessions, CUTOFF), features, CUTOFF)
+        .select("customer_id", "active_at_cutoff", "churn_label", "next_stage_label");
+    // a: last seen 7 days before, nothing after: active and churned. b: active, back within the horizon.
+    assertEquals(List.of("a|true|1.0|CHURNED", "b|true|0.0|CONVERSION"), TestSupport.rows(labelled));
+  }
+
+  @Test
+  void trainTestSplitIsByCustomer() {
+    TrainingSet set = new TrainingSet(config);
+    Dataset<Row> rows = spark.range(0, 2000).selectExpr("cast(id % 500 as string) as customer_id")
+        .withColumn("test", set.isTest(col("customer_id")));
+    assertEquals(0, rows.groupBy("customer_id").agg(countDistinct("test").as("sides")).where("sides > 1").count());
+    double share = rows.where("test").count() / 2000.0;
+    assertEquals(0.25, share, 0.08);
+  }
+}
