@@ -11,6 +11,7 @@ public final class Steps {
     return new Pipeline(List.of(
         new IngestStep(),
         new io.lifecycle.sessions.SessionizeStep(),
+        new io.lifecycle.journeys.JourneysStep(),
         new io.lifecycle.models.TrainStep(),
         new io.lifecycle.models.ScoreStep(),
         new MaintainStep()));
