@@ -12,6 +12,7 @@ public final class Steps {
         new IngestStep(),
         new io.lifecycle.sessions.SessionizeStep(),
         new io.lifecycle.journeys.JourneysStep(),
+        new io.lifecycle.cohorts.CohortsStep(),
         new io.lifecycle.models.TrainStep(),
         new io.lifecycle.models.ScoreStep(),
         new MaintainStep()));

@@ -1,0 +1,137 @@
+package io.lifecycle.cohorts;
+
+import static org.apache.spark.sql.functions.*;
+
+import io.lifecycle.clv.model.ModelFit;
+import io.lifecycle.clv.model.ShiftedBetaGeometric;
+import io.lifecycle.tables.CohortRetentionTable;
+import io.lifecycle.tables.Columns;
+import java.sql.Date;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.expressions.Window;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The cohort matrix. Observed cells come from the customers' activity per period; offsets a cohort
+ * cannot have reached by the run date are absent from the observation (the matrix is triangular) and
+ * are filled by a shifted-beta-geometric projection (Fader and Hardie 2007) fitted per cohort, flagged
+ * {@code is_projected}, so the matrix is complete and honest about what was seen.
+ */
+public final class CohortRetention {
+  private static final Logger LOG = LoggerFactory.getLogger(CohortRetention.class);
+
+  private final CustomerActivity activity;
+  private final boolean byChannel;
+
+  public CohortRetention(CustomerActivity activity, boolean byChannel) {
+    this.activity = activity;
+    this.byChannel = byChannel;
+  }
+
+  /** Observed cells: one row per cohort, channel ('all', or each channel when configured) and reached offset. */
+  public Dataset<Row> observed(Dataset<Row> events, LocalDate runDate) {
+    Column currentPeriod = lit(Date.valueOf(activity.periodOf(runDate.minusDays(1))));
+    Dataset<Row> customers = activity.customers(events);
+    Dataset<Row> joined = customers.join(activity.periods(events), Columns.CUSTOMER_ID)
+        .where(col(CustomerActivity.PERIOD).geq(col(CustomerActivity.COHORT)));
+    Dataset<Row> cells = cells(customers.withColumn(CustomerActivity.CHANNEL, lit("all")),
+        joined.withColumn(CustomerActivity.CHANNEL, lit("all")), currentPeriod);
+    if (byChannel) {
+      cells = cells.unionByName(cells(customers, joined, currentPeriod));
+    }
+    return cells.select(
+        lit(Date.valueOf(runDate)).as(Columns.RUN_DATE),
+        col(CustomerActivity.COHORT).as(CohortRetentionTable.COHORT),
+        col(CustomerActivity.CHANNEL).as(CohortRetentionTable.CHANNEL),
+        col(CohortRetentionTable.OFFSET),
+        col(CohortRetentionTable.COHORT_SIZE),
+        col(CohortRetentionTable.ACTIVE),
+        col(CohortRetentionTable.ACTIVE).divide(col(CohortRetentionTable.COHORT_SIZE)).as(CohortRetentionTable.RETENTION),
+        col(CohortRetentionTable.REVENUE),
+        col(CohortRetentionTable.REVENUE).divide(col(CohortRetentionTable.COHORT_SIZE)).as(CohortRetentionTable.REVENUE_PER_CUSTOMER),
+        sum(col(CohortRetentionTable.REVENUE)).over(Window.partitionBy(CustomerActivity.COHORT, CustomerActivity.CHANNEL)
+                .orderBy(CohortRetentionTable.OFFSET).rowsBetween(Window.unboundedPreceding(), Window.currentRow()))
+            .divide(col(CohortRetentionTable.COHORT_SIZE)).as(CohortRetentionTable.CUMULATIVE_REVENUE_PER_CUSTOMER),
+        activity.offset(col(CustomerActivity.COHORT), currentPeriod).gt(col(CohortRetentionTable.OFFSET)).as(CohortRetentionTable.PERIOD_COMPLETE),
+        lit(false).as(CohortRetentionTable.PROJECTED));
+  }
+
+  private Dataset<Row> cells(Dataset<Row> customers, Dataset<Row> joined, Column currentPeriod) {
+    Column cohort = col(CustomerActivity.COHORT);
+    // Every offset from 0 to the last one reached: a period without activity is 0, not absent.
+    Dataset<Row> grid = customers.groupBy(CustomerActivity.COHORT, CustomerActivity.CHANNEL)
+        .agg(count(lit(1)).as(CohortRetentionTable.COHORT_SIZE))
+        .withColumn(CohortRetentionTable.OFFSET, explode(sequence(lit(0), activity.offset(cohort, currentPeriod))));
+    Dataset<Row> perOffset = joined
+        .groupBy(cohort, col(CustomerActivity.CHANNEL), activity.offset(cohort, col(CustomerActivity.PERIOD)).as(CohortRetentionTable.OFFSET))
+        .agg(sum(when(col("active"), 1).otherwise(0)).cast("long").as("_active"), sum(col("revenue")).as("_revenue"));
+    return grid.join(perOffset, new String[] {CustomerActivity.COHORT, CustomerActivity.CHANNEL, CohortRetentionTable.OFFSET}, "left")
+        .withColumn(CohortRetentionTable.ACTIVE, coalesce(col("_active"), lit(0L)))
+        .withColumn(CohortRetentionTable.REVENUE, coalesce(col("_revenue"), lit(0.0)))
+        .drop("_active", "_revenue");
+  }
+
+  /**
+   * Projected cells for every cohort up to the oldest cohort's last offset. The sBG model is fitted on
+   * the cohort's complete periods, on the running minimum of its active customers (the model describes
+   * customers who leave for good; a count that rises again is held at its earlier low). Cohorts with
+   * fewer than two complete periods after offset 0, or whose fit does not converge, get no projection.
+   * The observed matrix is small (cohorts x offsets x channels), so it is fitted in the driver.
+   */
+  public Dataset<Row> projected(SparkSession spark, Dataset<Row> observed) {
+    List<Row> cells = observed.where(col(CohortRetentionTable.PERIOD_COMPLETE))
+        .select(Columns.RUN_DATE, CohortRetentionTable.COHORT, CohortRetentionTable.CHANNEL,
+            CohortRetentionTable.OFFSET, CohortRetentionTable.COHORT_SIZE, CohortRetentionTable.ACTIVE)
+        .orderBy(CohortRetentionTable.COHORT, CohortRetentionTable.CHANNEL, CohortRetentionTable.OFFSET)
+        .collectAsList();
+    Integer maxOffset = observed.agg(max(CohortRetentionTable.OFFSET)).head().getAs(0);
+    Map<String, List<Row>> byCohort = new LinkedHashMap<>();
+    for (Row r : cells) {
+      byCohort.computeIfAbsent(r.get(1) + "|" + r.get(2), k -> new ArrayList<>()).add(r);
+    }
+    Map<String, Integer> reached = new LinkedHashMap<>();
+    for (Row r : observed.groupBy(CohortRetentionTable.COHORT, CohortRetentionTable.CHANNEL)
+        .agg(max(CohortRetentionTable.OFFSET)).collectAsList()) {
+      reached.put(r.get(0) + "|" + r.get(1), r.getInt(2));
+    }
+    List<Row> out = new ArrayList<>();
+    for (Map.Entry<String, List<Row>> e : byCohort.entrySet()) {
+      List<Row> rows = e.getValue();
+      if (rows.size() < 3 || maxOffset == null) {
+        continue;
+      }
+      long size = rows.get(0).getLong(4);
+      double[] survivors = new double[rows.size()];
+      double low = size;
+      for (int t = 0; t < rows.size(); t++) {
+        low = t == 0 ? size : Math.min(low, rows.get(t).getLong(5));
+        survivors[t] = low;
+      }
+      ModelFit<ShiftedBetaGeometric> fit = ShiftedBetaGeometric.fit(survivors);
+      if (!fit.converged() || fit.model() == null) {
+        LOG.warn("sBG fit of cohort {} did not converge: no projection", e.getKey());
+        continue;
+      }
+      Row first = rows.get(0);
+      for (int k = reached.get(e.getKey()) + 1; k <= maxOffset; k++) {
+        out.add(RowFactory.create(first.get(0), first.get(1), first.get(2), k, size, null,
+            fit.model().survival(k), null, null, null, false, true));
+      }
+    }
+    org.apache.spark.sql.types.StructType nullable = new org.apache.spark.sql.types.StructType(
+        java.util.Arrays.stream(observed.schema().fields())
+            .map(f -> new org.apache.spark.sql.types.StructField(f.name(), f.dataType(), true, f.metadata()))
+            .toArray(org.apache.spark.sql.types.StructField[]::new));
+    return spark.createDataFrame(out, nullable);
+  }
+}

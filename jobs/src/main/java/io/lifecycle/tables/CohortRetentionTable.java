@@ -1,0 +1,38 @@
+package io.lifecycle.tables;
+
+import static io.lifecycle.tables.Columns.RUN_DATE;
+
+import org.apache.spark.sql.types.DataTypes;
+
+/** {@code cohort_retention}: the cohort matrix, observed cells and sBG-projected ones, flagged. */
+public final class CohortRetentionTable {
+  private CohortRetentionTable() {}
+
+  public static final String COHORT = "cohort_period";
+  public static final String CHANNEL = "channel";
+  public static final String OFFSET = "period_offset";
+  public static final String COHORT_SIZE = "cohort_size";
+  public static final String ACTIVE = "active_customers";
+  public static final String RETENTION = "retention_rate";
+  public static final String REVENUE = "revenue";
+  public static final String REVENUE_PER_CUSTOMER = "revenue_per_customer";
+  public static final String CUMULATIVE_REVENUE_PER_CUSTOMER = "cumulative_revenue_per_customer";
+  public static final String PERIOD_COMPLETE = "period_complete";
+  public static final String PROJECTED = "is_projected";
+
+  public static final TableDef DEF =
+      TableDef.builder("cohort_retention", "Cohort retention matrix: per cohort and period offset, active customers, retention and revenue; cells a cohort has not reached are sBG projections flagged is_projected.")
+          .required(RUN_DATE, DataTypes.DateType, "As-of date of the run.")
+          .required(COHORT, DataTypes.DateType, "First day of the cohort's period (first purchase or first activity, per cohorts.basis).")
+          .required(CHANNEL, DataTypes.StringType, "Acquisition channel, or 'all' for the whole cohort.")
+          .required(OFFSET, DataTypes.IntegerType, "Periods since the cohort's period (0 = the cohort's own period).")
+          .required(COHORT_SIZE, DataTypes.LongType, "Customers in the cohort.")
+          .optional(ACTIVE, DataTypes.LongType, "Cohort customers active in the period (purchase or any event, per cohorts.activity); null when projected.")
+          .required(RETENTION, DataTypes.DoubleType, "active_customers / cohort_size; for projected cells the sBG projection.")
+          .optional(REVENUE, DataTypes.DoubleType, "Revenue of the cohort's customers in the period; null when projected.")
+          .optional(REVENUE_PER_CUSTOMER, DataTypes.DoubleType, "revenue / cohort_size (per original customer).")
+          .optional(CUMULATIVE_REVENUE_PER_CUSTOMER, DataTypes.DoubleType, "Revenue per original customer from offset 0 to this one: the cohort value curve.")
+          .required(PERIOD_COMPLETE, DataTypes.BooleanType, "Whether the period had ended by the run date (the latest observed period may be partial).")
+          .required(PROJECTED, DataTypes.BooleanType, "True for cells the cohort has not reached: retention projected with the cohort's shifted-beta-geometric fit.")
+          .build();
+}

@@ -1,0 +1,150 @@
+package io.lifecycle.cohorts;
+
+import static org.apache.spark.sql.functions.*;
+import static org.junit.jupiter.api.Assertions.*;
+
+import io.lifecycle.SharedSpark;
+import io.lifecycle.TestSupport;
+import io.lifecycle.config.LifecycleConfig;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.Test;
+
+class CohortsTest {
+  private final SparkSession spark = SharedSpark.get();
+  private static final StructType EVENTS = new StructType()
+      .add("customer_id", DataTypes.StringType).add("event_time", DataTypes.TimestampType)
+      .add("event_type", DataTypes.StringType).add("amount", DataTypes.DoubleType).add("channel", DataTypes.StringType);
+
+  private static Row p(String c, String day, double amount) {
+    return RowFactory.create(c, Instant.parse(day + "T12:00:00Z"), "purchase", amount, c.startsWith("s") ? "social" : "organic");
+  }
+
+  private static Row v(String c, String day) {
+    return RowFactory.create(c, Instant.parse(day + "T12:00:00Z"), "page_view", null, null);
+  }
+
+  private Dataset<Row> events() {
+    return spark.createDataFrame(List.of(
+        // January cohort: a buys in Jan, Feb, Apr; b in Jan only (a view in Feb is not purchase activity); s1 in Jan, Mar.
+        p("a", "2024-01-05", 10), p("a", "2024-02-10", 20), p("a", "2024-04-01", 30),
+        p("b", "2024-01-20", 5), v("b", "2024-02-01"),
+        p("s1", "2024-01-31", 7), p("s1", "2024-03-03", 8),
+        // February cohort: c buys in Feb and Mar (a view in January is before the cohort).
+        v("c", "2024-01-10"), p("c", "2024-02-02", 40), p("c", "2024-03-09", 1)), EVENTS);
+  }
+
+  private final LifecycleConfig config = TestSupport.config("lifecycle.churn.inactivity_threshold = 30 days");
+
+  @Test
+  void cohortMatrixMatchesAHandComputedOne() {
+    CohortRetention r = new CohortRetention(new CustomerActivity(config), false);
+    Dataset<Row> m = r.observed(events(), LocalDate.of(2024, 4, 15))
+        .select("cohort_period", "period_offset", "cohort_size", "active_customers", "retention_rate", "revenue",
+            "cumulative_revenue_per_customer", "period_complete");
+    assertEquals(List.of(
+            "2024-01-01|0|3|3|1.0|22.0|7.333333333333333|true",
+            "2024-01-01|1|3|1|0.3333333333333333|20.0|14.0|true",
+            "2024-01-01|2|3|1|0.3333333333333333|8.0|16.666666666666668|true",
+            "2024-01-01|3|3|1|0.3333333333333333|30.0|26.666666666666668|false",
+            "2024-02-01|0|1|1|1.0|40.0|40.0|true",
+            "2024-02-01|1|1|1|1.0|1.0|41.0|true",
+            "2024-02-01|2|1|0|0.0|0.0|41.0|false"),
+        TestSupport.rows(m));
+  }
+
+  @Test
+  void projectionFillsTheUnreachedCellsAndIsFlagged() {
+    CohortRetention r = new CohortRetention(new CustomerActivity(config), false);
+    Dataset<Row> observed = r.observed(events(), LocalDate.of(2024, 4, 15));
+    Dataset<Row> projected = r.projected(spark, observed);
+    // Only the January cohort has enough complete periods; February's offset 3 stays unprojected.
+    for (Row row : projected.collectAsList()) {
+      assertTrue(row.<Boolean>getAs("is_projected"));
+      assertNull(row.getAs("active_customers"));
+    }
+  }
+
+  @Test
+  void churnReactivationAndCensoringReconcilePeriodToPeriod() {
+    Dataset<Row> rates = new ChurnRates(new CustomerActivity(config), true).compute(events(), LocalDate.of(2024, 4, 15))
+        .where("segment_type = 'overall'")
+        .select("period_start", "customers_at_start", "acquired", "reactivated", "churned", "customers_at_end")
+        .orderBy("period_start");
+    // Spells (any event; a gap over 30 days ends one, churn date = last activity + 30):
+    // a 01-05 (churn 02-04), 02-10 (churn 03-11), 04-01 (censored); b 01-20..02-01 (churn 03-02);
+    // s1 01-31 (churn 03-01), 03-03 (churn 04-02); c 01-10..02-02 (churn 03-03), 03-09 (churn 04-08).
+    assertEquals(List.of(
+            "2024-01-01|0|4|0|0|4",
+            "2024-02-01|4|0|1|1|4",
+            "2024-03-01|4|0|2|4|2",
+            "2024-04-01|2|0|1|2|1"),
+        TestSupport.rows(rates));
+    List<Row> rows = rates.collectAsList();
+    for (int i = 0; i < rows.size(); i++) {
+      Row r = rows.get(i);
+      assertEquals(r.getLong(1) + r.getLong(2) + r.getLong(3) - r.getLong(4), r.getLong(5));
+      if (i > 0) {
+        assertEquals(rows.get(i - 1).getLong(5), r.getLong(1), "end of one period = start of the next");
+      }
+    }
+  }
+
+  @Test
+  void recentCustomerIsCensoredNotChurned() {
+    LifecycleConfig c90 = TestSupport.config("lifecycle.churn.inactivity_threshold = 90 days");
+    Dataset<Row> ev = spark.createDataFrame(List.of(p("x", "2024-03-05", 10)), EVENTS);
+    Row spell = new CustomerActivity(c90).spells(ev, LocalDate.of(2024, 3, 14)).head();
+    assertTrue(spell.isNullAt(spell.fieldIndex("churn_date")), "seen 10 days before the run date: not churned");
+    Dataset<Row> life = CohortsStep.lifetimes(new CustomerActivity(c90), ev, LocalDate.of(2024, 3, 15));
+    assertEquals(List.of("2024-03-01|10|0", "all|10|0"), TestSupport.rows(life));
+  }
+
+  @Test
+  void growthAccounting() {
+    Dataset<Row> s = new LifecycleStatus(new CustomerActivity(config)).compute(events(), LocalDate.of(2024, 4, 15))
+        .where("segment = 'all'").select("period_start", "new_customers", "retained", "resurrected", "dormant", "active_customers");
+    // Purchase activity: Jan a,b,s1; Feb a,c; Mar s1,c; Apr a.
+    assertEquals(List.of(
+            "2024-01-01|3|0|0|0|3",
+            "2024-02-01|1|1|0|2|2",
+            "2024-03-01|0|1|1|1|2",
+            "2024-04-01|0|0|1|2|1"),
+        TestSupport.rows(s));
+  }
+
+  @Test
+  void kaplanMeierMatchesTheTextbookSixMpExample() {
+    // Freireich et al. (1963), 6-MP arm, censored times marked by event 0. Published Kaplan-Meier values:
+    // S(6)=0.857, S(7)=0.807, S(10)=0.753, S(13)=0.690, S(16)=0.627, S(22)=0.538, S(23)=0.448; Greenwood SE at 6: 0.076.
+    int[] times = {6, 6, 6, 7, 10, 13, 16, 22, 23, 6, 9, 10, 11, 17, 19, 20, 25, 32, 32, 34, 35};
+    int[] event = {1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
+    List<Row> rows = new ArrayList<>();
+    for (int i = 0; i < times.length; i++) {
+      rows.add(RowFactory.create("6mp", times[i], event[i]));
+    }
+    StructType schema = new StructType().add(KaplanMeier.GROUP, DataTypes.StringType)
+        .add(KaplanMeier.TENURE, DataTypes.IntegerType).add(KaplanMeier.EVENT, DataTypes.IntegerType);
+    Dataset<Row> km = KaplanMeier.estimate(spark.createDataFrame(rows, schema), LocalDate.of(2024, 1, 1));
+    double[][] expected = {{6, 0.857, 21}, {7, 0.807, 17}, {10, 0.753, 15}, {13, 0.690, 12}, {16, 0.627, 11}, {22, 0.538, 7}, {23, 0.448, 6}};
+    for (double[] e : expected) {
+      Row r = km.where(col("tenure_days").equalTo((int) e[0])).head();
+      assertEquals(e[1], r.<Double>getAs("survival"), 0.0005, "S(" + (int) e[0] + ")");
+      assertEquals((long) e[2], r.<Long>getAs("at_risk"), "at risk at " + (int) e[0]);
+    }
+    Row six = km.where("tenure_days = 6").head();
+    assertEquals(0.076, six.<Double>getAs("std_error"), 0.0005);
+    assertTrue(six.<Double>getAs("ci_lower") < 0.857 && six.<Double>getAs("ci_upper") > 0.857);
+    assertEquals(23 / 365.25, six.<Double>getAs("median_lifetime_years"), 1e-9);
+    // Area under the curve to 35: 6 + 0.857 + 3(0.807) + 3(0.753) + 3(0.690) + 6(0.627) + 0.538 + 12(0.448).
+    assertEquals(23.29 / 365.25, six.<Double>getAs("restricted_mean_lifetime_years"), 0.02 / 365.25);
+  }
+}
