@@ -1,0 +1,233 @@
+package io.lifecycle.clv;
+
+import static org.apache.spark.sql.functions.*;
+
+import io.lifecycle.clv.model.GammaGammaModel;
+import io.lifecycle.clv.model.MleResult;
+import io.lifecycle.clv.model.RfmSummary;
+import io.lifecycle.config.LifecycleConfig;
+import io.lifecycle.config.LifecycleConfig.Clv;
+import io.lifecycle.pipeline.RunContext;
+import io.lifecycle.pipeline.Step;
+import io.lifecycle.pipeline.StepResult;
+import io.lifecycle.tables.ClvHoldoutTable;
+import io.lifecycle.tables.ClvModelsTable;
+import io.lifecycle.tables.CohortSurvivalTable;
+import io.lifecycle.tables.Columns;
+import io.lifecycle.tables.CustomerJourneysTable;
+import io.lifecycle.tables.CustomerValueTable;
+import io.lifecycle.tables.SegmentValueTable;
+import java.sql.Date;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.storage.StorageLevel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code clv}: historical, simple and predicted customer lifetime value. Purchase models (BG/NBD and
+ * Pareto/NBD) and the Gamma-Gamma spend model are fitted on compressed summaries; a calibration/holdout
+ * check picks the purchase model with the lower error; per-customer values are computed per distinct
+ * summary in the driver (the same bounded table the fit used) and joined back to customers.
+ */
+public final class ClvStep implements Step {
+  private static final Logger LOG = LoggerFactory.getLogger(ClvStep.class);
+  static final double DAYS_PER_MONTH = 365.25 / 12;
+
+  @Override
+  public String name() {
+    return "clv";
+  }
+
+  @Override
+  public StepResult run(RunContext ctx) {
+    LifecycleConfig config = ctx.config();
+    Clv clv = config.clv();
+    SparkSession spark = ctx.spark();
+    LocalDate runDate = ctx.runDate();
+    Dataset<Row> events = ctx.eventsAsOf().select(Columns.CUSTOMER_ID, Columns.EVENT_TIME, Columns.EVENT_TYPE, Columns.AMOUNT, Columns.CHANNEL)
+        .persist(StorageLevel.MEMORY_AND_DISK());
+    try {
+      List<Row> modelRows = new ArrayList<>();
+      Dataset<Row> summary = CustomerSummary.of(events, config.stages().purchaseEventTypes(), runDate.minusDays(1), clv.timeUnit())
+          .persist(StorageLevel.MEMORY_AND_DISK());
+      RfmSummary triples = ModelFits.triples(summary);
+      ModelFits.Fit<io.lifecycle.clv.model.BgNbdModel> bg = ModelFits.bgNbd(triples);
+      ModelFits.Fit<io.lifecycle.clv.model.ParetoNbdModel> pareto = ModelFits.paretoNbd(triples);
+      ModelFits.Fit<GammaGammaModel> gg = ModelFits.gammaGamma(ModelFits.spends(summary));
+
+      // Calibration / holdout: refit on the history before the holdout, predict the holdout.
+      Holdout holdout = Holdout.run(config, events, runDate, summary.sparkSession());
+      String selected = holdout == null ? "bg_nbd" : holdout.better();
+      if (holdout != null) {
+        holdout.fits().forEach(f -> modelRows.add(modelRow(runDate, f, "calibration", "all", holdout.calibrationEnd(), f.model().equals(selected))));
+      }
+      modelRows.add(modelRow(runDate, bg, "full", "all", runDate, selected.equals("bg_nbd")));
+      modelRows.add(modelRow(runDate, pareto, "full", "all", runDate, selected.equals("pareto_nbd")));
+      modelRows.add(modelRow(runDate, gg, "full", "all", runDate, true));
+      segmentFits(config, summary, events, runDate).forEach(modelRows::add);
+
+      PurchaseModel purchase = selected.equals("pareto_nbd") && pareto.usable() ? PurchaseModel.of(pareto.fit().model())
+          : bg.usable() ? PurchaseModel.of(bg.fit().model()) : null;
+      Dataset<Row> values = customerValues(config, spark, summary, events, triples, purchase, gg.usable() ? gg.fit().model() : null, runDate);
+      Dataset<Row> segments = new SimpleClv(config).segments(values, survival(ctx), journeys(ctx), runDate);
+      Dataset<Row> withSimple = values.join(segments.where(col(SegmentValueTable.SEGMENT_TYPE).equalTo("cohort"))
+              .select(col(SegmentValueTable.SEGMENT).as("_cohort_text"), col(SegmentValueTable.SIMPLE_CLV).as(CustomerValueTable.SIMPLE_CLV)),
+          date_format(col(CustomerValueTable.COHORT), "yyyy-MM-dd").equalTo(col("_cohort_text")), "left");
+
+      Map<String, Long> out = new LinkedHashMap<>();
+      out.put(CustomerValueTable.DEF.name(), ctx.store().write(CustomerValueTable.DEF, withSimple, runDate));
+      out.put(ClvModelsTable.DEF.name(), ctx.store().write(ClvModelsTable.DEF,
+          spark.createDataFrame(modelRows, ClvModelsTable.DEF.schema()), runDate));
+      out.put(ClvHoldoutTable.DEF.name(), ctx.store().write(ClvHoldoutTable.DEF,
+          holdout == null ? spark.createDataFrame(List.of(), ClvHoldoutTable.DEF.schema()) : holdout.table(spark, runDate), runDate));
+      out.put(SegmentValueTable.DEF.name(), ctx.store().write(SegmentValueTable.DEF, segments, runDate));
+      summary.unpersist();
+      return StepResult.of((long) triples.totalWeight(), out);
+    } finally {
+      events.unpersist();
+    }
+  }
+
+  private static Dataset<Row> survival(RunContext ctx) {
+    return ctx.store().exists(CohortSurvivalTable.DEF) ? ctx.store().read(CohortSurvivalTable.DEF) : null;
+  }
+
+  private static Dataset<Row> journeys(RunContext ctx) {
+    return ctx.store().exists(CustomerJourneysTable.DEF) ? ctx.store().read(CustomerJourneysTable.DEF) : null;
+  }
+
+  /** Horizon of t months in the configured time unit. */
+  static double units(Clv clv, double months) {
+    double days = months * DAYS_PER_MONTH;
+    return clv.timeUnit() == Clv.TimeUnit.WEEKS ? days / 7 : days;
+  }
+
+  static Dataset<Row> customerValues(LifecycleConfig config, SparkSession spark, Dataset<Row> summary, Dataset<Row> events,
+      RfmSummary triples, PurchaseModel purchase, GammaGammaModel spend, LocalDate runDate) {
+    Clv clv = config.clv();
+    Dataset<Row> perTriple = purchase == null ? null : perTriple(spark, clv, triples, purchase);
+    Dataset<Row> customers = summary;
+    if (perTriple != null) {
+      customers = customers.join(broadcast(perTriple),
+          new String[] {CustomerSummary.FREQUENCY, CustomerSummary.RECENCY, CustomerSummary.AGE}, "left");
+    } else {
+      customers = customers.withColumn(CustomerValueTable.P_ALIVE, lit(null).cast("double"))
+          .withColumn(CustomerValueTable.EXPECTED_PURCHASES, lit(null).cast("double"))
+          .withColumn("_discounted_purchases", lit(null).cast("double"));
+    }
+    Column x = col(CustomerSummary.FREQUENCY).cast("double");
+    Column expectedSpend = spend == null ? lit(null).cast("double")
+        : lit(spend.p()).multiply(lit(spend.v()).plus(when(x.gt(0), x.multiply(col(CustomerSummary.MONETARY_VALUE))).otherwise(0.0)))
+            .divide(lit(spend.p()).multiply(x).plus(spend.q() - 1));
+    Dataset<Row> firsts = events.groupBy(Columns.CUSTOMER_ID)
+        .agg(min_by(col(Columns.CHANNEL), when(col(Columns.CHANNEL).isNotNull(), col(Columns.EVENT_TIME))).as(CustomerValueTable.CHANNEL));
+    Dataset<Row> valued = customers.join(firsts, Columns.CUSTOMER_ID, "left")
+        .withColumn(CustomerValueTable.EXPECTED_MEAN_SPEND, expectedSpend)
+        .withColumn(CustomerValueTable.PREDICTED_CLV,
+            lit(clv.grossMargin()).multiply(col(CustomerValueTable.EXPECTED_MEAN_SPEND)).multiply(col("_discounted_purchases")));
+    // Two quantiles of one column: the tier thresholds.
+    Row q = valued.agg(expr("percentile_approx(" + CustomerValueTable.PREDICTED_CLV + ", array(0.8, 0.95), 10000)")).head();
+    List<Double> cuts = q.isNullAt(0) ? List.of(Double.MAX_VALUE, Double.MAX_VALUE) : q.getList(0);
+    Column clvCol = col(CustomerValueTable.PREDICTED_CLV);
+    return valued.select(
+        lit(Date.valueOf(runDate)).as(Columns.RUN_DATE),
+        col(Columns.CUSTOMER_ID),
+        col(CustomerSummary.FREQUENCY).as(CustomerValueTable.FREQUENCY),
+        col(CustomerSummary.RECENCY).as(CustomerValueTable.RECENCY),
+        col(CustomerSummary.AGE).as(CustomerValueTable.AGE),
+        col(CustomerSummary.MONETARY_VALUE).as(CustomerValueTable.MONETARY_VALUE),
+        col(CustomerSummary.TOTAL_REVENUE).as(CustomerValueTable.TOTAL_REVENUE),
+        col(CustomerSummary.TOTAL_REVENUE).multiply(clv.grossMargin()).as(CustomerValueTable.HISTORICAL_CLV),
+        col(CustomerValueTable.P_ALIVE),
+        col(CustomerValueTable.EXPECTED_PURCHASES),
+        col(CustomerValueTable.EXPECTED_MEAN_SPEND),
+        clvCol,
+        when(clvCol.geq(cuts.get(1)), "top_5").when(clvCol.geq(cuts.get(0)), "top_20").otherwise("rest").as(CustomerValueTable.VALUE_TIER),
+        trunc(col(CustomerSummary.FIRST_PURCHASE_DATE), "month").as(CustomerValueTable.COHORT),
+        coalesce(col(CustomerValueTable.CHANNEL), lit("unknown")).as(CustomerValueTable.CHANNEL),
+        lit(purchase == null ? null : purchase.name()).cast("string").as(CustomerValueTable.PURCHASE_MODEL));
+  }
+
+  /**
+   * P(alive), expected purchases over the horizon and the monthly discounted expected purchases per
+   * distinct (x, t_x, T): the closed forms need the hypergeometric function, so they run here, once per
+   * distinct summary, instead of in a UDF once per customer.
+   */
+  static Dataset<Row> perTriple(SparkSession spark, Clv clv, RfmSummary triples, PurchaseModel model) {
+    double monthly = Math.pow(1 + clv.annualDiscountRate(), 1.0 / 12) - 1;
+    List<Row> rows = new ArrayList<>(triples.size());
+    for (int i = 0; i < triples.size(); i++) {
+      double x = triples.x(i);
+      double tx = triples.tx(i);
+      double age = triples.age(i);
+      double previous = 0;
+      double discounted = 0;
+      for (int m = 1; m <= clv.horizonMonths(); m++) {
+        double cumulative = model.conditionalExpectedPurchases(units(clv, m), x, tx, age);
+        discounted += (cumulative - previous) / Math.pow(1 + monthly, m);
+        previous = cumulative;
+      }
+      rows.add(RowFactory.create((long) x, tx, age, model.probabilityAlive(x, tx, age), previous, discounted));
+    }
+    StructType schema = new StructType()
+        .add(CustomerSummary.FREQUENCY, DataTypes.LongType).add(CustomerSummary.RECENCY, DataTypes.DoubleType)
+        .add(CustomerSummary.AGE, DataTypes.DoubleType).add(CustomerValueTable.P_ALIVE, DataTypes.DoubleType)
+        .add(CustomerValueTable.EXPECTED_PURCHASES, DataTypes.DoubleType).add("_discounted_purchases", DataTypes.DoubleType);
+    return spark.createDataFrame(rows, schema);
+  }
+
+  static Row modelRow(LocalDate runDate, ModelFits.Fit<?> f, String purpose, String segment, LocalDate cutoff, boolean selected) {
+    MleResult mle = f.mle();
+    Map<String, Double> params = new LinkedHashMap<>();
+    Map<String, Double> errors = new LinkedHashMap<>();
+    double[] est = mle.estimates();
+    double[] se = mle.standardErrors();
+    for (int i = 0; i < mle.parameterNames().size(); i++) {
+      params.put(mle.parameterNames().get(i), est[i]);
+      errors.put(mle.parameterNames().get(i), se[i]);
+    }
+    return RowFactory.create(Date.valueOf(runDate), f.model(), purpose, segment, Date.valueOf(cutoff),
+        scala.jdk.javaapi.CollectionConverters.asScala(params), scala.jdk.javaapi.CollectionConverters.asScala(errors),
+        mle.logLikelihood(), mle.evaluations(), f.fit().converged(), mle.atBoundary(), f.customers(), f.distinct(),
+        f.seconds(), selected && f.usable(), mle.message());
+  }
+
+  /** Per-segment BG/NBD and Gamma-Gamma fits (clv.fit_segments), one row each: the BTYD authors fit cohorts apart. */
+  private static List<Row> segmentFits(LifecycleConfig config, Dataset<Row> summary, Dataset<Row> events, LocalDate runDate) {
+    Clv.Segments by = config.clv().fitSegments();
+    List<Row> rows = new ArrayList<>();
+    if (by == Clv.Segments.NONE) {
+      return rows;
+    }
+    Column segment;
+    Dataset<Row> keyed;
+    if (by == Clv.Segments.COHORT) {
+      segment = concat(lit("cohort="), date_format(trunc(col(CustomerSummary.FIRST_PURCHASE_DATE), "month"), "yyyy-MM-dd"));
+      keyed = summary.withColumn("_segment", segment);
+    } else {
+      Dataset<Row> channels = events.groupBy(Columns.CUSTOMER_ID)
+          .agg(min_by(col(Columns.CHANNEL), when(col(Columns.CHANNEL).isNotNull(), col(Columns.EVENT_TIME))).as("_channel"));
+      keyed = summary.join(channels, Columns.CUSTOMER_ID, "left")
+          .withColumn("_segment", concat(lit("channel="), coalesce(col("_channel"), lit("unknown"))));
+    }
+    // One row per segment: bounded by the number of cohorts or channels.
+    for (Row s : keyed.select("_segment").distinct().orderBy("_segment").collectAsList()) {
+      Dataset<Row> part = keyed.where(col("_segment").equalTo(s.getString(0)));
+      rows.add(modelRow(runDate, ModelFits.bgNbd(ModelFits.triples(part)), "full", s.getString(0), runDate, false));
+      rows.add(modelRow(runDate, ModelFits.gammaGamma(ModelFits.spends(part)), "full", s.getString(0), runDate, false));
+    }
+    LOG.info("fitted {} segments by {}", rows.size() / 2, by.name().toLowerCase());
+    return rows;
+  }
+}

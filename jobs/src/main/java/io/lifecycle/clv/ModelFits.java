@@ -1,0 +1,105 @@
+package io.lifecycle.clv;
+
+import static org.apache.spark.sql.functions.*;
+
+import io.lifecycle.clv.model.BgNbdModel;
+import io.lifecycle.clv.model.GammaGammaModel;
+import io.lifecycle.clv.model.MleResult;
+import io.lifecycle.clv.model.ModelFit;
+import io.lifecycle.clv.model.ParetoNbdModel;
+import io.lifecycle.clv.model.RfmSummary;
+import io.lifecycle.clv.model.SpendSummary;
+import java.util.List;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Fits the CLV models at Spark scale. The likelihoods depend on a customer only through (x, t_x, T), or
+ * (x, mean spend) for Gamma-Gamma, so Spark first aggregates customers to distinct summaries with counts
+ * and only that compressed table reaches the driver, where the optimizer runs. Mean spend is rounded to
+ * four significant digits for the compression (a relative change below 0.05%, far inside the estimates'
+ * standard errors).
+ */
+public final class ModelFits {
+  private static final Logger LOG = LoggerFactory.getLogger(ModelFits.class);
+
+  /** One fit with what it ran on. */
+  public record Fit<M>(String model, ModelFit<M> fit, long customers, long distinct, double seconds) {
+    public MleResult mle() {
+      return fit.mle();
+    }
+
+    public boolean usable() {
+      return fit.model() != null && fit.converged() && !fit.mle().atBoundary();
+    }
+  }
+
+  private ModelFits() {}
+
+  /** Distinct (x, t_x, T) with counts: bounded by the distinct summaries, not by customers. */
+  public static RfmSummary triples(Dataset<Row> summary) {
+    List<Row> rows = summary.groupBy(CustomerSummary.FREQUENCY, CustomerSummary.RECENCY, CustomerSummary.AGE).count().collectAsList();
+    double[] x = new double[rows.size()];
+    double[] tx = new double[rows.size()];
+    double[] age = new double[rows.size()];
+    double[] w = new double[rows.size()];
+    for (int i = 0; i < rows.size(); i++) {
+      Row r = rows.get(i);
+      x[i] = r.getLong(0);
+      tx[i] = r.getDouble(1);
+      age[i] = r.getDouble(2);
+      w[i] = r.getLong(3);
+    }
+    return RfmSummary.of(x, tx, age, w);
+  }
+
+  /** Distinct (x, mean spend) of repeat customers, mean spend at four significant digits. */
+  public static SpendSummary spends(Dataset<Row> summary) {
+    Column m = col(CustomerSummary.MONETARY_VALUE);
+    Column magnitude = pow(lit(10.0), floor(log10(m)).minus(3));
+    List<Row> rows = summary.where(col(CustomerSummary.FREQUENCY).gt(0).and(m.gt(0)))
+        .groupBy(col(CustomerSummary.FREQUENCY), round(m.divide(magnitude)).multiply(magnitude).as("_m"))
+        .count().collectAsList();
+    double[] x = new double[rows.size()];
+    double[] mbar = new double[rows.size()];
+    double[] w = new double[rows.size()];
+    for (int i = 0; i < rows.size(); i++) {
+      x[i] = rows.get(i).getLong(0);
+      mbar[i] = rows.get(i).getDouble(1);
+      w[i] = rows.get(i).getLong(2);
+    }
+    return SpendSummary.of(x, mbar, w);
+  }
+
+  public static Fit<BgNbdModel> bgNbd(RfmSummary data) {
+    long t0 = System.nanoTime();
+    ModelFit<BgNbdModel> fit = BgNbdModel.fit(data);
+    return log(new Fit<>("bg_nbd", fit, (long) data.totalWeight(), data.size(), (System.nanoTime() - t0) / 1e9));
+  }
+
+  public static Fit<ParetoNbdModel> paretoNbd(RfmSummary data) {
+    long t0 = System.nanoTime();
+    ModelFit<ParetoNbdModel> fit = ParetoNbdModel.fit(data);
+    return log(new Fit<>("pareto_nbd", fit, (long) data.totalWeight(), data.size(), (System.nanoTime() - t0) / 1e9));
+  }
+
+  public static Fit<GammaGammaModel> gammaGamma(SpendSummary data) {
+    long t0 = System.nanoTime();
+    ModelFit<GammaGammaModel> fit = GammaGammaModel.fit(data);
+    return log(new Fit<>("gamma_gamma", fit, (long) data.totalWeight(), data.size(), (System.nanoTime() - t0) / 1e9));
+  }
+
+  private static <M> Fit<M> log(Fit<M> f) {
+    if (f.usable()) {
+      LOG.info("{} fit on {} customers ({} distinct summaries) in {} s: {}", f.model(), f.customers(), f.distinct(),
+          String.format("%.2f", f.seconds()), f.fit().model());
+    } else {
+      LOG.warn("{} fit is not usable (converged {}, at boundary {}): {}", f.model(), f.fit().converged(),
+          f.mle().atBoundary(), f.mle().message());
+    }
+    return f;
+  }
+}

@@ -1,0 +1,45 @@
+package io.lifecycle.clv;
+
+import io.lifecycle.clv.model.BgNbdModel;
+import io.lifecycle.clv.model.ParetoNbdModel;
+
+/** The two purchase models behind one face, so fitting, holdout and scoring treat them alike. */
+public interface PurchaseModel {
+  String name();
+
+  double probabilityAlive(double x, double tx, double age);
+
+  double conditionalExpectedPurchases(double t, double x, double tx, double age);
+
+  static PurchaseModel of(BgNbdModel m) {
+    return new PurchaseModel() {
+      public String name() {
+        return "bg_nbd";
+      }
+
+      public double probabilityAlive(double x, double tx, double age) {
+        return m.probabilityAlive(x, tx, age);
+      }
+
+      public double conditionalExpectedPurchases(double t, double x, double tx, double age) {
+        return m.conditionalExpectedPurchases(t, x, tx, age);
+      }
+    };
+  }
+
+  static PurchaseModel of(ParetoNbdModel m) {
+    return new PurchaseModel() {
+      public String name() {
+        return "pareto_nbd";
+      }
+
+      public double probabilityAlive(double x, double tx, double age) {
+        return m.probabilityAlive(x, tx, age);
+      }
+
+      public double conditionalExpectedPurchases(double t, double x, double tx, double age) {
+        return m.conditionalExpectedPurchases(t, x, tx, age);
+      }
+    };
+  }
+}
