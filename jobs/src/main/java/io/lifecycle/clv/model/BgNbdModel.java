@@ -48,9 +48,9 @@ public record BgNbdModel(double r, double alpha, double a, double b) {
         List<double[]> starts = List.of(
                 new double[] {1.0, 1.0 / rate, 1.0, 2.0},
                 new double[] {0.3, 0.3 / rate, 0.5, 3.0});
-        MleResult mle = fitter.fit(likelihood(data), starts);
+        MleResult mle = CoarseToFineFit.fit(data, BgNbdModel::likelihood, starts, fitter);
         double[] e = mle.estimates();
-        BgNbdModel model = allFinite(e) ? new BgNbdModel(e[0], e[1], e[2], e[3]) : null;
+        BgNbdModel model = mle.hasEstimates() ? new BgNbdModel(e[0], e[1], e[2], e[3]) : null;
         return new ModelFit<>(model, mle);
     }
 
@@ -164,12 +164,4 @@ public record BgNbdModel(double r, double alpha, double a, double b) {
         }
     }
 
-    static boolean allFinite(double[] v) {
-        for (double d : v) {
-            if (!Double.isFinite(d) || !(d > 0)) {
-                return false;
-            }
-        }
-        return true;
-    }
 }

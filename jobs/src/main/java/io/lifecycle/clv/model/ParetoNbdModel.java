@@ -44,9 +44,9 @@ public record ParetoNbdModel(double r, double alpha, double s, double beta) {
         List<double[]> starts = List.of(
                 new double[] {1.0, 1.0 / rate, 1.0, meanAge},
                 new double[] {0.3, 0.3 / rate, 0.5, 0.5 * meanAge});
-        MleResult mle = fitter.fit(likelihood(data), starts);
+        MleResult mle = CoarseToFineFit.fit(data, ParetoNbdModel::likelihood, starts, fitter);
         double[] e = mle.estimates();
-        ParetoNbdModel model = BgNbdModel.allFinite(e) ? new ParetoNbdModel(e[0], e[1], e[2], e[3]) : null;
+        ParetoNbdModel model = mle.hasEstimates() ? new ParetoNbdModel(e[0], e[1], e[2], e[3]) : null;
         return new ModelFit<>(model, mle);
     }
 
