@@ -38,7 +38,9 @@ public record BgNbdModel(double r, double alpha, double a, double b) {
 
     /**
      * Fits by maximum likelihood. Starts: r = 1 and r = 0.3, each with alpha = r / (mean purchase
-     * rate) so the start matches the data's time unit, and (a, b) = (1, 2) and (0.5, 3).
+     * rate) so the start matches the data's time unit, and (a, b) = (1, 2) and (0.5, 3). Above 5,000
+     * rows the starts are searched on a coarsened copy of the data and the result is refined (Newton,
+     * analytic gradient) on the exact rows; about a second for a million daily customers.
      */
     public static ModelFit<BgNbdModel> fit(RfmSummary data, MaximumLikelihoodFitter fitter) {
         double rate = data.meanRate();

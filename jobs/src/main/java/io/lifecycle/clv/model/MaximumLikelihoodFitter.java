@@ -44,6 +44,11 @@ import org.slf4j.LoggerFactory;
  * BOBYQA is restarted from the best point with a smaller trust region, a few times at most. Several
  * starting points can be given; the best maximum wins and the message says how many starts agreed.
  *
+ * <p><b>Refinement.</b> {@link #refine} polishes a start already close to the maximum (a fit on
+ * coarsened data). With an analytic gradient it uses safeguarded Newton-Raphson on the observed
+ * information it has to compute anyway (two or three iterations instead of a hundred BOBYQA
+ * evaluations, which matters when one evaluation is a pass over 300K rows), falling back to BOBYQA.
+ *
  * <p>Stateless apart from its options, so one instance can be shared between threads.
  */
 public final class MaximumLikelihoodFitter {
