@@ -106,10 +106,19 @@ final class BgNbdLikelihood implements LogLikelihood {
             double ll;
             double w4 = 0; // posterior weight of the "dropped out after the last purchase" branch
             if (x[i] > 0) {
+                // ln(e^lA3 + e^lA4) with the larger term factored out. Math.log(1 + e) instead of
+                // log1p: both JIT intrinsics, and the absolute error (1e-16) is all a sum needs.
                 double lA4 = logA4Const[k] - rx * logAlphaTx[ktx];
-                double lse = SpecialFunctions.logSumExp(lA3, lA4);
-                ll = lse;
-                w4 = Math.exp(lA4 - lse);
+                double d = lA4 - lA3;
+                if (d > 0) {
+                    double e = Math.exp(-d);
+                    ll = lA4 + Math.log(1 + e);
+                    w4 = 1 / (1 + e);
+                } else {
+                    double e = Math.exp(d);
+                    ll = lA3 + Math.log(1 + e);
+                    w4 = e / (1 + e);
+                }
             } else {
                 ll = lA3;
             }

@@ -38,7 +38,9 @@ public record BgNbdModel(double r, double alpha, double a, double b) {
 
     /**
      * Fits by maximum likelihood. Starts: r = 1 and r = 0.3, each with alpha = r / (mean purchase
-     * rate) so the start matches the data's time unit, and (a, b) = (1, 2) and (0.5, 3).
+     * rate) so the start matches the data's time unit, and (a, b) = (1, 2) and (0.5, 3). Above 5,000
+     * rows the starts are searched on a coarsened copy of the data and the result is refined (Newton,
+     * analytic gradient) on the exact rows; about a second for a million daily customers.
      */
     public static ModelFit<BgNbdModel> fit(RfmSummary data, MaximumLikelihoodFitter fitter) {
         double rate = data.meanRate();
@@ -48,9 +50,9 @@ public record BgNbdModel(double r, double alpha, double a, double b) {
         List<double[]> starts = List.of(
                 new double[] {1.0, 1.0 / rate, 1.0, 2.0},
                 new double[] {0.3, 0.3 / rate, 0.5, 3.0});
-        MleResult mle = fitter.fit(likelihood(data), starts);
+        MleResult mle = CoarseToFineFit.fit(data, BgNbdModel::likelihood, starts, fitter);
         double[] e = mle.estimates();
-        BgNbdModel model = allFinite(e) ? new BgNbdModel(e[0], e[1], e[2], e[3]) : null;
+        BgNbdModel model = mle.hasEstimates() ? new BgNbdModel(e[0], e[1], e[2], e[3]) : null;
         return new ModelFit<>(model, mle);
     }
 
@@ -164,12 +166,4 @@ public record BgNbdModel(double r, double alpha, double a, double b) {
         }
     }
 
-    static boolean allFinite(double[] v) {
-        for (double d : v) {
-            if (!Double.isFinite(d) || !(d > 0)) {
-                return false;
-            }
-        }
-        return true;
-    }
 }

@@ -45,7 +45,7 @@ public record GammaGammaModel(double p, double q, double v) {
                 new double[] {5.0, 4.0, 0.6 * mean});
         MleResult mle = fitter.fit(likelihood(data), starts);
         double[] e = mle.estimates();
-        GammaGammaModel model = BgNbdModel.allFinite(e) ? new GammaGammaModel(e[0], e[1], e[2]) : null;
+        GammaGammaModel model = mle.hasEstimates() ? new GammaGammaModel(e[0], e[1], e[2]) : null;
         return new ModelFit<>(model, mle);
     }
 

@@ -44,6 +44,11 @@ import org.slf4j.LoggerFactory;
  * BOBYQA is restarted from the best point with a smaller trust region, a few times at most. Several
  * starting points can be given; the best maximum wins and the message says how many starts agreed.
  *
+ * <p><b>Refinement.</b> {@link #refine} polishes a start already close to the maximum (a fit on
+ * coarsened data). With an analytic gradient it uses safeguarded Newton-Raphson on the observed
+ * information it has to compute anyway (two or three iterations instead of a hundred BOBYQA
+ * evaluations, which matters when one evaluation is a pass over 300K rows), falling back to BOBYQA.
+ *
  * <p>Stateless apart from its options, so one instance can be shared between threads.
  */
 public final class MaximumLikelihoodFitter {
@@ -81,7 +86,7 @@ public final class MaximumLikelihoodFitter {
         public static Options defaults() {
             // A derivative-free method resolves a log-parameter only to about sqrt(eps |LL| / curvature),
             // ~1e-6 on CDNOW; 1e-4 (0.01 %) is far below any standard error yet safely above that floor.
-            return new Options(5_000, 0.5, 1e-10, 1e-4, 1e-6, 1e6, 3);
+            return new Options(5_000, 0.5, 1e-10, 1e-4, 1e-6, 1e6, 5);
         }
     }
 
@@ -143,7 +148,94 @@ public final class MaximumLikelihoodFitter {
                 best.logLikelihood, evaluations, best.converged, best.atBoundary, message);
     }
 
+    /**
+     * Maximises from a single start already believed close to the maximum (e.g. a fit on coarsened
+     * data), with a smaller initial trust region so that few evaluations are spent getting there.
+     */
+    public MleResult refine(LogLikelihood likelihood, double[] start, double initialRadius) {
+        int n = likelihood.dimension();
+        if (start.length != n || Arrays.stream(start).anyMatch(v -> !(v > 0) || !Double.isFinite(v))) {
+            throw new IllegalArgumentException("start must have " + n + " positive finite values: " + Arrays.toString(start));
+        }
+        if (!(initialRadius > options.stoppingRadius())) {
+            throw new IllegalArgumentException("initial radius must exceed the stopping radius: " + initialRadius);
+        }
+        double[] from = start;
+        if (likelihood.hasAnalyticGradient()) {
+            Attempt newton;
+            try {
+                newton = newton(likelihood, start);
+            } catch (ArithmeticException | IllegalArgumentException e) {
+                newton = Attempt.failed("Newton refinement failed: " + e.getMessage(), 0, n);
+            }
+            if (newton.converged) {
+                return new MleResult(likelihood.parameterNames(), newton.theta, newton.standardErrors,
+                        newton.covariance, newton.logLikelihood, newton.evaluations, true, newton.atBoundary,
+                        newton.message);
+            }
+            if (Arrays.stream(newton.theta).allMatch(v -> v > 0 && Double.isFinite(v))) {
+                from = newton.theta;
+            }
+        }
+        Attempt a = run(likelihood, from, Math.min(initialRadius, options.initialRadius()));
+        return new MleResult(likelihood.parameterNames(), a.theta, a.standardErrors, a.covariance, a.logLikelihood,
+                a.evaluations, a.converged, a.atBoundary, a.message);
+    }
+
+    /**
+     * Newton-Raphson in log-parameters with step halving, for {@link #refine} when an analytic gradient
+     * exists. From a start near the maximum it converges in two or three iterations, each costing one
+     * observed-information computation (2n gradients), i.e. far fewer passes over large data than a
+     * derivative-free search. It gives up (and BOBYQA takes over) as soon as the information is not
+     * positive definite or a step fails to increase the likelihood.
+     */
+    private Attempt newton(LogLikelihood likelihood, double[] start) {
+        int n = start.length;
+        double[] phi = new double[n];
+        for (int i = 0; i < n; i++) {
+            phi[i] = Math.log(start[i]);
+        }
+        double f = likelihood.value(start);
+        int evaluations = 1;
+        for (int iteration = 0; iteration < 20 && Double.isFinite(f); iteration++) {
+            Assessment a = assess(likelihood, phi);
+            evaluations += 2 * n + 1;
+            if (acceptable(a)) {
+                return new Attempt(exp(phi), f, a.standardErrors, a.covariance, evaluations, true, false,
+                        "converged (Newton refinement, " + iteration + " steps)");
+            }
+            if (!a.informationPositiveDefinite || a.newtonDirection == null) {
+                break;
+            }
+            // Never jump by more than a factor e in any parameter in one step.
+            double scale = Math.min(1.0, 1.0 / a.newtonStep);
+            boolean improved = false;
+            for (int halving = 0; halving < 8 && !improved; halving++, scale /= 2) {
+                double[] trial = phi.clone();
+                for (int i = 0; i < n; i++) {
+                    trial[i] += scale * a.newtonDirection[i];
+                }
+                double ft = likelihood.value(exp(trial));
+                evaluations++;
+                if (ft >= f) {
+                    phi = trial;
+                    f = ft;
+                    improved = true;
+                }
+            }
+            if (!improved) {
+                break;
+            }
+        }
+        return new Attempt(exp(phi), f, filled(n, Double.NaN), nanMatrix(n), evaluations, false, false,
+                "Newton refinement did not converge");
+    }
+
     private Attempt run(LogLikelihood likelihood, double[] start) {
+        return run(likelihood, start, options.initialRadius());
+    }
+
+    private Attempt run(LogLikelihood likelihood, double[] start, double initialRadius) {
         int n = start.length;
         double[] phi0 = new double[n];
         double[] lower = new double[n];
@@ -156,7 +248,7 @@ public final class MaximumLikelihoodFitter {
         }
         TrackingObjective objective = new TrackingObjective(likelihood);
         double[] phi = phi0;
-        double radius = options.initialRadius();
+        double radius = initialRadius;
         String failure = null;
         Assessment assessment = null;
         for (int round = 0; round <= options.maxRestarts(); round++) {
@@ -183,9 +275,12 @@ public final class MaximumLikelihoodFitter {
             }
             LOG.debug("round {}: newton step {}, PD {}, failure {}", round, assessment.newtonStep,
                     assessment.informationPositiveDefinite, failure);
-            // Restart near the current best point: a fresh quadratic model usually finishes the job.
-            radius = Math.max(100 * options.stoppingRadius(),
-                    Math.min(options.initialRadius(), Double.isFinite(assessment.newtonStep) ? 2 * assessment.newtonStep : 0.1));
+            // Restart from the best point: a fresh quadratic model usually finishes the job. After a
+            // numerical failure the trust region shrinks, since BOBYQA's first steps span the whole
+            // initial radius and would reach the failing region again.
+            double next = failure != null ? radius / 4
+                    : Double.isFinite(assessment.newtonStep) ? 2 * assessment.newtonStep : 0.1;
+            radius = Math.max(100 * options.stoppingRadius(), Math.min(options.initialRadius(), next));
         }
         boolean atBoundary = false;
         double margin = range - Math.log(BOUNDARY_MARGIN);
@@ -207,7 +302,7 @@ public final class MaximumLikelihoodFitter {
             msg.append(": a parameter is at the edge of the search range (degenerate model)");
         }
         double[] theta = exp(phi);
-        return new Attempt(theta, likelihood.value(theta), assessment.standardErrors, assessment.covariance,
+        return new Attempt(theta, objective.bestValue, assessment.standardErrors, assessment.covariance,
                 objective.count, converged, atBoundary, msg.toString());
     }
 
@@ -216,8 +311,22 @@ public final class MaximumLikelihoodFitter {
                 && a.predictedGain <= options.gainTolerance();
     }
 
-    /** Observed information, standard errors and the Newton step (length, predicted gain) at phi. */
+    /**
+     * Observed information, standard errors and the Newton step (length, predicted gain) at phi; a
+     * numerical failure while differentiating counts as "not positive definite" rather than escaping.
+     */
     private static Assessment assess(LogLikelihood likelihood, double[] phi) {
+        try {
+            return assessOrThrow(likelihood, phi);
+        } catch (ArithmeticException | IllegalArgumentException e) {
+            LOG.debug("observed information failed at {}: {}", Arrays.toString(exp(phi)), e.getMessage());
+            int n = phi.length;
+            return new Assessment(Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY, false, filled(n, Double.NaN),
+                    nanMatrix(n), null);
+        }
+    }
+
+    private static Assessment assessOrThrow(LogLikelihood likelihood, double[] phi) {
         int n = phi.length;
         double[] theta = exp(phi);
         double[] gradTheta = likelihood.gradient(theta);
@@ -235,11 +344,12 @@ public final class MaximumLikelihoodFitter {
         }
         double step = Double.POSITIVE_INFINITY;
         double gain = Double.POSITIVE_INFINITY;
+        double[] delta = null;
         boolean pd = false;
         double[][] covariance = nanMatrix(n);
         double[] se = filled(n, Double.NaN);
         try {
-            double[] delta = cholesky(negHessPhi).getSolver().solve(new ArrayRealVector(gradPhi)).toArray();
+            delta = cholesky(negHessPhi).getSolver().solve(new ArrayRealVector(gradPhi)).toArray();
             step = Arrays.stream(delta).map(Math::abs).max().orElse(0);
             gain = 0;
             for (int i = 0; i < n; i++) {
@@ -263,7 +373,7 @@ public final class MaximumLikelihoodFitter {
         if (Arrays.stream(gradPhi).anyMatch(v -> !Double.isFinite(v))) {
             pd = false;
         }
-        return new Assessment(step, gain, pd, se, covariance);
+        return new Assessment(step, gain, pd, se, covariance, delta);
     }
 
     private static CholeskyDecomposition cholesky(double[][] m) {
@@ -395,7 +505,7 @@ public final class MaximumLikelihoodFitter {
     }
 
     private record Assessment(double newtonStep, double predictedGain, boolean informationPositiveDefinite, double[] standardErrors,
-                              double[][] covariance) {
+                              double[][] covariance, double[] newtonDirection) {
     }
 
     private record Attempt(double[] theta, double logLikelihood, double[] standardErrors, double[][] covariance,

@@ -17,7 +17,7 @@ import java.util.List;
  * @param standardErrors square roots of the diagonal of {@code covariance}
  * @param covariance     inverse observed information, NaN-filled if unavailable
  * @param logLikelihood  log-likelihood at the estimates
- * @param evaluations    likelihood evaluations spent by the optimizer over all starts
+ * @param evaluations    likelihood (or gradient) evaluations spent by the optimizer over all starts
  * @param converged      optimizer finished normally, the observed information is positive definite and
  *                       the Newton step from the estimates is negligible (in parameters and likelihood)
  * @param atBoundary     a parameter ran to within a factor 100 of the search box (1e6 around its
@@ -48,6 +48,19 @@ public record MleResult(List<String> parameterNames, double[] estimates, double[
     @Override
     public double[][] covariance() {
         return deepCopy(covariance);
+    }
+
+    /**
+     * True when every estimate is a positive finite number, i.e. a model can be built from them (which
+     * says nothing about convergence: check {@link #converged()}).
+     */
+    public boolean hasEstimates() {
+        for (double e : estimates) {
+            if (!(e > 0) || !Double.isFinite(e)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Estimate of the named parameter. */

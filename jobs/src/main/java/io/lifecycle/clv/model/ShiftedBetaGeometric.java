@@ -50,7 +50,7 @@ public record ShiftedBetaGeometric(double alpha, double beta) {
         }
         MleResult mle = fitter.fit(likelihood(n), List.of(new double[] {1.0, 1.0}, new double[] {0.5, 3.0}));
         double[] e = mle.estimates();
-        ShiftedBetaGeometric model = BgNbdModel.allFinite(e) ? new ShiftedBetaGeometric(e[0], e[1]) : null;
+        ShiftedBetaGeometric model = mle.hasEstimates() ? new ShiftedBetaGeometric(e[0], e[1]) : null;
         return new ModelFit<>(model, mle);
     }
 
