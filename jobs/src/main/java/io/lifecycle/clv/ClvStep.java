@@ -164,7 +164,7 @@ public final class ClvStep implements Step {
    * distinct (x, t_x, T): the closed forms need the hypergeometric function, so they run here, once per
    * distinct summary, instead of in a UDF once per customer.
    */
-  static Dataset<Row> perTriple(SparkSession spark, Clv clv, RfmSummary triples, PurchaseModel model) {
+  public static Dataset<Row> perTriple(SparkSession spark, Clv clv, RfmSummary triples, PurchaseModel model) {
     double monthly = Math.pow(1 + clv.annualDiscountRate(), 1.0 / 12) - 1;
     List<Row> rows = new ArrayList<>(triples.size());
     for (int i = 0; i < triples.size(); i++) {

@@ -1,12 +1,28 @@
 package io.lifecycle.models;
 
+import static org.apache.spark.sql.functions.*;
+
+import io.lifecycle.clv.ClvStep;
+import io.lifecycle.clv.CustomerSummary;
+import io.lifecycle.clv.ModelFits;
+import io.lifecycle.clv.PurchaseModel;
+import io.lifecycle.clv.model.BgNbdModel;
+import io.lifecycle.clv.model.RfmSummary;
 import io.lifecycle.config.LifecycleConfig;
+import io.lifecycle.tables.Columns;
+import io.lifecycle.tables.CustomerValueTable;
+import java.sql.Date;
 import java.time.LocalDate;
 import java.util.List;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
-/** Adds the BG/NBD signals (probability alive, expected purchases) to features at each cutoff. */
+/**
+ * Adds the BG/NBD signals to the features at each cutoff: the model is fitted on the purchases before
+ * that cutoff only (no leakage), then P(alive) and the expected purchases over the CLV horizon are looked
+ * up per customer. Customers who never purchased get P(alive) 0.5 and 0 expected purchases (the model
+ * says nothing about them); the BG/NBD churn baseline is 1 - P(alive).
+ */
 public final class ChurnSignals {
   private final LifecycleConfig config;
 
@@ -15,6 +31,30 @@ public final class ChurnSignals {
   }
 
   public Dataset<Row> addBgNbd(Dataset<Row> features, Dataset<Row> events, List<LocalDate> cutoffs) {
-    return features;
+    Dataset<Row> signals = null;
+    for (LocalDate cutoff : cutoffs) {
+      Dataset<Row> summary = CustomerSummary.of(events, config.stages().purchaseEventTypes(), cutoff.minusDays(1), config.clv().timeUnit());
+      RfmSummary triples = ModelFits.triples(summary);
+      if (triples.size() == 0) {
+        continue;
+      }
+      ModelFits.Fit<BgNbdModel> fit = ModelFits.bgNbd(triples);
+      if (!fit.usable()) {
+        continue;
+      }
+      Dataset<Row> perTriple = ClvStep.perTriple(features.sparkSession(), config.clv(), triples, PurchaseModel.of(fit.fit().model()));
+      Dataset<Row> s = summary.join(broadcast(perTriple),
+              new String[] {CustomerSummary.FREQUENCY, CustomerSummary.RECENCY, CustomerSummary.AGE})
+          .select(col(Columns.CUSTOMER_ID), lit(Date.valueOf(cutoff)).as(PointInTimeFeatures.CUTOFF),
+              col(CustomerValueTable.P_ALIVE).as("_p_alive"), col(CustomerValueTable.EXPECTED_PURCHASES).as("_expected"));
+      signals = signals == null ? s : signals.unionByName(s);
+    }
+    Dataset<Row> joined = signals == null
+        ? features.withColumn("_p_alive", lit(null).cast("double")).withColumn("_expected", lit(null).cast("double"))
+        : features.join(signals, new String[] {Columns.CUSTOMER_ID, PointInTimeFeatures.CUTOFF}, "left");
+    return joined
+        .withColumn(PointInTimeFeatures.P_ALIVE, coalesce(col("_p_alive"), lit(0.5)))
+        .withColumn(PointInTimeFeatures.EXPECTED_PURCHASES, coalesce(col("_expected"), lit(0.0)))
+        .drop("_p_alive", "_expected");
   }
 }

@@ -174,6 +174,7 @@ public final class ModelTrainer {
   /** Feature importances by input name; one-hot slots are named feature=value (the unseen slot is dropped). */
   private static Map<String, Double> importances(PipelineModel model, Vector importance) {
     List<String> names = new ArrayList<>(PointInTimeFeatures.NUMERIC);
+    names.addAll(PointInTimeFeatures.BG_NBD);
     for (org.apache.spark.ml.Transformer t : model.stages()) {
       if (t instanceof StringIndexerModel idx && idx.getInputCols().length == PointInTimeFeatures.CATEGORICAL.size()) {
         for (int c = 0; c < PointInTimeFeatures.CATEGORICAL.size(); c++) {

@@ -24,6 +24,7 @@ final class Pipelines {
     stages.add(new OneHotEncoder().setInputCols(indexed.toArray(String[]::new)).setOutputCols(encoded.toArray(String[]::new))
         .setHandleInvalid("keep"));
     List<String> inputs = new ArrayList<>(PointInTimeFeatures.NUMERIC);
+    inputs.addAll(PointInTimeFeatures.BG_NBD);
     inputs.addAll(encoded);
     stages.add(new VectorAssembler().setInputCols(inputs.toArray(String[]::new)).setOutputCol(FEATURES).setHandleInvalid("keep"));
     if (scale) {

@@ -40,6 +40,8 @@ public final class PointInTimeFeatures {
       "revenue_total", "revenue_90d", "revenue_trend", "mean_purchase_amount",
       "support_tickets", "reviews", "referrals",
       "stages_visited", "max_stage_rank", "moves_back", "stages_skipped");
+  /** The BG/NBD signals, added by {@link ChurnSignals} (fitted at each cutoff). */
+  public static final List<String> BG_NBD = List.of(P_ALIVE, EXPECTED_PURCHASES);
   /** Categorical features (indexed and one-hot encoded in the model pipelines). */
   public static final List<String> CATEGORICAL = List.of(CURRENT_STAGE, CHANNEL);
 

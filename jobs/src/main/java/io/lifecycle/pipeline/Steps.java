@@ -13,6 +13,7 @@ public final class Steps {
         new io.lifecycle.sessions.SessionizeStep(),
         new io.lifecycle.journeys.JourneysStep(),
         new io.lifecycle.cohorts.CohortsStep(),
+        new io.lifecycle.clv.ClvStep(),
         new io.lifecycle.models.TrainStep(),
         new io.lifecycle.models.ScoreStep(),
         new MaintainStep()));

@@ -1,0 +1,97 @@
+package io.lifecycle.clv;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import io.lifecycle.SharedSpark;
+import io.lifecycle.TestSupport;
+import io.lifecycle.config.LifecycleConfig;
+import io.lifecycle.pipeline.RunContext;
+import io.lifecycle.pipeline.Steps;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The whole path on real data: the CDNOW sample ingested with conf/cdnow-sample.conf, the clv step
+ * as of 1997-10-01 (the papers' 39-week calibration), and as of 1998-07-01 with a 39-week holdout.
+ * The fits must reproduce the published estimates (Fader, Hardie and Lee 2005; Fader and Hardie 2013).
+ */
+class ClvOnCdnowTest {
+  private final SparkSession spark = SharedSpark.get();
+
+  private LifecycleConfig config(Path out) {
+    return TestSupport.config(
+        "include file(\"" + TestSupport.projectFile("conf/cdnow-sample.conf").getAbsolutePath() + "\")",
+        "lifecycle.input.path = \"" + TestSupport.sharedDataset("cdnow/CDNOW_sample.txt").getAbsolutePath() + "\"",
+        "lifecycle.output.root = \"" + out + "\"",
+        // An as-of date inside the data: later purchases are not "future", the steps just do not see them.
+        "lifecycle.quality.future_tolerance = 3650 days");
+  }
+
+  private static Map<String, Double> params(Dataset<Row> models, String model, String purpose) {
+    Row r = models.where("model = '" + model + "' and purpose = '" + purpose + "' and segment = 'all'").head();
+    assertTrue(r.<Boolean>getAs("converged"), model + " converged");
+    return r.getJavaMap(r.fieldIndex("parameters"));
+  }
+
+  @Test
+  void publishedEstimatesOnTheCalibrationPeriod(@TempDir Path out) {
+    LifecycleConfig config = config(out);
+    Steps.standard().run(new RunContext(spark, config, LocalDate.of(1997, 10, 1)), List.of("ingest", "clv"));
+    Dataset<Row> models = spark.read().format("delta").load(out.resolve("clv_models").toString());
+    Map<String, Double> bg = params(models, "bg_nbd", "full");
+    assertEquals(0.243, bg.get("r"), 0.0005);
+    assertEquals(4.414, bg.get("alpha"), 0.0005);
+    assertEquals(0.793, bg.get("a"), 0.0005);
+    assertEquals(2.426, bg.get("b"), 0.0005);
+    Row bgRow = models.where("model = 'bg_nbd' and purpose = 'full'").head();
+    assertEquals(-9582.4, bgRow.<Double>getAs("log_likelihood"), 0.05);
+    assertEquals(2357L, bgRow.<Long>getAs("customers"));
+    Map<String, Double> se = bgRow.getJavaMap(bgRow.fieldIndex("standard_errors"));
+    assertTrue(se.get("r") > 0 && se.get("r") < 0.05, "standard error of r: " + se.get("r"));
+    Map<String, Double> pareto = params(models, "pareto_nbd", "full");
+    assertEquals(0.553, pareto.get("r"), 0.0005);
+    assertEquals(10.58, pareto.get("alpha"), 0.005);
+    assertEquals(0.606, pareto.get("s"), 0.0005);
+    assertEquals(11.67, pareto.get("beta"), 0.005);
+    Row gg = models.where("model = 'gamma_gamma' and purpose = 'full'").head();
+    Map<String, Double> g = gg.getJavaMap(gg.fieldIndex("parameters"));
+    assertEquals(6.25, g.get("p"), 0.005);
+    assertEquals(3.74, g.get("q"), 0.005);
+    assertEquals(15.44, g.get("v"), 0.005);
+    assertEquals(946L, gg.<Long>getAs("customers"));
+    // Customer 0001: x = 2, t_x = 30.43, T = 38.86 weeks.
+    Row c1 = spark.read().format("delta").load(out.resolve("customer_value").toString()).where("customer_id = '0001'").head();
+    assertEquals(2L, c1.<Long>getAs("frequency"));
+    assertEquals(30.43, c1.<Double>getAs("recency"), 0.005);
+    assertEquals(38.86, c1.<Double>getAs("age"), 0.005);
+  }
+
+  @Test
+  void holdoutCheckComparesPredictedAndActualRepeatPurchases(@TempDir Path out) {
+    LifecycleConfig config = config(out);
+    Steps.standard().run(new RunContext(spark, config, LocalDate.of(1998, 7, 1)), List.of("ingest", "clv"));
+    Dataset<Row> models = spark.read().format("delta").load(out.resolve("clv_models").toString());
+    Map<String, Double> bg = params(models, "bg_nbd", "calibration");
+    assertEquals(0.243, bg.get("r"), 0.0005);
+    assertEquals(2.426, bg.get("b"), 0.0005);
+    Dataset<Row> holdout = spark.read().format("delta").load(out.resolve("clv_holdout").toString());
+    Row total = holdout.where("model = 'bg_nbd' and frequency_bucket = 'all'").head();
+    assertEquals(2357L, total.<Long>getAs("customers"));
+    double predicted = total.getAs("predicted_purchases");
+    double actual = total.getAs("actual_purchases");
+    // Measured: 1,653 predicted against 1,882 actual repeat purchase days in weeks 40-78 (Pareto/NBD 1,666):
+    // the models under-forecast this holdout by about 12%, as in the literature's CDNOW tracking plots.
+    assertEquals(1882.0, actual, 0.5);
+    assertEquals(1653.4, predicted, 1.0);
+    long buckets = holdout.where("model = 'bg_nbd'").count();
+    assertEquals(9, buckets, "0..6, 7+ and all");
+    assertEquals(1, models.where("selected and model in ('bg_nbd', 'pareto_nbd') and purpose = 'full'").count());
+  }
+}
