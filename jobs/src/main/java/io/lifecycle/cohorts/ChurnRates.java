@@ -33,8 +33,10 @@ public final class ChurnRates {
 
   public Dataset<Row> compute(Dataset<Row> events, LocalDate runDate) {
     LocalDate lastDay = runDate.minusDays(1);
+    // Read by six flows below: computed once (one row per customer spell).
     Dataset<Row> spells = activity.spells(events, lastDay)
-        .join(activity.customers(events).withColumnRenamed(CustomerActivity.COHORT, "_cohort"), Columns.CUSTOMER_ID, "left");
+        .join(activity.customers(events).withColumnRenamed(CustomerActivity.COHORT, "_cohort"), Columns.CUSTOMER_ID, "left")
+        .localCheckpoint();
     Column segmentCohort = coalesce(date_format(col("_cohort"), "yyyy-MM-dd"), lit("none"));
     Column segmentChannel = coalesce(col(CustomerActivity.CHANNEL), lit(CustomerActivity.UNKNOWN_CHANNEL));
     Dataset<Row> flows = flows(spells, lit("overall"), lit("all"))

@@ -86,6 +86,11 @@ public final class ConfigLoader {
     return parse("", "defaults");
   }
 
+  private enum Tuning {
+    GRID,
+    FIXED
+  }
+
   private interface Source {
     Config parse();
   }
@@ -179,7 +184,8 @@ public final class ConfigLoader {
             positiveDuration("lifecycle.models.cutoff_step"),
             openFraction("lifecycle.models.test_fraction"),
             config.getLong("lifecycle.models.seed"),
-            optionalString("lifecycle.models.score_version"));
+            optionalString("lifecycle.models.score_version"),
+            choice("lifecycle.models.tuning", Tuning.class) == Tuning.GRID);
     Output output = readOutput();
     Generate generate = readGenerate();
     String hash = hash(config.getConfig(ROOT));

@@ -139,7 +139,8 @@ public record LifecycleConfig(
       Duration cutoffStep,
       double testFraction,
       long seed,
-      String scoreVersion) {
+      String scoreVersion,
+      boolean gridSearch) {
     public enum ChurnActivity {
       ANY_EVENT,
       PURCHASE

@@ -155,10 +155,14 @@ public final class ModelTrainer {
     return rows.withColumn(WEIGHT, weight);
   }
 
-  private static PipelineModel search(List<PipelineStage> featureStages, PipelineStage estimator, ParamMap[] grid,
+  private PipelineModel search(List<PipelineStage> featureStages, PipelineStage estimator, ParamMap[] grid,
       org.apache.spark.ml.evaluation.Evaluator evaluator, Dataset<Row> train, long seed) {
     List<PipelineStage> stages = new ArrayList<>(featureStages);
     stages.add(estimator);
+    if (!config.models().gridSearch()) {
+      // models.tuning = fixed: the grid's first setting, fitted once on all training rows.
+      return new Pipeline().setStages(stages.toArray(PipelineStage[]::new)).fit(train, grid[0]);
+    }
     TrainValidationSplit tvs = new TrainValidationSplit().setEstimator(new Pipeline().setStages(stages.toArray(PipelineStage[]::new)))
         .setEstimatorParamMaps(grid).setEvaluator(evaluator).setTrainRatio(0.75).setSeed(seed).setParallelism(1);
     TrainValidationSplitModel fitted = tvs.fit(train);

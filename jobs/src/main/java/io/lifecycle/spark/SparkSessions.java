@@ -24,6 +24,9 @@ public final class SparkSessions {
         .config("spark.databricks.delta.properties.defaults.enableDeletionVectors", "false")
         .config("spark.databricks.delta.properties.defaults.columnMapping.mode", "none")
         .config("spark.sql.adaptive.enabled", "true")
-        .config("spark.sql.adaptive.coalescePartitions.enabled", "true");
+        .config("spark.sql.adaptive.coalescePartitions.enabled", "true")
+        // Coalesce shuffle partitions to the advisory size (64 MB), not to the default parallelism:
+        // small inputs then run as a few tasks instead of fifty tiny ones; large ones keep their size.
+        .config("spark.sql.adaptive.coalescePartitions.parallelismFirst", "false");
   }
 }

@@ -31,7 +31,8 @@ class SparkSubmitIT {
 
   @Test
   void packagedJarRunsThePipelineUnderSparkSubmit(@TempDir Path out) throws Exception {
-    ProcessRunner.Result r = submit(out, "run", "--conf", "conf/local.conf", "--output", out.toString());
+    ProcessRunner.Result r = submit(out, "run", "--conf", "conf/local.conf", "--output", out.toString(),
+        "--steps", "ingest,sessionize");
     assertEquals(0, r.exitCode(), r.output());
     SparkSession spark = SharedSpark.get();
     long events = spark.read().format("delta").load(out.resolve("events").toString()).count();

@@ -51,7 +51,7 @@ class StandaloneClusterIT {
           "--conf", "spark.driver.host=127.0.0.1", "--conf", "spark.driver.bindAddress=127.0.0.1",
           "--conf", "spark.executor.extraJavaOptions=" + String.join(" ", ProcessRunner.javaCommand().subList(2, ProcessRunner.javaCommand().size())),
           new File(root, "jobs/target/lifecycle.jar").getPath(),
-          "run", "--conf", "conf/local.conf", "--output", out.toString()));
+          "run", "--conf", "conf/local.conf", "--output", out.toString(), "--steps", "ingest,sessionize,cohorts,clv"));
       ProcessRunner.Result r = ProcessRunner.run(root, cmd, 20);
       assertEquals(0, r.exitCode(), r.output());
       SparkSession spark = SharedSpark.get();
