@@ -72,7 +72,7 @@ public final class ChurnRates {
             col(ChurnRatesTable.AT_START).plus(net).cast("long").as(ChurnRatesTable.AT_END),
             churnRate.as(ChurnRatesTable.CHURN_RATE),
             lit(1.0).minus(churnRate).as(ChurnRatesTable.RETENTION_RATE),
-            col(ChurnRatesTable.PERIOD).lt(lit(current)).as(ChurnRatesTable.PERIOD_COMPLETE));
+            col(ChurnRatesTable.PERIOD).lt(lit(Date.valueOf(activity.periodOf(runDate)))).as(ChurnRatesTable.PERIOD_COMPLETE));
   }
 
   /** Starts and churns of spells per period for one segmentation. */

@@ -62,7 +62,9 @@ public final class CohortRetention {
         sum(col(CohortRetentionTable.REVENUE)).over(Window.partitionBy(CustomerActivity.COHORT, CustomerActivity.CHANNEL)
                 .orderBy(CohortRetentionTable.OFFSET).rowsBetween(Window.unboundedPreceding(), Window.currentRow()))
             .divide(col(CohortRetentionTable.COHORT_SIZE)).as(CohortRetentionTable.CUMULATIVE_REVENUE_PER_CUSTOMER),
-        activity.offset(col(CustomerActivity.COHORT), currentPeriod).gt(col(CohortRetentionTable.OFFSET)).as(CohortRetentionTable.PERIOD_COMPLETE),
+        // A period is complete when it ended before the run date (the run date's own period is partial).
+        activity.offset(col(CustomerActivity.COHORT), lit(Date.valueOf(activity.periodOf(runDate))))
+            .gt(col(CohortRetentionTable.OFFSET)).as(CohortRetentionTable.PERIOD_COMPLETE),
         lit(false).as(CohortRetentionTable.PROJECTED));
   }
 

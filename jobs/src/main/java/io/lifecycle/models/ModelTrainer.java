@@ -49,7 +49,7 @@ public final class ModelTrainer {
   public record Metric(String task, String model, boolean baseline, String metric, double value) {}
 
   /** The trained pipelines, their metrics and the tree models' feature importances. */
-  public record Result(Map<String, PipelineModel> models, List<Metric> metrics, Map<String, Map<String, Double>> importances) {}
+  public record Result(Map<String, PipelineModel> models, List<Metric> metrics, Map<String, Map<String, Double>> importances, long examples) {}
 
   private final LifecycleConfig config;
 
@@ -131,7 +131,7 @@ public final class ModelTrainer {
           .forEach((k, v) -> metrics.add(new Metric("next_stage", "baseline_majority", true, k, v)));
       RandomForestClassificationModel rf = (RandomForestClassificationModel) forestModel.stages()[forestModel.stages().length - 1];
       importances.put(NEXT_STAGE_FOREST, importances(forestModel, rf.featureImportances()));
-      return new Result(models, metrics, importances);
+      return new Result(models, metrics, importances, data.count());
     } finally {
       data.unpersist();
     }

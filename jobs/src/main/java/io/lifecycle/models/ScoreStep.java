@@ -35,7 +35,7 @@ public final class ScoreStep implements Step {
     String wanted = ctx.config().models().scoreVersion();
     ModelRepository.Loaded churn = repo.load(ModelTrainer.CHURN_GBT, wanted);
     ModelRepository.Loaded stage = repo.load(ModelTrainer.NEXT_STAGE_FOREST, wanted);
-    Dataset<Row> events = ctx.eventsAsOf();
+    Dataset<Row> events = ctx.eventsAsOf().persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK());
     double thresholdDays = ctx.config().churnThreshold().toSeconds() / 86400.0;
     Dataset<Row> features = new ChurnSignals(ctx.config()).addBgNbd(
             new PointInTimeFeatures(ctx.config()).build(events, ctx.runDate()), events, List.of(ctx.runDate()))
@@ -68,6 +68,7 @@ public final class ScoreStep implements Step {
       return StepResult.of(out.get(ChurnPredictionsTable.DEF.name()), out);
     } finally {
       features.unpersist();
+      events.unpersist();
     }
   }
 }

@@ -41,7 +41,8 @@ public final class TrainStep implements Step {
 
   @Override
   public StepResult run(RunContext ctx) {
-    Dataset<Row> events = ctx.eventsAsOf();
+    // Every cutoff's features, labels and BG/NBD fit read the events: read them once.
+    Dataset<Row> events = ctx.eventsAsOf().persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK());
     Dataset<Row> sessions = ctx.store().read(SessionsTable.DEF);
     TrainingSet set = new TrainingSet(ctx.config());
     List<LocalDate> cutoffs = set.cutoffs(ctx.runDate());
@@ -70,6 +71,7 @@ public final class TrainStep implements Step {
         ctx.spark().createDataFrame(metricRows, ModelMetricsTable.DEF.schema()), ctx.runDate()));
     out.put(ModelFeaturesTable.DEF.name(), ctx.store().write(ModelFeaturesTable.DEF,
         ctx.spark().createDataFrame(featureRows, ModelFeaturesTable.DEF.schema()), ctx.runDate()));
-    return StepResult.of(examples.count(), out);
+    events.unpersist();
+    return StepResult.of(result.examples(), out);
   }
 }
