@@ -60,7 +60,9 @@ public final class ModelTrainer {
   public Result train(Dataset<Row> examples) {
     long seed = config.models().seed();
     // Deterministic layout: the same examples train the same trees on a rerun.
-    Dataset<Row> data = examples.repartitionByRange(8, col(io.lifecycle.tables.Columns.CUSTOMER_ID), col(PointInTimeFeatures.CUTOFF))
+    // Hash placement and a sort within partitions: the same rows, in the same order, on every run.
+    Dataset<Row> data = examples.repartition(8, col(io.lifecycle.tables.Columns.CUSTOMER_ID))
+        .sortWithinPartitions(col(io.lifecycle.tables.Columns.CUSTOMER_ID), col(PointInTimeFeatures.CUTOFF))
         .persist(StorageLevel.MEMORY_AND_DISK());
     try {
       Dataset<Row> train = data.where(not(col(TrainingSet.SPLIT)));
