@@ -102,7 +102,7 @@ public final class Holdout {
         continue;
       }
       Column p = col(f.model());
-      // Per bucket and in total: a handful of rows.
+      // Bounded: per frequency bucket and in total, a handful of rows.
       for (Row r : joined.groupBy("_bucket").agg(count(lit(1)), sum(p), sum("_actual")).collectAsList()) {
         rows.add(RowFactory.create(f.model(), r.getString(0), r.getLong(1), r.getDouble(2), r.getDouble(3)));
       }

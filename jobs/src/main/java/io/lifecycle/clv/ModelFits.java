@@ -60,6 +60,7 @@ public final class ModelFits {
   public static SpendSummary spends(Dataset<Row> summary) {
     Column m = col(CustomerSummary.MONETARY_VALUE);
     Column magnitude = pow(lit(10.0), floor(log10(m)).minus(3));
+    // Bounded: distinct (x, spend to four significant digits), not customers.
     List<Row> rows = summary.where(col(CustomerSummary.FREQUENCY).gt(0).and(m.gt(0)))
         .groupBy(col(CustomerSummary.FREQUENCY), round(m.divide(magnitude)).multiply(magnitude).as("_m"))
         .count().collectAsList();

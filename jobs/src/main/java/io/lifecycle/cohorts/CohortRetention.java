@@ -91,6 +91,7 @@ public final class CohortRetention {
    * The observed matrix is small (cohorts x offsets x channels), so it is fitted in the driver.
    */
   public Dataset<Row> projected(SparkSession spark, Dataset<Row> observed) {
+    // Bounded: cohorts x channels x offsets (the observed matrix), never per customer.
     List<Row> cells = observed.where(col(CohortRetentionTable.PERIOD_COMPLETE))
         .select(Columns.RUN_DATE, CohortRetentionTable.COHORT, CohortRetentionTable.CHANNEL,
             CohortRetentionTable.OFFSET, CohortRetentionTable.COHORT_SIZE, CohortRetentionTable.ACTIVE)
@@ -102,6 +103,7 @@ public final class CohortRetention {
       byCohort.computeIfAbsent(r.get(1) + "|" + r.get(2), k -> new ArrayList<>()).add(r);
     }
     Map<String, Integer> reached = new LinkedHashMap<>();
+    // Bounded: one row per cohort and channel.
     for (Row r : observed.groupBy(CohortRetentionTable.COHORT, CohortRetentionTable.CHANNEL)
         .agg(max(CohortRetentionTable.OFFSET)).collectAsList()) {
       reached.put(r.get(0) + "|" + r.get(1), r.getInt(2));

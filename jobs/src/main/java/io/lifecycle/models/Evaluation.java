@@ -46,6 +46,7 @@ public final class Evaluation {
         m.put("brier", r.getDouble(1));
         Dataset<Row> deciles = new QuantileDiscretizer().setInputCol("p").setOutputCol("decile").setNumBuckets(10)
             .setRelativeError(0.001).fit(s).transform(s);
+        // Bounded: ten deciles.
         for (Row d : deciles.groupBy("decile").agg(avg("p"), avg("y")).orderBy("decile").collectAsList()) {
           int k = (int) d.getDouble(0) + 1;
           m.put("calibration_predicted_d" + k, d.getDouble(1));

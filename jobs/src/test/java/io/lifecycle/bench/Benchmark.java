@@ -47,10 +47,15 @@ public final class Benchmark {
   private final List<Measurement> measurements = new ArrayList<>();
   private final HeapSampler heap = new HeapSampler();
 
-  Benchmark(SparkSession spark, long events, Path work) {
+  private final int bots;
+  private final long eventsPerBot;
+
+  Benchmark(SparkSession spark, long events, Path work, int bots, long eventsPerBot) {
     this.spark = spark;
     this.events = events;
     this.work = work;
+    this.bots = bots;
+    this.eventsPerBot = eventsPerBot;
   }
 
   public static void main(String[] args) throws Exception {
@@ -68,7 +73,8 @@ public final class Benchmark {
         .config("spark.driver.host", "127.0.0.1")
         .config("spark.driver.bindAddress", "127.0.0.1")
         .getOrCreate();
-    Benchmark b = new Benchmark(spark, events, work);
+    Benchmark b = new Benchmark(spark, events, work,
+        Integer.parseInt(opts.getOrDefault("bots", "0")), parseCount(opts.getOrDefault("events-per-bot", "0")));
     b.run(steps, !opts.containsKey("no-duckdb"));
     spark.stop();
   }
@@ -81,17 +87,20 @@ public final class Benchmark {
 
   void run(List<String> requestedSteps, boolean duckdb) throws Exception {
     String id = "bench_" + events + "_" + Instant.now().getEpochSecond();
-    Path input = work.resolve("input-" + events);
+    String name = events + (bots > 0 ? "-bots" + bots + "x" + eventsPerBot : "");
+    Path input = work.resolve("input-" + name);
     if (!Files.exists(input.resolve("_SUCCESS"))) {
-      long customers = Math.max(1, Math.round(events / EVENTS_PER_CUSTOMER));
+      // The bots' events count toward N: the customers fill the rest.
+      long customers = Math.max(1, Math.round((events - (double) bots * eventsPerBot) / EVENTS_PER_CUSTOMER));
       measure("spark", "generate", () -> {
-        RawEventWriter.write(spark, GeneratorSettings.defaults(customers, 7), input.toString(), "parquet");
+        RawEventWriter.write(spark, GeneratorSettings.defaults(customers, 7).withBots(bots, eventsPerBot),
+            input.toString(), "parquet");
         return null;
       });
     }
     long actualEvents = spark.read().parquet(input.toString()).count();
     System.out.printf("benchmark %s: %,d events in %s%n", id, actualEvents, input);
-    Path out = work.resolve("out-" + events);
+    Path out = work.resolve("out-" + name);
     LifecycleConfig config = TestSupport.config(
         "lifecycle.input.path = \"" + input + "\"",
         "lifecycle.input.format = parquet",
@@ -102,7 +111,11 @@ public final class Benchmark {
       measure("spark", step.name(), () -> pipeline.run(ctx, List.of(step.name())));
     }
     if (duckdb) {
-      new DuckDbReference(spark, input, out, config, ctx.runDate(), this).run();
+      new DuckDbReference(spark, work, config, ctx.runDate(), this).run();
+      double ours = seconds("spark", "sessionize") + seconds("spark", "cohorts");
+      double theirs = seconds("duckdb", "sessionize") + seconds("duckdb", "cohort_retention");
+      System.out.printf(Locale.ROOT, "  ratio   sessionize: Spark/DuckDB %.2f; sessionize + cohorts: %.2f%n",
+          seconds("spark", "sessionize") / seconds("duckdb", "sessionize"), ours / theirs);
     }
     report(id, actualEvents, new DeltaStore(spark, config.output()));
   }
