@@ -1,5 +1,7 @@
 package io.lifecycle.bench;
 
+import static org.apache.spark.sql.functions.*;
+
 import io.lifecycle.TestSupport;
 import io.lifecycle.config.LifecycleConfig;
 import io.lifecycle.generate.GeneratorSettings;
@@ -24,6 +26,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Supplier;
+import io.lifecycle.ingest.StageAssigner;
+import io.lifecycle.sessions.Sessionizer;
+import io.lifecycle.tables.Columns;
+import io.lifecycle.tables.SessionsTable;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
@@ -75,7 +82,13 @@ public final class Benchmark {
         .getOrCreate();
     Benchmark b = new Benchmark(spark, events, work,
         Integer.parseInt(opts.getOrDefault("bots", "0")), parseCount(opts.getOrDefault("events-per-bot", "0")));
-    b.run(steps, !opts.containsKey("no-duckdb"));
+    if ("sessions".equals(opts.get("mode"))) {
+      b.runSessionsOnly(!opts.containsKey("no-duckdb"));
+    } else if ("clv-fit".equals(opts.get("mode"))) {
+      b.runClvFit();
+    } else {
+      b.run(steps, !opts.containsKey("no-duckdb"));
+    }
     spark.stop();
   }
 
@@ -85,10 +98,13 @@ public final class Benchmark {
     return (long) (Double.parseDouble(t.replaceAll("[MK]$", "")) * multiplier);
   }
 
-  void run(List<String> requestedSteps, boolean duckdb) throws Exception {
-    String id = "bench_" + events + "_" + Instant.now().getEpochSecond();
-    String name = events + (bots > 0 ? "-bots" + bots + "x" + eventsPerBot : "");
-    Path input = work.resolve("input-" + name);
+  private String name() {
+    return events + (bots > 0 ? "-bots" + bots + "x" + eventsPerBot : "");
+  }
+
+  /** The generator's raw events (Parquet) for this size, generated on first use and kept for reruns. */
+  private Path generated() {
+    Path input = work.resolve("input-" + name());
     if (!Files.exists(input.resolve("_SUCCESS"))) {
       // The bots' events count toward N: the customers fill the rest.
       long customers = Math.max(1, Math.round((events - (double) bots * eventsPerBot) / EVENTS_PER_CUSTOMER));
@@ -98,6 +114,13 @@ public final class Benchmark {
         return null;
       });
     }
+    return input;
+  }
+
+  void run(List<String> requestedSteps, boolean duckdb) throws Exception {
+    String id = "bench_" + events + "_" + Instant.now().getEpochSecond();
+    String name = name();
+    Path input = generated();
     long actualEvents = spark.read().parquet(input.toString()).count();
     System.out.printf("benchmark %s: %,d events in %s%n", id, actualEvents, input);
     Path out = work.resolve("out-" + name);
@@ -111,13 +134,96 @@ public final class Benchmark {
       measure("spark", step.name(), () -> pipeline.run(ctx, List.of(step.name())));
     }
     if (duckdb) {
-      new DuckDbReference(spark, work, config, ctx.runDate(), this).run();
+      DeltaStore store = new DeltaStore(spark, config.output());
+      try (DuckDbReference reference = new DuckDbReference(DuckDbReference.eventFiles(store), work, config, ctx.runDate(), this)) {
+        reference.runAndCheck(store);
+      }
       double ours = seconds("spark", "sessionize") + seconds("spark", "cohorts");
       double theirs = seconds("duckdb", "sessionize") + seconds("duckdb", "cohort_retention");
       System.out.printf(Locale.ROOT, "  ratio   sessionize: Spark/DuckDB %.2f; sessionize + cohorts: %.2f%n",
           seconds("spark", "sessionize") / seconds("duckdb", "sessionize"), ours / theirs);
     }
     report(id, actualEvents, new DeltaStore(spark, config.output()));
+  }
+
+  /**
+   * Sessionization alone, Spark against DuckDB: the generated events are typed and staged once (not
+   * timed) into plain Parquet; then each engine reads that Parquet, sessionizes and writes its sessions
+   * as Parquet partitioned by session date, and the two results are compared.
+   */
+  void runSessionsOnly(boolean duckdb) throws Exception {
+    String id = "bench_sessions_" + events + "_" + Instant.now().getEpochSecond();
+    LifecycleConfig config = TestSupport.config();
+    Dataset<Row> typedEvents = typed(config);
+    long actualEvents = typedEvents.count();
+    System.out.printf("benchmark %s: %,d events%n", id, actualEvents);
+    LocalDate runDate = LocalDate.of(2026, 1, 1);
+    Path sparkOut = work.resolve("spark-sessions-" + name());
+    Sessionizer sessionizer = new Sessionizer(config.sessions().inactivityGap(), config.sessions().maxDuration(), config.stages());
+    measure("spark", "sessionize", () -> {
+      sessionizer.sessionize(typedEvents.where(col(Columns.EVENT_TIME).lt(lit(Timestamp.from(runDate.atStartOfDay(java.time.ZoneOffset.UTC).toInstant())))))
+          .hint("rebalance", col(SessionsTable.SESSION_DATE))
+          .write().mode("overwrite").partitionBy(SessionsTable.SESSION_DATE).parquet(sparkOut.toString());
+      return null;
+    });
+    if (duckdb) {
+      List<String> files = java.util.Arrays.asList(typedEvents.inputFiles());
+      try (DuckDbReference reference = new DuckDbReference(files, work, config, runDate, this)) {
+        String theirs = reference.sessionize();
+        reference.checkSessions(spark.read().parquet(sparkOut.toString()), theirs);
+      }
+      System.out.printf(Locale.ROOT, "  ratio   sessionize: Spark/DuckDB %.2f%n",
+          seconds("spark", "sessionize") / seconds("duckdb", "sessionize"));
+    }
+    report(id, actualEvents, resultsStore());
+  }
+
+  /** The generated events typed and staged (customer, time, type, stage, amount, channel) as Parquet, made once. */
+  private Dataset<Row> typed(LifecycleConfig config) {
+    Path input = generated();
+    Path typed = work.resolve("typed-" + name());
+    if (!Files.exists(typed.resolve("_SUCCESS"))) {
+      measure("spark", "prepare", () -> {
+        Dataset<Row> raw = spark.read().parquet(input.toString());
+        new StageAssigner(config.stages()).assign(raw.select(
+                col(Columns.CUSTOMER_ID), col(Columns.EVENT_TIME).cast("timestamp").as(Columns.EVENT_TIME),
+                col(Columns.EVENT_TYPE), col(Columns.AMOUNT).cast("double").as(Columns.AMOUNT), col(Columns.CHANNEL)))
+            .write().mode("overwrite").parquet(typed.toString());
+        return null;
+      });
+    }
+    return spark.read().parquet(typed.toString());
+  }
+
+  private DeltaStore resultsStore() {
+    Path results = work.resolve("results");
+    return new DeltaStore(spark, TestSupport.config("lifecycle.output.root = \"" + results + "\"").output());
+  }
+
+  /**
+   * The CLV fit at scale: the per-customer summary aggregated by Spark from the events, compressed to
+   * distinct summaries, and BG/NBD and Gamma-Gamma fitted on them in the driver, each timed.
+   */
+  void runClvFit() throws Exception {
+    String id = "bench_clv_" + events + "_" + Instant.now().getEpochSecond();
+    LifecycleConfig config = TestSupport.config();
+    Dataset<Row> typedEvents = typed(config);
+    LocalDate lastDay = LocalDate.of(2025, 12, 31);
+    Dataset<Row> summary = io.lifecycle.clv.CustomerSummary.of(typedEvents, config.stages().purchaseEventTypes(), lastDay,
+        config.clv().timeUnit()).cache();
+    long customers = measure("spark", "clv_summary", summary::count);
+    System.out.printf("benchmark %s: %,d customers with a purchase%n", id, customers);
+    io.lifecycle.clv.model.RfmSummary triples = measure("spark", "clv_compress_rfm", () -> io.lifecycle.clv.ModelFits.triples(summary));
+    var bg = measure("driver", "bg_nbd_fit", () -> io.lifecycle.clv.ModelFits.bgNbd(triples));
+    io.lifecycle.clv.model.SpendSummary spends = measure("spark", "clv_compress_spend", () -> io.lifecycle.clv.ModelFits.spends(summary));
+    var gg = measure("driver", "gamma_gamma_fit", () -> io.lifecycle.clv.ModelFits.gammaGamma(spends));
+    System.out.printf(Locale.ROOT, "  fits    BG/NBD %s on %,d distinct of %,d; Gamma-Gamma %s on %,d distinct%n", bg.fit().model(),
+        bg.distinct(), bg.customers(), gg.fit().model(), gg.distinct());
+    System.out.printf(Locale.ROOT, "  total   summary + compress + fit: %.1f s (fits alone %.1f s)%n",
+        seconds("spark", "clv_summary") + seconds("spark", "clv_compress_rfm") + seconds("driver", "bg_nbd_fit")
+            + seconds("spark", "clv_compress_spend") + seconds("driver", "gamma_gamma_fit"),
+        seconds("driver", "bg_nbd_fit") + seconds("driver", "gamma_gamma_fit"));
+    report(id, customers, resultsStore());
   }
 
   <T> T measure(String engine, String step, Supplier<T> work) {

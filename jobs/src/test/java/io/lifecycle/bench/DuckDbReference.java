@@ -20,7 +20,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SparkSession;
 
 /**
  * The same sessionization and cohort retention written as DuckDB SQL over the same Parquet files: the
@@ -34,45 +33,61 @@ import org.apache.spark.sql.SparkSession;
  * with a purchase in it. The check compares the session count, events, total duration and revenue, and
  * every cell of the observed retention matrix (all channels); a mismatch fails the benchmark.
  */
-final class DuckDbReference {
-  private final SparkSession spark;
-  private final Path work;
+final class DuckDbReference implements AutoCloseable {
   private final LifecycleConfig config;
   private final LocalDate runDate;
   private final Benchmark benchmark;
-  private final DeltaStore store;
+  private final String files;
+  private final Path out;
+  private final Connection db;
+  private final Statement st;
 
-  DuckDbReference(SparkSession spark, Path work, LifecycleConfig config, LocalDate runDate, Benchmark benchmark) {
-    this.spark = spark;
-    this.work = work;
+  /** A DuckDB database in a fresh folder under {@code work}, reading the given Parquet files. */
+  DuckDbReference(List<String> parquetFiles, Path work, LifecycleConfig config, LocalDate runDate, Benchmark benchmark)
+      throws Exception {
     this.config = config;
     this.runDate = runDate;
     this.benchmark = benchmark;
-    this.store = new DeltaStore(spark, config.output());
-  }
-
-  /** Times both queries in DuckDB (with the JVM's cores as threads) and checks them against our tables. */
-  void run() throws Exception {
-    String files = java.util.Arrays.stream(store.read(EventsTable.DEF).inputFiles())
+    this.files = parquetFiles.stream()
         .map(f -> "'" + f.replaceFirst("^file:", "").replace("'", "''") + "'")
         .collect(Collectors.joining(", ", "[", "]"));
-    Path out = work.resolve("duckdb-" + System.nanoTime());
+    this.out = work.resolve("duckdb-" + System.nanoTime());
     Files.createDirectories(out);
-    try (Connection db = DriverManager.getConnection("jdbc:duckdb:" + out.resolve("scratch.duckdb"));
-        Statement st = db.createStatement()) {
-      st.execute("SET threads = " + Runtime.getRuntime().availableProcessors());
-      st.execute("SET memory_limit = '" + Math.max(1, Runtime.getRuntime().maxMemory() >> 30) + "GB'");
-      st.execute("SET temp_directory = '" + out.resolve("tmp") + "'");
-      st.execute("SET preserve_insertion_order = false");
-      String sessionsDir = out.resolve("sessions").toString();
-      benchmark.measure("duckdb", "sessionize", () -> exec(st,
-          "COPY (" + sessionsSql(files) + ") TO '" + sessionsDir + "' (FORMAT parquet, PARTITION_BY (session_date))"));
-      String cohortsFile = out.resolve("cohort_retention.parquet").toString();
-      benchmark.measure("duckdb", "cohort_retention", () -> exec(st,
-          "COPY (" + retentionSql(files) + ") TO '" + cohortsFile + "' (FORMAT parquet)"));
-      checkSessions(st, sessionsDir);
-      checkRetention(st, cohortsFile);
-    }
+    this.db = DriverManager.getConnection("jdbc:duckdb:" + out.resolve("scratch.duckdb"));
+    this.st = db.createStatement();
+    st.execute("SET threads = " + Runtime.getRuntime().availableProcessors());
+    st.execute("SET memory_limit = '" + Math.max(1, Runtime.getRuntime().maxMemory() >> 30) + "GB'");
+    st.execute("SET temp_directory = '" + out.resolve("tmp") + "'");
+    st.execute("SET preserve_insertion_order = false");
+  }
+
+  /** The current files of the {@code events} Delta table: what our steps read. */
+  static List<String> eventFiles(DeltaStore store) {
+    return java.util.Arrays.asList(store.read(EventsTable.DEF).inputFiles());
+  }
+
+  /** Times both queries, then checks them against the tables our steps wrote. */
+  void runAndCheck(DeltaStore store) throws Exception {
+    String sessionsDir = sessionize();
+    String cohortsFile = out.resolve("cohort_retention.parquet").toString();
+    benchmark.measure("duckdb", "cohort_retention", () -> exec(st,
+        "COPY (" + retentionSql(files) + ") TO '" + cohortsFile + "' (FORMAT parquet)"));
+    checkSessions(store.read(SessionsTable.DEF), sessionsDir);
+    checkRetention(store, cohortsFile);
+  }
+
+  /** Sessionizes into Parquet partitioned by session date, like our table; returns the folder. */
+  String sessionize() {
+    String sessionsDir = out.resolve("sessions").toString();
+    benchmark.measure("duckdb", "sessionize", () -> exec(st,
+        "COPY (" + sessionsSql(files) + ") TO '" + sessionsDir + "' (FORMAT parquet, PARTITION_BY (session_date))"));
+    return sessionsDir;
+  }
+
+  @Override
+  public void close() throws SQLException {
+    st.close();
+    db.close();
   }
 
   private static Void exec(Statement st, String sql) {
@@ -132,8 +147,9 @@ final class DuckDbReference {
         FROM cells JOIN sizes USING (cohort)""", files, asOf(), purchaseTypes());
   }
 
-  private void checkSessions(Statement st, String dir) throws SQLException {
-    Row ours = store.read(SessionsTable.DEF).agg(count(lit(1)), sum(SessionsTable.EVENT_COUNT),
+  /** Session count, events, total duration and revenue of our sessions against DuckDB's. */
+  void checkSessions(org.apache.spark.sql.Dataset<Row> sessions, String dir) throws SQLException {
+    Row ours = sessions.agg(count(lit(1)), sum(SessionsTable.EVENT_COUNT),
         sum(SessionsTable.DURATION_SECONDS), sum(SessionsTable.REVENUE)).head();
     try (ResultSet rs = st.executeQuery("SELECT count(*), sum(event_count), sum(duration_seconds), sum(revenue) FROM read_parquet('"
         + dir + "/**/*.parquet', hive_partitioning = true)")) {
@@ -146,7 +162,7 @@ final class DuckDbReference {
     }
   }
 
-  private void checkRetention(Statement st, String file) throws SQLException {
+  private void checkRetention(DeltaStore store, String file) throws SQLException {
     List<String> ours = store.read(CohortRetentionTable.DEF)
         .where(col(CohortRetentionTable.CHANNEL).equalTo("all").and(not(col(CohortRetentionTable.PROJECTED)))
             .and(col(CohortRetentionTable.ACTIVE).gt(0)))
