@@ -23,7 +23,6 @@ final class SessionPass implements MapPartitionsFunction<Row, Row> {
 
   static final String T = "_t";
   static final String IS_PURCHASE = "_is_purchase";
-  static final String RANK = "_rank";
   static final String BIT = "_bit";
   static final String START = "_start";
   static final String END = "_end";
@@ -31,8 +30,8 @@ final class SessionPass implements MapPartitionsFunction<Row, Row> {
   static final String TYPE_COUNTS = "_type_counts";
   static final String FIRST_PURCHASE = "_first_purchase";
 
-  /** customer_id, _t, event_type, channel, amount, _is_purchase, _rank (0 = none), _bit. */
-  static final int CUSTOMER = 0, TIME = 1, TYPE = 2, CHANNEL = 3, AMOUNT = 4, PURCHASE = 5, RANK_AT = 6, BIT_AT = 7;
+  /** customer_id, _t, event_type, channel, amount, _is_purchase, _bit (the stage as bit rank, 0 = none). */
+  static final int CUSTOMER = 0, TIME = 1, TYPE = 2, CHANNEL = 3, AMOUNT = 4, PURCHASE = 5, BIT_AT = 6;
 
   static final StructType OUT = new StructType()
       .add("customer_id", DataTypes.StringType, false)
@@ -43,16 +42,31 @@ final class SessionPass implements MapPartitionsFunction<Row, Row> {
       .add(TYPE_COUNTS, DataTypes.createArrayType(DataTypes.LongType, false), false)
       .add("revenue", DataTypes.DoubleType, false)
       .add("first_channel", DataTypes.StringType, true)
-      .add(RANK, DataTypes.IntegerType, false)
-      .add("_stage_bits", DataTypes.LongType, false)
+      .add("stage", DataTypes.StringType, true)
+      .add("stages", DataTypes.createArrayType(DataTypes.StringType, false), false)
       .add(FIRST_PURCHASE, DataTypes.LongType, true);
 
   private final long gapMicros;
   private final long maxMicros;
+  /** The stage model's order: bit k of a stage set is stages[k - 1]. */
+  private final String[] stages;
 
-  SessionPass(long gapMicros, long maxMicros) {
+  SessionPass(long gapMicros, long maxMicros, String[] stages) {
     this.gapMicros = gapMicros;
     this.maxMicros = maxMicros;
+    this.stages = stages.clone();
+  }
+
+  /** The stages of a set of bits, in the model's order; the last of them is the most advanced. */
+  private String[] namesOf(long bits) {
+    String[] names = new String[Long.bitCount(bits)];
+    int n = 0;
+    for (int rank = 1; rank <= stages.length; rank++) {
+      if ((bits & (1L << rank)) != 0) {
+        names[n++] = stages[rank - 1];
+      }
+    }
+    return names;
   }
 
   /**
@@ -93,7 +107,6 @@ final class SessionPass implements MapPartitionsFunction<Row, Row> {
         long count = 0;
         double revenue = 0;
         String channel = null;
-        int rank = 0;
         long bits = 0;
         Long firstPurchase = null;
         TreeMap<String, Long> types = new TreeMap<>();
@@ -108,7 +121,6 @@ final class SessionPass implements MapPartitionsFunction<Row, Row> {
           if (channel == null && !row.isNullAt(CHANNEL)) {
             channel = row.getString(CHANNEL);
           }
-          rank = Math.max(rank, row.getInt(RANK_AT));
           bits |= row.getLong(BIT_AT);
           if (firstPurchase == null && row.getBoolean(PURCHASE)) {
             firstPurchase = t;
@@ -130,7 +142,9 @@ final class SessionPass implements MapPartitionsFunction<Row, Row> {
         }
         String[] names = types.keySet().toArray(new String[0]);
         long[] counts = types.values().stream().mapToLong(Long::longValue).toArray();
-        return RowFactory.create(id, t0, last, count, names, counts, revenue, channel, rank, bits, firstPurchase);
+        String[] seen = namesOf(bits);
+        String stage = seen.length == 0 ? null : seen[seen.length - 1];
+        return RowFactory.create(id, t0, last, count, names, counts, revenue, channel, stage, seen, firstPurchase);
       }
     };
   }

@@ -33,9 +33,10 @@ import org.apache.spark.sql.Row;
  * over the sorted rows ({@link SessionPass}) that emits each session as soon as it closes. The pass is a
  * {@code mapPartitions} function rather than built-in expressions on purpose: the window formulation
  * (lag, then a running max of session starts, then three aggregations) evaluated the same sort several
- * times over and measured 4x slower than DuckDB at 10M events, the pass about as fast (README,
- * Sessions). Everything the pass does not need (stage ranks, the purchase flag, timestamps to
- * microseconds and back, the session id, stage names) stays in built-in expressions around it. Memory
+ * times over and measured 4x slower than DuckDB at 10M events (README, Sessions). What is per event
+ * and cheap to express (each stage as a bit, the purchase flag, timestamps to microseconds and back,
+ * the session id) stays in built-in expressions around the pass; the pass turns a session's stage bits
+ * into names itself, which saves a higher-order function (interpreted) per session. Memory
  * per task is one open session, so a customer with millions of events only costs a longer sort, which
  * spills.
  *
@@ -71,13 +72,12 @@ public final class Sessionizer {
         col(CHANNEL),
         col(AMOUNT).cast("double").as(AMOUNT),
         isPurchase.as(SessionPass.IS_PURCHASE),
-        coalesce(order.rank(col(STAGE)), lit(0)).as(SessionPass.RANK),
         order.bit(col(STAGE)).as(SessionPass.BIT));
     Dataset<Row> passed = prepared
         .repartition(col(CUSTOMER_ID))
         .sortWithinPartitions(col(CUSTOMER_ID), col(SessionPass.T), col(CHANNEL).asc_nulls_last(), col(EVENT_TYPE),
             col(AMOUNT).asc_nulls_last())
-        .mapPartitions(new SessionPass(gapMicros, maxMicros), Encoders.row(SessionPass.OUT));
+        .mapPartitions(new SessionPass(gapMicros, maxMicros, model.order().toArray(String[]::new)), Encoders.row(SessionPass.OUT));
     Column start = timestamp_micros(col(SessionPass.START));
     Column end = timestamp_micros(col(SessionPass.END));
     return passed.select(
@@ -90,8 +90,8 @@ public final class Sessionizer {
         map_from_arrays(col(SessionPass.TYPES), col(SessionPass.TYPE_COUNTS)).as(EVENT_TYPE_COUNTS),
         col(REVENUE),
         col(FIRST_CHANNEL),
-        order.name(col(SessionPass.RANK)).as(STAGE),
-        order.namesOf(col("_stage_bits")).as(STAGES),
+        col(STAGE),
+        col(STAGES),
         timestamp_micros(col(SessionPass.FIRST_PURCHASE)).as(FIRST_PURCHASE_TIME),
         to_date(start).as(SESSION_DATE));
   }

@@ -46,7 +46,8 @@ public final class Benchmark {
   /** Events the generator's defaults produce per customer, measured on the sample (46,116 / 5,000). */
   static final double EVENTS_PER_CUSTOMER = 9.22;
 
-  record Measurement(String engine, String step, double wallSeconds, long peakHeap, long spill, long shuffle) {}
+  /** One timed step; cpuSeconds is the whole process's CPU time (every thread, DuckDB's native ones too). */
+  record Measurement(String engine, String step, double wallSeconds, double cpuSeconds, long peakHeap, long spill, long shuffle) {}
 
   private final SparkSession spark;
   private final long events;
@@ -84,6 +85,8 @@ public final class Benchmark {
         Integer.parseInt(opts.getOrDefault("bots", "0")), parseCount(opts.getOrDefault("events-per-bot", "0")));
     if ("sessions".equals(opts.get("mode"))) {
       b.runSessionsOnly(!opts.containsKey("no-duckdb"));
+    } else if ("sessions-breakdown".equals(opts.get("mode"))) {
+      b.sessionsBreakdown();
     } else if ("clv-fit".equals(opts.get("mode"))) {
       b.runClvFit();
     } else {
@@ -172,10 +175,38 @@ public final class Benchmark {
         String theirs = reference.sessionize();
         reference.checkSessions(spark.read().parquet(sparkOut.toString()), theirs);
       }
-      System.out.printf(Locale.ROOT, "  ratio   sessionize: Spark/DuckDB %.2f%n",
-          seconds("spark", "sessionize") / seconds("duckdb", "sessionize"));
+      System.out.printf(Locale.ROOT, "  ratio   sessionize: Spark/DuckDB %.2f wall, %.2f cpu%n",
+          seconds("spark", "sessionize") / seconds("duckdb", "sessionize"),
+          cpuSeconds("spark", "sessionize") / cpuSeconds("duckdb", "sessionize"));
     }
     report(id, actualEvents, resultsStore());
+  }
+
+  /**
+   * Where sessionization's time goes: the same plan cut short at each stage and run into Spark's no-op
+   * sink (scan; shuffle and sort; the pass and session columns; with the rebalance before the write),
+   * then the full partitioned Parquet write. The differences between lines are each stage's cost.
+   */
+  void sessionsBreakdown() throws Exception {
+    LifecycleConfig config = TestSupport.config();
+    Dataset<Row> events = typed(config);
+    Sessionizer sessionizer = new Sessionizer(config.sessions().inactivityGap(), config.sessions().maxDuration(), config.stages());
+    measure("spark", "warm-up scan", () -> noop(events));
+    measure("spark", "scan", () -> noop(events));
+    measure("spark", "shuffle+sort", () -> noop(events.repartition(col(Columns.CUSTOMER_ID))
+        .sortWithinPartitions(Columns.CUSTOMER_ID, Columns.EVENT_TIME)));
+    measure("spark", "sessions (no write)", () -> noop(sessionizer.sessionize(events)));
+    measure("spark", "sessions+rebalance", () -> noop(sessionizer.sessionize(events).hint("rebalance", col(SessionsTable.SESSION_DATE))));
+    measure("spark", "sessions parquet write", () -> {
+      sessionizer.sessionize(events).hint("rebalance", col(SessionsTable.SESSION_DATE))
+          .write().mode("overwrite").partitionBy(SessionsTable.SESSION_DATE).parquet(work.resolve("breakdown-" + name()).toString());
+      return null;
+    });
+  }
+
+  private static Void noop(Dataset<Row> rows) {
+    rows.write().format("noop").mode("overwrite").save();
+    return null;
   }
 
   /** The generated events typed and staged (customer, time, type, stage, amount, channel) as Parquet, made once. */
@@ -231,15 +262,27 @@ public final class Benchmark {
     long shuffle0 = TaskMetricsListener.SHUFFLE.get();
     heap.resetPeak();
     long t0 = System.nanoTime();
+    long cpu0 = processCpuNanos();
     T result = work.get();
     double seconds = (System.nanoTime() - t0) / 1e9;
+    double cpu = (processCpuNanos() - cpu0) / 1e9;
     long peak = heap.resetPeak();
-    Measurement m = new Measurement(engine, step, seconds, peak,
+    Measurement m = new Measurement(engine, step, seconds, cpu, peak,
         TaskMetricsListener.SPILL.get() - spill0, TaskMetricsListener.SHUFFLE.get() - shuffle0);
     measurements.add(m);
-    System.out.printf("  %-7s %-22s %8.1f s  peak heap %,6d MB  spill %,8d MB  shuffle %,8d MB%n", engine, step,
-        seconds, peak >> 20, m.spill() >> 20, m.shuffle() >> 20);
+    System.out.printf("  %-7s %-22s %8.1f s  cpu %8.1f s  peak heap %,6d MB  spill %,8d MB  shuffle %,8d MB%n", engine, step,
+        seconds, cpu, peak >> 20, m.spill() >> 20, m.shuffle() >> 20);
     return result;
+  }
+
+  private static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
+  }
+
+  double cpuSeconds(String engine, String step) {
+    return measurements.stream().filter(m -> m.engine().equals(engine) && m.step().equals(step))
+        .mapToDouble(Measurement::cpuSeconds).sum();
   }
 
   double seconds(String engine, String step) {
@@ -261,9 +304,9 @@ public final class Benchmark {
       rows.add(RowFactory.create(id, actualEvents, m.engine(), m.step(), m.wallSeconds(), eps, m.peakHeap(),
           m.spill(), m.shuffle(), scala.jdk.javaapi.CollectionConverters.asScala(env), now));
       json.append(String.format(Locale.ROOT,
-          "    {\"engine\": \"%s\", \"step\": \"%s\", \"wall_seconds\": %.3f, \"events_per_second\": %.0f, "
+          "    {\"engine\": \"%s\", \"step\": \"%s\", \"wall_seconds\": %.3f, \"cpu_seconds\": %.3f, \"events_per_second\": %.0f, "
               + "\"peak_driver_heap_bytes\": %d, \"spill_bytes\": %d, \"shuffle_bytes\": %d}%s%n",
-          m.engine(), m.step(), m.wallSeconds(), eps, m.peakHeap(), m.spill(), m.shuffle(), i + 1 < measurements.size() ? "," : ""));
+          m.engine(), m.step(), m.wallSeconds(), m.cpuSeconds(), eps, m.peakHeap(), m.spill(), m.shuffle(), i + 1 < measurements.size() ? "," : ""));
     }
     json.append("  ]\n}\n");
     Path file = work.resolve(id + ".json");
