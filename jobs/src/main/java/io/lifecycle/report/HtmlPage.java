@@ -15,7 +15,7 @@ public final class HtmlPage {
   public static final String MISSING = "missing";
 
   private static final String CSS = """
-      body{font-family:"DejaVu Sans",Verdana,Arial,sans-serif;color:#222;margin:24px auto;max-width:1180px;padding:0 16px;line-height:1.45}
+      body{font-family:"DejaVu Sans",Verdana,Arial,sans-serif;color:#222;margin:24px auto;max-width:1580px;padding:0 16px;line-height:1.45}
       h1{font-size:26px;margin:0 0 4px}h2{font-size:20px;border-bottom:2px solid #0072B2;padding-bottom:4px;margin-top:36px}
       .subtitle{color:#555;margin:0 0 16px}nav a{margin-right:14px;color:#0072B2;text-decoration:none}
       figure.chart{display:inline-block;margin:12px 16px 12px 0;vertical-align:top;border:1px solid #ddd;background:#fff}

@@ -268,12 +268,15 @@ public final class SvgChart {
       boolean[][] marked, double min, double max, String xLabel, String yLabel, DoubleFunction<String> format,
       String scaleLabel, String markedNote) {
     int rowLabel = 24 + (int) Math.min(170, rows.stream().mapToInt(String::length).max().orElse(1) * 6.8);
-    double cellW = Math.max(10, Math.min(64, (WIDTH + 80 - rowLabel - 110.0) / Math.max(1, cols.size())));
+    double cellW = Math.max(10, Math.min(72, (WIDTH + 280 - rowLabel - 110.0) / Math.max(1, cols.size())));
     double cellH = Math.max(10, Math.min(26, 600.0 / Math.max(1, rows.size())));
-    int width = (int) (rowLabel + cellW * cols.size() + 110);
-    int height = (int) (64 + cellH * rows.size() + 58 + (markedNote == null ? 0 : 18));
-    Frame f = new Frame(Math.max(width, 420), height, rowLabel, Math.max(width, 420) - rowLabel - (int) (cellW * cols.size()),
-        64, 58 + (markedNote == null ? 0 : 18));
+    int longestCol = cols.stream().mapToInt(String::length).max().orElse(1);
+    boolean turn = longestCol * 6.4 > cellW;
+    int bottom = 58 + (turn ? (int) Math.min(110, longestCol * 5.0) : 0);
+    int width = Math.max(420, (int) Math.ceil(rowLabel + cellW * cols.size() + 110));
+    int top = markedNote == null ? 48 : 64;
+    int height = (int) (top + cellH * rows.size() + bottom);
+    Frame f = new Frame(width, height, rowLabel, (int) (width - rowLabel - cellW * cols.size()), top, bottom);
     StringBuilder b = f.open(id, title);
     b.append("<defs><pattern id=\"").append(escape(id)).append("-hatch\" width=\"6\" height=\"6\" patternUnits=\"userSpaceOnUse\" ")
         .append("patternTransform=\"rotate(45)\"><rect width=\"6\" height=\"6\" fill=\"none\"/><line x1=\"0\" y1=\"0\" x2=\"0\" y2=\"6\" ")
@@ -281,8 +284,8 @@ public final class SvgChart {
         .append("<linearGradient id=\"").append(escape(id)).append("-scale\" x1=\"0\" y1=\"1\" x2=\"0\" y2=\"0\">")
         .append("<stop offset=\"0\" stop-color=\"").append(color(0)).append("\"/><stop offset=\"0.5\" stop-color=\"").append(color(0.5))
         .append("\"/><stop offset=\"1\" stop-color=\"").append(color(1)).append("\"/></linearGradient></defs>");
-    boolean labels = cellW >= 30 && cellH >= 13;
-    double fontSize = Math.min(11, cellH * 0.55);
+    boolean labels = cellW >= 26 && cellH >= 13;
+    double fontSize = Math.min(cellW >= 34 ? 11 : 9.5, cellH * 0.55);
     for (int r = 0; r < rows.size(); r++) {
       double y = f.y0 + r * cellH;
       b.append(text(f.x0 - 6, y + cellH / 2 + 3.5, "end", Math.min(11, Math.max(8, cellH * 0.6)), "#333", rows.get(r)));
@@ -310,9 +313,17 @@ public final class SvgChart {
         }
       }
     }
-    int every = (int) Math.ceil(cols.size() / Math.max(1.0, (cellW * cols.size()) / 34.0));
+    int every = (int) Math.ceil((turn ? 14 : longestCol * 6.4 + 6) / cellW);
     for (int c = 0; c < cols.size(); c += Math.max(1, every)) {
-      b.append(text(f.x0 + c * cellW + cellW / 2, f.y0 + rows.size() * cellH + 14, "middle", 10.5, "#333", cols.get(c)));
+      double cx = f.x0 + c * cellW + cellW / 2;
+      double cy = f.y0 + rows.size() * cellH + 14;
+      if (turn) {
+        b.append("<text x=\"").append(num(cx)).append("\" y=\"").append(num(cy)).append("\" ").append(FONT)
+            .append(" font-size=\"10.5\" fill=\"#333\" text-anchor=\"end\" transform=\"rotate(-35 ").append(num(cx)).append(' ')
+            .append(num(cy)).append(")\">").append(escape(cols.get(c))).append("</text>");
+      } else {
+        b.append(text(cx, cy, "middle", 10.5, "#333", cols.get(c)));
+      }
     }
     // Colour scale.
     double sx = f.x0 + cellW * cols.size() + 24;
@@ -325,7 +336,7 @@ public final class SvgChart {
         .append(num(sx + 62)).append(' ').append(num(f.y0 + sh / 2)).append(") rotate(90)\">").append(escape(scaleLabel)).append("</text>");
     f.axisLabels(b, xLabel, yLabel);
     if (markedNote != null) {
-      b.append(text(f.x0, f.height - 8, "start", 10.5, "#555", markedNote));
+      b.append(text(f.width / 2.0, 44, "middle", 11, "#555", markedNote));
     }
     return f.close(b);
   }
