@@ -55,9 +55,11 @@ public final class SampleRun {
           Files.createDirectories(dir);
           Files.writeString(done, RUN_DATE.toString());
         } else {
-          // The reused run's tables, registered in this JVM's catalog as the run did.
+          // The reused run's tables, registered in this JVM's catalog as the run did, and its report
+          // rebuilt with the current code.
           RunContext ctx = new RunContext(SharedSpark.get(), c, RUN_DATE);
           io.lifecycle.tables.Tables.all().stream().filter(ctx.store()::exists).forEach(ctx.store()::registerInCatalog);
+          Steps.standard().run(ctx, List.of("report"));
         }
         config = c;
         root = dir.resolve("out");

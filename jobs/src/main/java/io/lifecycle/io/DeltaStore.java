@@ -123,6 +123,11 @@ public final class DeltaStore {
     Path path = new Path(root + "/" + relativePath);
     try {
       FileSystem fs = path.getFileSystem(spark.sessionState().newHadoopConf());
+      if (fs instanceof org.apache.hadoop.fs.ChecksumFileSystem checksummed) {
+        // A local disk: no .crc file beside the report (deleting through the checksummed view drops an old one).
+        checksummed.delete(path, false);
+        fs = checksummed.getRawFileSystem();
+      }
       try (var out = fs.create(path, true)) {
         out.write(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
       }

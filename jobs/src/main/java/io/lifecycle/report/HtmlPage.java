@@ -20,7 +20,7 @@ public final class HtmlPage {
       .subtitle{color:#555;margin:0 0 16px}nav a{margin-right:14px;color:#0072B2;text-decoration:none}
       figure.chart{display:inline-block;margin:12px 16px 12px 0;vertical-align:top;border:1px solid #ddd;background:#fff}
       figure.chart svg{display:block;max-width:100%;height:auto}
-      table{border-collapse:collapse;margin:10px 0 18px;font-size:13px}th,td{border:1px solid #ddd;padding:4px 10px}
+      table{border-collapse:collapse;margin:12px 16px 12px 0;font-size:13px;display:inline-table;vertical-align:top}th,td{border:1px solid #ddd;padding:4px 10px}
       th{background:#f3f6fa;text-align:left}td.num{text-align:right;font-variant-numeric:tabular-nums}
       p.missing{background:#fff8e5;border-left:4px solid #E69F00;padding:8px 12px;max-width:900px}
       p.note{color:#555;font-size:13px;max-width:900px}footer{margin-top:40px;color:#777;font-size:12px}

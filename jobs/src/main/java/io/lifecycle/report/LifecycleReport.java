@@ -193,12 +193,21 @@ public final class LifecycleReport {
         for (int r = 0; r < rows.size(); r++) {
           labelled.add(rows.get(r) + " (" + Markup.count(sizes.getOrDefault(ordered.get(r), 0L)) + ")");
         }
+        // Offset 0 is 100% by definition: the colours spread over the later offsets' range.
+        double top = 0.05;
+        for (double[] row : values) {
+          for (int o = 1; o < row.length; o++) {
+            top = Double.isFinite(row[o]) ? Math.max(top, row[o]) : top;
+          }
+        }
+        top = Math.min(1, Math.ceil(top * 20) / 20);
         page.chart(SvgChart.heatmap("retention-heatmap", "Cohort retention (" + unit + " since the cohort's first period)",
-            labelled, cols, values, projected, 0, 1, "Period offset (" + unit + ")", "Cohort (customers)",
-            Markup::percentShort, "Retention (% of cohort active)", "Hatched, italic cells: not reached yet, projected with the cohort's sBG fit."));
-        page.chart(SvgChart.line("retention-curves", "Retention curves of the latest cohorts",
+            labelled, cols, values, projected, 0, top, "Period offset (" + unit + ")", "Cohort (customers)",
+            Markup::percentShort, "Retention (% of cohort active; darkest at " + Markup.percentShort(top) + " and above)",
+            "Hatched, italic cells: not reached yet, projected with the cohort's sBG fit."));
+        page.chart(SvgChart.line("retention-curves", "Retention after the first period, latest cohorts",
             Axis.fromZero("Period offset (" + unit + ")", v -> Markup.decimal(v, 0)),
-            Axis.fixed("Retention (% of cohort active)", 0, 1, Markup::percentShort),
+            Axis.fromZero("Retention (% of cohort active)", Markup::percentShort),
             retentionCurves(all, ordered, values, projected, rows), false));
       }
     }
@@ -263,7 +272,8 @@ public final class LifecycleReport {
       boolean[][] projected, List<String> labels) {
     List<Series> series = new ArrayList<>();
     // Observed cells of all cohorts, weighted by cohort size: one row per offset.
-    List<Row> mean = all.where(not(col(CohortRetentionTable.PROJECTED)).and(col(CohortRetentionTable.OFFSET).leq(MAX_OFFSETS)))
+    // Offset 0 is 100% by definition and would flatten the rest: the curves start at offset 1.
+    List<Row> mean = all.where(not(col(CohortRetentionTable.PROJECTED)).and(col(CohortRetentionTable.OFFSET).between(1, MAX_OFFSETS)))
         .groupBy(CohortRetentionTable.OFFSET)
         .agg(sum(CohortRetentionTable.ACTIVE).divide(sum(CohortRetentionTable.COHORT_SIZE)))
         .orderBy(CohortRetentionTable.OFFSET).collectAsList();
@@ -272,7 +282,7 @@ public final class LifecycleReport {
     int shown = 0;
     for (int r = cohorts.size() - 1; r >= 0 && shown < 6; r--) {
       List<double[]> pts = new ArrayList<>();
-      for (int o = 0; o < values[r].length; o++) {
+      for (int o = 1; o < values[r].length; o++) {
         if (Double.isFinite(values[r][o]) && !projected[r][o]) {
           pts.add(new double[] {o, values[r][o]});
         }
@@ -459,9 +469,9 @@ public final class LifecycleReport {
     }
     series.add(0, new Bars("actual", actual));
     String calibrationEnd = rows.get(0).getString(5);
-    page.chart(SvgChart.bars("clv-holdout", "Holdout check: repeat purchases per customer, predicted against actual",
+    page.chart(SvgChart.bars("clv-holdout", "Holdout: repeat purchase days per customer, predicted against actual",
         buckets, "Repeat purchase days in the calibration period (before " + calibrationEnd + ")",
-        Axis.fromZero("Repeat purchase days in the holdout, per customer", v -> Markup.decimal(v, 1)), series, false));
+        Axis.fromZero("Repeat purchase days in holdout", v -> Markup.decimal(v, 1)), series, false));
     List<List<String>> table = new ArrayList<>();
     for (Row r : rows) {
       if (r.getString(1).equals(ClvHoldoutTable.ALL_BUCKETS)) {
@@ -523,7 +533,8 @@ public final class LifecycleReport {
     List<Series> calibration = new ArrayList<>();
     for (String model : churnModels) {
       Map<String, Double> m = churn.get(model);
-      String name = model + (baseline.get(model) ? " (baseline)" : "") + ", AUC " + Markup.decimal(m.getOrDefault("auc_roc", Double.NaN), 3);
+      // Baselines are drawn dashed, so the legend needs no more than the name and the AUC.
+      String name = model + ", AUC " + Markup.decimal(m.getOrDefault("auc_roc", Double.NaN), 3);
       double[] fpr = new double[Evaluation.ROC_POINTS + 1];
       double[] tpr = new double[Evaluation.ROC_POINTS + 1];
       boolean complete = true;
@@ -545,7 +556,7 @@ public final class LifecycleReport {
         }
       }
       if (!cal.isEmpty()) {
-        Series s = Series.of(model + (baseline.get(model) ? " (baseline)" : ""),
+        Series s = Series.of(model,
             cal.stream().mapToDouble(c -> c[0]).toArray(), cal.stream().mapToDouble(c -> c[1]).toArray());
         calibration.add(baseline.get(model) ? s.asDashed() : s);
       }

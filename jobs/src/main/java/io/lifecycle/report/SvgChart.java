@@ -235,9 +235,10 @@ public final class SvgChart {
   /** Horizontal bars for long category labels (stage paths), one series, largest first as given. */
   public static String horizontalBars(String id, String title, List<String> labels, Axis xAxis, double[] values, String yLabel) {
     int longest = labels.stream().mapToInt(l -> Math.min(l.length(), 60)).max().orElse(1);
-    int left = 24 + (int) Math.min(400, longest * 6.3);
+    // Labels are mostly capitals (stage names), about 7 px each at this size.
+    int left = 36 + (int) Math.min(440, longest * 7.2);
     int rowHeight = 22;
-    Frame f = new Frame(WIDTH + 140, 44 + labels.size() * rowHeight + 56, left, 64, 44, 56);
+    Frame f = new Frame(left + 520, 44 + labels.size() * rowHeight + 56, left, 64, 44, 56);
     List<Double> vs = new ArrayList<>(stream(values));
     vs.add(0.0);
     Scale xs = Scale.of(xAxis, vs);
@@ -267,7 +268,7 @@ public final class SvgChart {
   public static String heatmap(String id, String title, List<String> rows, List<String> cols, double[][] values,
       boolean[][] marked, double min, double max, String xLabel, String yLabel, DoubleFunction<String> format,
       String scaleLabel, String markedNote) {
-    int rowLabel = 24 + (int) Math.min(170, rows.stream().mapToInt(String::length).max().orElse(1) * 6.8);
+    int rowLabel = 34 + (int) Math.min(180, rows.stream().mapToInt(String::length).max().orElse(1) * 7.0);
     double cellW = Math.max(10, Math.min(72, (WIDTH + 280 - rowLabel - 110.0) / Math.max(1, cols.size())));
     double cellH = Math.max(10, Math.min(26, 600.0 / Math.max(1, rows.size())));
     int longestCol = cols.stream().mapToInt(String::length).max().orElse(1);
@@ -280,7 +281,7 @@ public final class SvgChart {
     StringBuilder b = f.open(id, title);
     b.append("<defs><pattern id=\"").append(escape(id)).append("-hatch\" width=\"6\" height=\"6\" patternUnits=\"userSpaceOnUse\" ")
         .append("patternTransform=\"rotate(45)\"><rect width=\"6\" height=\"6\" fill=\"none\"/><line x1=\"0\" y1=\"0\" x2=\"0\" y2=\"6\" ")
-        .append("stroke=\"#fff\" stroke-width=\"2\" stroke-opacity=\"0.6\"/></pattern>")
+        .append("stroke=\"#333\" stroke-width=\"1.5\" stroke-opacity=\"0.35\"/></pattern>")
         .append("<linearGradient id=\"").append(escape(id)).append("-scale\" x1=\"0\" y1=\"1\" x2=\"0\" y2=\"0\">")
         .append("<stop offset=\"0\" stop-color=\"").append(color(0)).append("\"/><stop offset=\"0.5\" stop-color=\"").append(color(0.5))
         .append("\"/><stop offset=\"1\" stop-color=\"").append(color(1)).append("\"/></linearGradient></defs>");
@@ -444,7 +445,7 @@ public final class SvgChart {
       double x = x0;
       double y = 46;
       for (int i = 0; i < names.size(); i++) {
-        String name = shorten(names.get(i), 32);
+        String name = shorten(names.get(i), 48);
         double w = 28 + name.length() * 6.6;
         if (x + w > width - 10) {
           x = x0;
