@@ -37,8 +37,15 @@ public final class IngestStep implements Step {
 
   @Override
   public String name() {
-    return "ingest";
+    return NAME;
   }
+
+  /** The step's name (run_log.step). */
+  public static final String NAME = "ingest";
+
+  /** Keys of run_log's output_rows for the ingest's duplicate and skipped input rows. */
+  public static final String DUPLICATES = "duplicates";
+  public static final String SKIPPED = "skipped";
 
   /** Row counts of one ingest, which always add up. */
   public record Counts(long read, long clean, long duplicates, long quarantined, long skipped) {
@@ -111,7 +118,9 @@ public final class IngestStep implements Step {
       Counts counts = new Counts(read, written, cleanRows - written, quarantined, skipped);
       LOG.info("ingest: read {}, clean {}, duplicates {}, quarantined {}, skipped {}",
           counts.read(), counts.clean(), counts.duplicates(), counts.quarantined(), counts.skipped());
-      return new StepResult(read, Map.of(EventsTable.DEF.name(), written, QuarantineTable.DEF.name(), quarantined), quarantined);
+      // Beside the rows per table, the two counts no table holds, so run_log (and the report) has all four.
+      return new StepResult(read, Map.of(EventsTable.DEF.name(), written, QuarantineTable.DEF.name(), quarantined,
+          DUPLICATES, counts.duplicates(), SKIPPED, counts.skipped()), quarantined);
     } finally {
       normalized.unpersist();
     }

@@ -114,6 +114,29 @@ public final class DeltaStore {
     }
   }
 
+  /**
+   * Writes a small text file (the report) under the output root, on whatever file system the root is
+   * on, replacing an earlier one; returns its location.
+   */
+  public String writeFile(String relativePath, String text) {
+    String root = output.root().endsWith("/") ? output.root().substring(0, output.root().length() - 1) : output.root();
+    Path path = new Path(root + "/" + relativePath);
+    try {
+      FileSystem fs = path.getFileSystem(spark.sessionState().newHadoopConf());
+      if (fs instanceof org.apache.hadoop.fs.ChecksumFileSystem checksummed) {
+        // A local disk: no .crc file beside the report (deleting through the checksummed view drops an old one).
+        checksummed.delete(path, false);
+        fs = checksummed.getRawFileSystem();
+      }
+      try (var out = fs.create(path, true)) {
+        out.write(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      }
+      return fs.makeQualified(path).toString();
+    } catch (IOException e) {
+      throw new LifecycleException(ExitCode.FAILURE, "Cannot write " + path + ": " + e.getMessage(), e);
+    }
+  }
+
   /** Compacts small files and removes files no version within the retention still needs. */
   public void maintain(TableDef table, int retentionHours) {
     if (!exists(table)) {

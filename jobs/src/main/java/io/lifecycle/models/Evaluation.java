@@ -37,6 +37,7 @@ public final class Evaluation {
       m.put("positive_rate", rate);
       double top = s.where(col("p").geq(base.getDouble(2))).agg(avg("y")).head().getDouble(0);
       m.put("lift_top_decile", rate > 0 ? top / rate : Double.NaN);
+      m.putAll(rocPoints(s));
       if (probability) {
         Column p = least(greatest(col("p"), lit(1e-15)), lit(1 - 1e-15));
         Row r = s.agg(
@@ -56,6 +57,45 @@ public final class Evaluation {
     } finally {
       s.unpersist();
     }
+    return m;
+  }
+
+  /** Points of the ROC curve: {@value #ROC_POINTS} + 1, from (0, 0) to (1, 1). */
+  public static final int ROC_POINTS = 20;
+
+  /**
+   * The ROC curve at fixed score quantiles (thresholds at the 95th, 90th, ... 5th percentile of the
+   * score), so every model and baseline gets the same number of points whatever its score's ties:
+   * {@code roc_fpr_K} and {@code roc_tpr_K} for K = 0 (nobody flagged) to {@value #ROC_POINTS} (everybody).
+   * Two passes over the rows; one aggregate row reaches the driver.
+   */
+  static Map<String, Double> rocPoints(Dataset<Row> s) {
+    double[] levels = new double[ROC_POINTS - 1];
+    for (int k = 1; k < ROC_POINTS; k++) {
+      levels[k - 1] = 1.0 - (double) k / ROC_POINTS;
+    }
+    double[] thresholds = s.stat().approxQuantile("p", levels, 0.001);
+    List<Column> sums = new ArrayList<>();
+    sums.add(sum(col("y")));
+    sums.add(sum(lit(1.0).minus(col("y"))));
+    for (double t : thresholds) {
+      sums.add(sum(when(col("p").geq(t), col("y")).otherwise(0.0)));
+      sums.add(sum(when(col("p").geq(t), lit(1.0).minus(col("y"))).otherwise(0.0)));
+    }
+    Row r = s.agg(sums.get(0), sums.subList(1, sums.size()).toArray(Column[]::new)).head();
+    double positives = r.isNullAt(0) ? 0 : r.getDouble(0);
+    double negatives = r.isNullAt(1) ? 0 : r.getDouble(1);
+    Map<String, Double> m = new LinkedHashMap<>();
+    m.put("roc_fpr_0", 0.0);
+    m.put("roc_tpr_0", 0.0);
+    for (int k = 1; k < ROC_POINTS; k++) {
+      double tp = r.isNullAt(2 * k) ? 0 : r.getDouble(2 * k);
+      double fp = r.isNullAt(2 * k + 1) ? 0 : r.getDouble(2 * k + 1);
+      m.put("roc_fpr_" + k, negatives > 0 ? fp / negatives : Double.NaN);
+      m.put("roc_tpr_" + k, positives > 0 ? tp / positives : Double.NaN);
+    }
+    m.put("roc_fpr_" + ROC_POINTS, 1.0);
+    m.put("roc_tpr_" + ROC_POINTS, 1.0);
     return m;
   }
 

@@ -16,6 +16,7 @@ public final class Steps {
         new io.lifecycle.clv.ClvStep(),
         new io.lifecycle.models.TrainStep(),
         new io.lifecycle.models.ScoreStep(),
+        new io.lifecycle.report.ReportStep(),
         new MaintainStep()));
   }
 }

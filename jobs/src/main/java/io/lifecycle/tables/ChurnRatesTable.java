@@ -19,6 +19,8 @@ public final class ChurnRatesTable {
   public static final String CHURN_RATE = "churn_rate";
   public static final String RETENTION_RATE = "retention_rate";
   public static final String PERIOD_COMPLETE = "period_complete";
+  /** segment_type of the whole customer base (its segment is 'all'). */
+  public static final String OVERALL = "overall";
 
   public static final TableDef DEF =
       TableDef.builder("churn_rates", "Customers at start, acquired, reactivated, churned and at end per calendar period; churn rate = churned / customers at start.")

@@ -15,6 +15,8 @@ public final class ClvHoldoutTable {
   public static final String ACTUAL = "actual_purchases";
   public static final String CALIBRATION_END = "calibration_end";
   public static final String HOLDOUT_END = "holdout_end";
+  /** frequency_bucket of all customers together. */
+  public static final String ALL_BUCKETS = "all";
 
   public static final TableDef DEF =
       TableDef.builder("clv_holdout", "Repeat purchases in the holdout period predicted by models fitted on the calibration period, against the actual ones, per calibration frequency (0..6, 7+) and in total ('all').")

@@ -23,6 +23,9 @@ public final class ClvModelsTable {
   public static final String FIT_SECONDS = "fit_seconds";
   public static final String SELECTED = "selected";
   public static final String MESSAGE = "message";
+  /** purpose of the fits on all history (the ones the values use), and segment of the overall fits. */
+  public static final String PURPOSE_FULL = "full";
+  public static final String SEGMENT_ALL = "all";
 
   public static final TableDef DEF =
       TableDef.builder("clv_models", "Every CLV model fit of the run: BG/NBD, Pareto/NBD and Gamma-Gamma, on the full history and on the calibration period, overall and per segment; one slice per run date.")

@@ -19,6 +19,8 @@ public final class CohortRetentionTable {
   public static final String CUMULATIVE_REVENUE_PER_CUSTOMER = "cumulative_revenue_per_customer";
   public static final String PERIOD_COMPLETE = "period_complete";
   public static final String PROJECTED = "is_projected";
+  /** Channel value of the whole cohort. */
+  public static final String ALL_CHANNELS = "all";
 
   public static final TableDef DEF =
       TableDef.builder("cohort_retention", "Cohort retention matrix: per cohort and period offset, active customers, retention and revenue; cells a cohort has not reached are sBG projections flagged is_projected.")

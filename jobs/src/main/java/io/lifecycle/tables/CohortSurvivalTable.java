@@ -20,6 +20,8 @@ public final class CohortSurvivalTable {
   public static final String MEDIAN_YEARS = "median_lifetime_years";
   public static final String RMST_YEARS = "restricted_mean_lifetime_years";
   public static final String HORIZON_DAYS = "restriction_days";
+  /** Cohort value of all customers together. */
+  public static final String ALL_COHORTS = "all";
 
   public static final TableDef DEF =
       TableDef.builder("cohort_survival", "Kaplan-Meier survival over tenure (days from first purchase or activity to churn) per cohort and overall; customers whose churn is not observable by the run date are censored.")

@@ -24,6 +24,8 @@ public final class CustomerValueTable {
   public static final String COHORT = "cohort_period";
   public static final String CHANNEL = "acquisition_channel";
   public static final String PURCHASE_MODEL = "purchase_model";
+  /** value_tier values, most valuable first. */
+  public static final java.util.List<String> TIERS = java.util.List.of("top_5", "top_20", "rest");
 
   public static final TableDef DEF =
       TableDef.builder("customer_value", "Per customer who purchased: frequency, recency, age and spend as of the run date, and historical, simple and predicted (BG/NBD or Pareto/NBD + Gamma-Gamma) lifetime value.")

@@ -17,6 +17,10 @@ public final class ModelMetricsTable {
   public static final String METRIC = "metric";
   public static final String VALUE = "value";
 
+  /** task values. */
+  public static final String TASK_CHURN = "churn";
+  public static final String TASK_NEXT_STAGE = "next_stage";
+
   public static final TableDef DEF =
       TableDef.builder("model_metrics", "Evaluation of the churn and next-stage models and their baselines on held-out customers; one slice per run date.")
           .required(RUN_DATE, DataTypes.DateType, "Run date of the training run.")
@@ -26,7 +30,7 @@ public final class ModelMetricsTable {
           .required(MODEL_VERSION, DataTypes.StringType, "Version of the trained models evaluated.")
           .required(CUTOFF_FROM, DataTypes.DateType, "Earliest training cutoff (data window start of the labels).")
           .required(CUTOFF_TO, DataTypes.DateType, "Latest training cutoff.")
-          .required(METRIC, DataTypes.StringType, "auc_roc, auc_pr, log_loss, brier, lift_top_decile, calibration_predicted_dN, calibration_observed_dN, accuracy, macro_f1, confusion:ACTUAL>PREDICTED, test_rows, positive_rate.")
+          .required(METRIC, DataTypes.StringType, "auc_roc, auc_pr, log_loss, brier, lift_top_decile, calibration_predicted_dN, calibration_observed_dN (mean predicted and observed churn in score decile N = 1..10), roc_fpr_K, roc_tpr_K (ROC curve point K = 0..20: false and true positive rates when the customers scoring at or above the (1 - K/20) quantile are flagged), accuracy, macro_f1, confusion:ACTUAL>PREDICTED, test_rows, positive_rate.")
           .optional(VALUE, DataTypes.DoubleType, "Value of the metric.")
           .partitionedBy(RUN_DATE)
           .replacedPerRunDate(RUN_DATE)

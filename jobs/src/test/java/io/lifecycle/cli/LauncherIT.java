@@ -28,6 +28,7 @@ class LauncherIT {
       assertTrue(new File(out.toFile(), t.name() + "/_delta_log").isDirectory(), "missing table " + t.name());
     }
     assertEquals(0, spark.read().format("delta").load(out.resolve("run_log").toString()).where("status <> 'SUCCEEDED'").count());
+    assertTrue(new File(out.toFile(), io.lifecycle.report.ReportStep.LATEST).isFile(), "the default run wrote no report");
   }
 
   @Test

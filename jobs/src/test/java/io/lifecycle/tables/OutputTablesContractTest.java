@@ -3,8 +3,8 @@ package io.lifecycle.tables;
 import static org.junit.jupiter.api.Assertions.*;
 
 import io.delta.tables.DeltaTable;
+import io.lifecycle.SampleRun;
 import io.lifecycle.SharedSpark;
-import io.lifecycle.TestSupport;
 import io.lifecycle.config.LifecycleConfig;
 import io.lifecycle.pipeline.RunContext;
 import io.lifecycle.pipeline.Steps;
@@ -20,7 +20,6 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.StructField;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The whole pipeline on the committed sample, checked as BI users depend on it: every table's real
@@ -29,25 +28,20 @@ import org.junit.jupiter.api.io.TempDir;
  * tables, and a run for another date keeps the first date's per-date slices.
  */
 class OutputTablesContractTest {
-  @TempDir static Path dir;
   static SparkSession spark;
   static LifecycleConfig config;
-  static final LocalDate RUN_DATE = LocalDate.of(2026, 1, 1);
+  static Path out;
+  static final LocalDate RUN_DATE = SampleRun.RUN_DATE;
 
   @BeforeAll
   static void runPipeline() {
     spark = SharedSpark.get();
-    File sample = TestSupport.projectFile("data-samples/events.csv");
-    config = TestSupport.config(
-        "include file(\"" + TestSupport.projectFile("conf/local.conf").getAbsolutePath() + "\")",
-        "lifecycle.input.path = \"" + sample.getAbsolutePath() + "\"",
-        "lifecycle.output.root = \"" + dir.resolve("out") + "\"",
-        "lifecycle.output.database = lifecycle_contract_test");
-    Steps.standard().run(new RunContext(spark, config, RUN_DATE), List.of());
+    out = SampleRun.output();
+    config = SampleRun.config();
   }
 
   private static String path(TableDef t) {
-    return dir.resolve("out").resolve(t.name()).toString();
+    return out.resolve(t.name()).toString();
   }
 
   private static List<TableDef> written() {
@@ -92,7 +86,7 @@ class OutputTablesContractTest {
   void tablesAreRegisteredInTheCatalog() {
     for (TableDef t : written()) {
       assertEquals(spark.read().format("delta").load(path(t)).count(),
-          spark.sql("SELECT * FROM lifecycle_contract_test." + t.name()).count(), t.name());
+          spark.sql("SELECT * FROM " + SampleRun.DATABASE + "." + t.name()).count(), t.name());
     }
   }
 

@@ -1,0 +1,87 @@
+package io.lifecycle.report;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import io.lifecycle.SampleRun;
+import io.lifecycle.SharedSpark;
+import io.lifecycle.TestSupport;
+import io.lifecycle.pipeline.RunContext;
+import io.lifecycle.report.SvgChart.Axis;
+import io.lifecycle.report.SvgChart.Bars;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.xml.parsers.DocumentBuilderFactory;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The report's content on the sample run, on an output without tables, and the chart writer's escaping. */
+class ReportTest {
+  static final Pattern SVG = Pattern.compile("<svg .*?</svg>", Pattern.DOTALL);
+
+  @Test
+  void sampleRunReportHasEveryChartAndNoMissingSection() throws Exception {
+    Path out = SampleRun.output();
+    String html = Files.readString(out.resolve(ReportStep.LATEST));
+    assertEquals(html, Files.readString(out.resolve(ReportStep.dated(SampleRun.RUN_DATE))));
+    for (String id : LifecycleReport.CHARTS) {
+      assertTrue(html.contains("<figure class=\"chart\" id=\"" + id + "\">"), "chart " + id + " missing");
+    }
+    assertFalse(html.contains("class=\"" + HtmlPage.MISSING + "\""), "a section says its data is missing");
+    assertFalse(html.contains("NaN") || html.contains("Infinity"), "unformatted numbers in the report");
+    assertFalse(html.contains("<script"), "the report must need no script");
+    assertFalse(html.matches("(?s).*(src|href)=\"https?:.*"), "the report must load nothing from the network");
+    Matcher m = SVG.matcher(html);
+    int charts = 0;
+    while (m.find()) {
+      // Each chart is well-formed XML (so every string reached it escaped).
+      DocumentBuilderFactory.newInstance().newDocumentBuilder()
+          .parse(new ByteArrayInputStream(m.group().getBytes(StandardCharsets.UTF_8)));
+      charts++;
+    }
+    assertEquals(LifecycleReport.CHARTS.size(), charts);
+    // Numbers for people: the counts come with thousands separators.
+    assertTrue(html.matches("(?s).*<td class=\"num\">[0-9]{1,3}(,[0-9]{3})+</td>.*"), "no formatted count");
+  }
+
+  @Test
+  void missingTablesBecomeNotesNotFailures(@TempDir Path dir) throws Exception {
+    Path out = dir.resolve("out");
+    RunContext ctx = new RunContext(SharedSpark.get(), TestSupport.config(
+        "lifecycle.input.path = \"" + dir.resolve("none") + "\"",
+        "lifecycle.output.root = \"" + out + "\""), LocalDate.of(2026, 1, 1));
+    new ReportStep().run(ctx);
+    String html = Files.readString(out.resolve(ReportStep.LATEST));
+    assertFalse(html.contains("<figure"), "charts without data");
+    for (String table : List.of("run_log", "cohort_retention", "cohort_survival", "churn_rates", "stage_funnel",
+        "stage_transitions", "customer_journeys", "customer_value", "clv_holdout", "model_metrics")) {
+      assertTrue(html.contains("Table " + table + " is missing"), "no note for " + table);
+    }
+  }
+
+  @Test
+  void chartTextIsEscaped() throws Exception {
+    String svg = SvgChart.bars("x\"y", "A <b>&</b> 'title'", List.of("<script>alert(1)</script>", "b&c"), "x <axis>",
+        Axis.fromZero("y \"axis\"", Markup::compact), List.of(new Bars("s<1>", new double[] {1, 2}), new Bars("t", new double[] {3, Double.NaN})), true);
+    assertFalse(svg.contains("<script>") || svg.contains("<b>") || svg.contains("<axis>") || svg.contains("s<1>"), svg);
+    assertTrue(svg.contains("&lt;script&gt;") && svg.contains("b&amp;c") && svg.contains("x&quot;y"), svg);
+    DocumentBuilderFactory.newInstance().newDocumentBuilder()
+        .parse(new ByteArrayInputStream(svg.substring(svg.indexOf("<svg"), svg.lastIndexOf("</svg>") + 6).getBytes(StandardCharsets.UTF_8)));
+  }
+
+  @Test
+  void numbersAreFormattedForPeople() {
+    assertEquals("12,345", Markup.count(12345));
+    assertEquals("45.2%", Markup.percent(0.4523));
+    assertEquals("12.3k", Markup.compact(12345));
+    assertEquals("1.5M", Markup.compact(1.5e6));
+    assertEquals("0.125", Markup.compact(0.125));
+    assertEquals("1,234", Markup.compact(1234));
+    assertEquals("n/a", Markup.percent(Double.NaN));
+  }
+}
