@@ -52,9 +52,9 @@ class DriverCollectGuardTest {
     assertFalse(TO_DRIVER.matcher("names.stream().collect(Collectors.toList())").find());
   }
 
-  /** A comment with "bounded" on the line or within the five lines above it (a statement's start). */
+  /** A comment with "bounded" on the line or within the seven lines above it (a statement's start). */
   private static boolean explained(List<String> lines, int at) {
-    for (int i = Math.max(0, at - 5); i <= at; i++) {
+    for (int i = Math.max(0, at - 7); i <= at; i++) {
       String line = lines.get(i);
       int comment = Math.max(line.indexOf("//"), line.indexOf("*"));
       if (comment >= 0 && line.substring(comment).toLowerCase().contains("bounded")) {

@@ -98,7 +98,7 @@ public final class LifecycleReport {
     if (log.isEmpty()) {
       return;
     }
-    // The latest successful ingest of the run date: one row.
+    // Bounded: The latest successful ingest of the run date: one row.
     List<Row> ingest = log.get().where(onRunDate.and(col(RunLogTable.STEP).equalTo(IngestStep.NAME))
             .and(col(RunLogTable.STATUS).equalTo(RunLogTable.SUCCEEDED)))
         .orderBy(col(RunLogTable.STARTED_AT).desc()).limit(1).collectAsList();
@@ -249,7 +249,7 @@ public final class LifecycleReport {
     }
     Optional<Dataset<Row>> churn = table(page, ChurnRatesTable.DEF, "the churn trend");
     if (churn.isPresent()) {
-      // One row per calendar period, the latest MAX_PERIODS.
+      // Bounded: One row per calendar period, the latest MAX_PERIODS.
       List<Row> periods = churn.get().where(col(ChurnRatesTable.SEGMENT_TYPE).equalTo(ChurnRatesTable.OVERALL))
           .select(col(ChurnRatesTable.PERIOD).cast("string"), col(ChurnRatesTable.CHURN_RATE), col(ChurnRatesTable.PERIOD_COMPLETE))
           .orderBy(col(ChurnRatesTable.PERIOD).desc()).limit(MAX_PERIODS).collectAsList();
@@ -272,7 +272,7 @@ public final class LifecycleReport {
       boolean[][] projected, List<String> labels) {
     List<Series> series = new ArrayList<>();
     // Observed cells of all cohorts, weighted by cohort size: one row per offset.
-    // Offset 0 is 100% by definition and would flatten the rest: the curves start at offset 1.
+    // Bounded: Offset 0 is 100% by definition and would flatten the rest: the curves start at offset 1.
     List<Row> mean = all.where(not(col(CohortRetentionTable.PROJECTED)).and(col(CohortRetentionTable.OFFSET).between(1, MAX_OFFSETS)))
         .groupBy(CohortRetentionTable.OFFSET)
         .agg(sum(CohortRetentionTable.ACTIVE).divide(sum(CohortRetentionTable.COHORT_SIZE)))
@@ -305,7 +305,7 @@ public final class LifecycleReport {
     List<String> stages = config.stages().order();
     Optional<Dataset<Row>> funnel = table(page, StageFunnelTable.DEF, "the stage funnel");
     if (funnel.isPresent()) {
-      // One row per stage of the model.
+      // Bounded: One row per stage of the model.
       List<Row> rows = funnel.get().where(col(StageFunnelTable.ACQUISITION_CHANNEL).equalTo(StageFunnelTable.ALL_CHANNELS))
           .groupBy(Columns.STAGE, StageFunnelTable.STAGE_RANK)
           .agg(sum(StageFunnelTable.CUSTOMERS_ENTERED), sum(StageFunnelTable.COHORT_CUSTOMERS),
@@ -365,7 +365,7 @@ public final class LifecycleReport {
     }
     Optional<Dataset<Row>> journeys = table(page, CustomerJourneysTable.DEF, "the top paths");
     if (journeys.isPresent()) {
-      // The TOP_PATHS most frequent paths.
+      // Bounded: The TOP_PATHS most frequent paths.
       List<Row> paths = journeys.get().groupBy(CustomerJourneysTable.PATH).count()
           .orderBy(col("count").desc(), col(CustomerJourneysTable.PATH)).limit(TOP_PATHS).collectAsList();
       if (paths.isEmpty()) {
@@ -413,7 +413,7 @@ public final class LifecycleReport {
         page.chart(SvgChart.bars("clv-distribution", "Predicted CLV over " + config.clv().horizonMonths() + " months, by value tier",
             categories, "Predicted CLV (margin, source currency; the last bar: above the 99th percentile)",
             Axis.fromZero("Customers", Markup::compact), tiers, true));
-        // One row per tier.
+        // Bounded: One row per tier.
         List<Row> summary = values.get().groupBy(CustomerValueTable.VALUE_TIER)
             .agg(count(lit(1)), sum(CustomerValueTable.PREDICTED_CLV), avg(CustomerValueTable.PREDICTED_CLV),
                 avg(CustomerValueTable.P_ALIVE), sum(CustomerValueTable.HISTORICAL_CLV))
@@ -437,7 +437,7 @@ public final class LifecycleReport {
     if (holdout.isEmpty()) {
       return;
     }
-    // One row per model and frequency bucket (0..6, 7+, all).
+    // Bounded: One row per model and frequency bucket (0..6, 7+, all).
     List<Row> rows = holdout.get().where(onRunDate)
         .select(col(ClvHoldoutTable.MODEL), col(ClvHoldoutTable.BUCKET), col(ClvHoldoutTable.CUSTOMERS), col(ClvHoldoutTable.PREDICTED),
             col(ClvHoldoutTable.ACTUAL), col(ClvHoldoutTable.CALIBRATION_END).cast("string"))
@@ -481,7 +481,7 @@ public final class LifecycleReport {
     }
     page.table(List.of("model", "customers", "predicted purchases", "actual purchases", "error"), table);
     if (store.exists(ClvModelsTable.DEF)) {
-      // The overall full-history fits: one row per model.
+      // Bounded: The overall full-history fits: one row per model.
       List<Row> fits = store.read(ClvModelsTable.DEF).where(onRunDate
               .and(col(ClvModelsTable.PURPOSE).equalTo(ClvModelsTable.PURPOSE_FULL))
               .and(col(ClvModelsTable.SEGMENT).equalTo(ClvModelsTable.SEGMENT_ALL)))
@@ -594,7 +594,7 @@ public final class LifecycleReport {
       page.table(List.of("next-stage model", "kind", "accuracy", "macro-F1", "log loss", "test rows"), next);
     }
     if (store.exists(ChurnPredictionsTable.DEF)) {
-      // One row per risk tier.
+      // Bounded: One row per risk tier.
       List<Row> tiers = store.read(ChurnPredictionsTable.DEF).where(onRunDate).groupBy(ChurnPredictionsTable.RISK_TIER)
           .agg(count(lit(1)).as("n"), avg(ChurnPredictionsTable.CHURN_PROBABILITY)).orderBy(col("n").desc()).collectAsList();
       if (!tiers.isEmpty()) {
