@@ -14,7 +14,7 @@ import java.util.Map;
 import java.util.Set;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.Path;
-import org.apache.spark.sql.AnalysisException;
+import org.apache.spark.SparkThrowable;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.DataFrameReader;
 import org.apache.spark.sql.Dataset;
@@ -103,7 +103,7 @@ public final class RawEventReader {
       if (noSchema(e)) {
         throw empty(path);
       }
-      if (e instanceof AnalysisException && String.valueOf(e.getMessage()).contains("is not a Delta table")) {
+      if (format.equals("delta") && List.of("DELTA_TABLE_NOT_FOUND", "DELTA_MISSING_DELTA_TABLE").contains(condition(e))) {
         throw new LifecycleException(ExitCode.USAGE_OR_CONFIG, "Input " + path + " is not a Delta table (lifecycle.input.format = delta)");
       }
       throw e;
@@ -123,7 +123,12 @@ public final class RawEventReader {
 
   /** Spark's "unable to infer schema": the path holds no file with data. */
   private static boolean noSchema(Exception e) {
-    return e instanceof AnalysisException a && "UNABLE_TO_INFER_SCHEMA".equals(a.getCondition());
+    return "UNABLE_TO_INFER_SCHEMA".equals(condition(e));
+  }
+
+  /** Spark's error condition (error class) of a failure, or null. */
+  private static String condition(Exception e) {
+    return e instanceof SparkThrowable t ? t.getCondition() : null;
   }
 
   private static LifecycleException empty(String path) {

@@ -78,6 +78,14 @@ class BadInputTest {
   }
 
   @Test
+  void deltaInputThatIsNotADeltaTableIsAConfigurationError(@TempDir Path dir) throws Exception {
+    write(dir, "a.csv", HEADER + "c1,2024-03-01T10:00:00Z,page_view\n");
+    LifecycleException e = fails(dir, "lifecycle.input.format = delta");
+    assertEquals(ExitCode.USAGE_OR_CONFIG, e.exitCode(), e.getMessage());
+    assertTrue(e.getMessage().contains("is not a Delta table"), e.getMessage());
+  }
+
+  @Test
   void schemaDriftExtraColumnsAreIgnoredMissingOptionalOnesAreNullAndIdsStayStrings(@TempDir Path dir) throws Exception {
     // No amount, channel or event_id column; two columns the config does not know; ids with leading zeros.
     write(dir, "drift.csv", "utm_source,customer_id,event_time,notes,event_type\n"
