@@ -69,7 +69,8 @@ public final class Pipeline {
       } catch (Exception e) { // Spark throws checked SparkExceptions from Scala code
         LifecycleException failure = e instanceof LifecycleException le ? le
             : new LifecycleException(Failures.exitCode(e), "step " + step.name() + " failed: " + Failures.describe(e), e);
-        LOG.error("step {} failed after {}: {}", step.name(), seconds(started), failure.getMessage());
+        LOG.error("step {} failed after {}: {}", step.name(), seconds(started),
+            e instanceof LifecycleException ? e.getMessage() : Failures.describe(e));
         recordQuietly(ctx, step.name(), started, null, failure.getMessage());
         throw failure;
       }
