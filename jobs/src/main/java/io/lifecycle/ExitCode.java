@@ -10,7 +10,10 @@ public enum ExitCode {
   FAILURE(1),
   /** Bad command line or configuration: retrying will not help. */
   USAGE_OR_CONFIG(2),
-  /** The data-quality limit was breached (too many quarantined rows): fix the input first. */
+  /**
+   * Bad input: the data-quality limit was breached (too many quarantined rows), or an input file
+   * cannot be read (corrupt, truncated): fix the input first.
+   */
   DATA_QUALITY(3),
   /** A concurrent writer changed a table (Delta conflict) or holds the run lock: safe to retry. */
   WRITE_CONFLICT(4),

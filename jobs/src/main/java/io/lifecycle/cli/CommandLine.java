@@ -34,7 +34,7 @@ public record CommandLine(String command, Map<String, String> options) {
       "  --output PATH        Folder to write the events and _ground_truth into (required)",
       "  --customers N  --seed N  --format csv|json|parquet  --bots N  --events-per-bot N",
       "",
-      "Exit codes: 0 ok, 1 failure, 2 bad usage or config, 3 data-quality limit breached,",
+      "Exit codes: 0 ok, 1 failure, 2 bad usage or config, 3 bad input (quality limit, unreadable file),",
       "            4 write conflict (retry), 5 input missing or empty (retry when it has arrived).");
 
   private static final Map<String, Set<String>> OPTIONS = Map.of(

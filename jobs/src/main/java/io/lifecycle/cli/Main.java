@@ -57,7 +57,7 @@ public final class Main {
     } catch (Exception e) { // includes Spark's checked exceptions thrown from Scala
       System.err.println("lifecycle: error: " + io.lifecycle.Failures.describe(e));
       LOG.debug("failure", e);
-      return ExitCode.FAILURE.code();
+      return io.lifecycle.Failures.exitCode(e).code();
     }
   }
 

@@ -69,8 +69,10 @@ public final class EventNormalizer {
     Timestamp start = Timestamp.from(quality.earliestEventDate().atStartOfDay(ZoneOffset.UTC).toInstant());
     Column badAmount = amountText.isNotNull()
         .and(amount.isNull().or(isnan(amount)).or(amount.isin(Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY)));
+    Column badBytes = undecodable();
     Column[][] checks = {
       {col(RawColumns.MALFORMED).isNotNull(), reason(QuarantineReason.MALFORMED), col(RawColumns.MALFORMED)},
+      {badBytes.notEqual(""), reason(QuarantineReason.INVALID_ENCODING), badBytes},
       {col(P_CUSTOMER).isNull(), reason(QuarantineReason.MISSING_CUSTOMER_ID), lit(null)},
       {col(P_TIME_TEXT).isNull().and(col(P_TS).isNull()), reason(QuarantineReason.MISSING_TIME), lit(null)},
       {time.isNull(), reason(QuarantineReason.UNPARSEABLE_TIME), col(P_TIME_TEXT)},
@@ -115,6 +117,24 @@ public final class EventNormalizer {
   private static final String P_TYPE = "_p_type";
   private static final String P_AMOUNT_TEXT = "_p_amount_text";
   private static final String P_AMOUNT = "_p_amount";
+
+  /**
+   * The names of the text fields holding U+FFFD, the character a decoder puts for bytes that are not
+   * valid in the input's encoding ({@code input.options.encoding}, UTF-8 by default), or "". Such a
+   * value is not what the source meant, and two different ids would become equal: the row is
+   * quarantined, naming the fields, not their values (they may be personal data).
+   */
+  private static Column undecodable() {
+    String[] fields = {P_CUSTOMER, P_TYPE, Columns.CHANNEL, Columns.EVENT_ID};
+    String[] names = {Columns.CUSTOMER_ID, Columns.EVENT_TYPE, Columns.CHANNEL, Columns.EVENT_ID};
+    Column[] found = new Column[fields.length];
+    for (int i = 0; i < fields.length; i++) {
+      found[i] = when(col(fields[i]).contains(REPLACEMENT_CHARACTER), lit(names[i]));
+    }
+    return concat_ws(",", found);
+  }
+
+  private static final String REPLACEMENT_CHARACTER = "\uFFFD";
 
   private static Column reason(QuarantineReason r) {
     return lit(r.code());

@@ -18,8 +18,6 @@ import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.RowFactory;
 import io.lifecycle.privacy.Pseudonymizer;
-import java.util.function.Function;
-import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.storage.StorageLevel;
@@ -129,8 +127,7 @@ public final class IngestStep implements Step {
   /** Deduplicated, staged events in the table's shape (pure). */
   public static Dataset<Row> canonicalEvents(Dataset<Row> clean, LifecycleConfig config, String runId) {
     // Ids are pseudonymized before anything is written, so no output table holds a raw id.
-    Function<Column, Column> pseudonym = Pseudonymizer.from(config.privacy());
-    Dataset<Row> ids = clean.withColumn(Columns.CUSTOMER_ID, pseudonym.apply(col(Columns.CUSTOMER_ID)));
+    Dataset<Row> ids = Pseudonymizer.from(config.privacy()).replace(clean, Columns.CUSTOMER_ID);
     // One shuffle by customer serves both the duplicate window and the first-purchase window.
     Dataset<Row> byCustomer = ids.repartition(col(Columns.CUSTOMER_ID));
     Dataset<Row> staged = new StageAssigner(config.stages()).assign(Deduplicator.dropDuplicates(byCustomer, config.input().dedup()));

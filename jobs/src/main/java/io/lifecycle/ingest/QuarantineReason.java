@@ -7,6 +7,8 @@ public enum QuarantineReason {
   /** A whole input file could not be read (skipped because input.options.ignoreCorruptFiles = true). */
   UNREADABLE_FILE,
   MALFORMED,
+  /** A text field holds bytes that are not valid in the input's encoding (decoded as U+FFFD). */
+  INVALID_ENCODING,
   MISSING_CUSTOMER_ID,
   MISSING_TIME,
   UNPARSEABLE_TIME,

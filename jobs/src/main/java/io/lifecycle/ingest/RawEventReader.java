@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Set;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.SparkThrowable;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.DataFrameReader;
 import org.apache.spark.sql.Dataset;
@@ -56,8 +57,8 @@ public final class RawEventReader {
       case TEXT -> readText(path);
       case CSV -> readCsv(path);
       case JSON -> readJson(path);
-      case PARQUET -> readTyped(spark.read().options(input.options()).parquet(path));
-      case DELTA -> readTyped(spark.read().options(input.options()).format("delta").load(path));
+      case PARQUET -> readTyped(typed(path, "parquet"));
+      case DELTA -> readTyped(typed(path, "delta"));
     };
   }
 
@@ -87,6 +88,47 @@ public final class RawEventReader {
       }
     }
     return unreadable;
+  }
+
+  /** Parquet or Delta; a folder without a data file has no schema to read, which is empty input. */
+  private Dataset<Row> typed(String path, String format) {
+    try {
+      return spark.read().options(input.options()).format(format).load(path);
+    } catch (Exception e) { // Spark's AnalysisException (checked, thrown from Scala)
+      if (noSchema(e) && format.equals("parquet") && skipsCorruptFiles() && !input.options().containsKey("mergeSchema")) {
+        // Spark takes the schema from one file's footer; when that file is the corrupt one it is
+        // skipped and no schema is left. Read every footer instead: the good files give the schema.
+        return typedMergingSchemas(path);
+      }
+      if (noSchema(e)) {
+        throw empty(path);
+      }
+      if (format.equals("delta") && List.of("DELTA_TABLE_NOT_FOUND", "DELTA_MISSING_DELTA_TABLE").contains(condition(e))) {
+        throw new LifecycleException(ExitCode.USAGE_OR_CONFIG, "Input " + path + " is not a Delta table (lifecycle.input.format = delta)");
+      }
+      throw e;
+    }
+  }
+
+  private Dataset<Row> typedMergingSchemas(String path) {
+    try {
+      return spark.read().options(input.options()).option("mergeSchema", "true").parquet(path);
+    } catch (Exception e) { // Spark's AnalysisException (checked, thrown from Scala)
+      if (noSchema(e)) {
+        throw empty(path);
+      }
+      throw e;
+    }
+  }
+
+  /** Spark's "unable to infer schema": the path holds no file with data. */
+  private static boolean noSchema(Exception e) {
+    return "UNABLE_TO_INFER_SCHEMA".equals(condition(e));
+  }
+
+  /** Spark's error condition (error class) of a failure, or null. */
+  private static String condition(Exception e) {
+    return e instanceof SparkThrowable t ? t.getCondition() : null;
   }
 
   private static LifecycleException empty(String path) {
@@ -143,8 +185,13 @@ public final class RawEventReader {
     StructType header;
     try {
       header = base.csv(path).schema();
-    } catch (Exception e) { // Spark's AnalysisException when the path holds no file with data
-      throw empty(path);
+    } catch (Exception e) { // Spark's AnalysisException (checked, thrown from Scala)
+      // The path holds no file with a line to take a header from. Other failures (a corrupt file
+      // read for the header) propagate, so the error names the file instead of calling it empty.
+      if (noSchema(e)) {
+        throw empty(path);
+      }
+      throw e;
     }
     if (header.fields().length == 0) {
       throw empty(path);

@@ -2,6 +2,7 @@ package io.lifecycle.io;
 
 import io.delta.tables.DeltaTable;
 import io.lifecycle.ExitCode;
+import io.lifecycle.Failures;
 import io.lifecycle.LifecycleException;
 import io.lifecycle.config.Identifiers;
 import io.lifecycle.config.LifecycleConfig;
@@ -160,12 +161,17 @@ public final class DeltaStore {
       return;
     }
     failIfOccupied(table, path);
-    DeltaTable.createIfNotExists(spark)
-        .location(path)
-        .addColumns(table.schema())
-        .partitionedBy(table.partitionColumns().toArray(String[]::new))
-        .comment(table.comment())
-        .execute();
+    try {
+      DeltaTable.createIfNotExists(spark)
+          .location(path)
+          .addColumns(table.schema())
+          .partitionedBy(table.partitionColumns().toArray(String[]::new))
+          .comment(table.comment())
+          .execute();
+    } catch (Exception e) { // Spark and Hadoop failures, some of them checked exceptions thrown from Scala
+      throw new LifecycleException(ExitCode.USAGE_OR_CONFIG, "Cannot create table " + table.name() + " at " + path
+          + " (is lifecycle.output.root writable?): " + Failures.describe(e), e);
+    }
   }
 
   /** A location that holds files but no Delta log is someone else's data: never write over it. */
@@ -181,7 +187,7 @@ public final class DeltaStore {
         }
       }
     } catch (IOException e) {
-      throw new LifecycleException(ExitCode.FAILURE, "Cannot inspect output location " + path + ": " + e.getMessage(), e);
+      throw new LifecycleException(ExitCode.USAGE_OR_CONFIG, "Cannot inspect output location " + path + ": " + e.getMessage(), e);
     }
   }
 

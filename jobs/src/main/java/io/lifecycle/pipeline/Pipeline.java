@@ -68,8 +68,9 @@ public final class Pipeline {
         result = step.run(ctx);
       } catch (Exception e) { // Spark throws checked SparkExceptions from Scala code
         LifecycleException failure = e instanceof LifecycleException le ? le
-            : new LifecycleException(ExitCode.FAILURE, "step " + step.name() + " failed: " + Failures.describe(e), e);
-        LOG.error("step {} failed after {}: {}", step.name(), seconds(started), failure.getMessage());
+            : new LifecycleException(Failures.exitCode(e), "step " + step.name() + " failed: " + Failures.describe(e), e);
+        LOG.error("step {} failed after {}: {}", step.name(), seconds(started),
+            e instanceof LifecycleException ? e.getMessage() : Failures.describe(e));
         recordQuietly(ctx, step.name(), started, null, failure.getMessage());
         throw failure;
       }

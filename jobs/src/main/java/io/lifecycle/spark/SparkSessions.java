@@ -23,6 +23,10 @@ public final class SparkSessions {
         // Conservative table features so readers other than Spark can open every table.
         .config("spark.databricks.delta.properties.defaults.enableDeletionVectors", "false")
         .config("spark.databricks.delta.properties.defaults.columnMapping.mode", "none")
+        // Delta keeps a small table's file list, with each file's min/max column values, in its .crc
+        // file and prints it in an INFO line ("Created snapshot"): event values (ids, raw rows) would
+        // reach the driver log. Without the list in the checksum, logs print no data.
+        .config("spark.databricks.delta.allFilesInCrc.enabled", "false")
         .config("spark.sql.adaptive.enabled", "true")
         .config("spark.sql.adaptive.coalescePartitions.enabled", "true")
         // Coalesce shuffle partitions to the advisory size (64 MB), not to the default parallelism:

@@ -233,6 +233,7 @@ class IngestStepTest {
     LifecycleException e = assertThrows(LifecycleException.class,
         () -> pipeline.run(new RunContext(spark, strict, LocalDate.of(2024, 4, 1)), List.of()));
     assertTrue(e.getMessage().contains("cannot read input file") && e.getMessage().contains("bad.csv.gz"), e.getMessage());
+    assertEquals(ExitCode.DATA_QUALITY, e.exitCode());
 
     LifecycleConfig lenient = TestSupport.config("lifecycle.input.path = \"" + input + "\"",
         "lifecycle.output.root = \"" + dir.resolve("out") + "\"", "lifecycle.input.options.ignoreCorruptFiles = \"true\"",

@@ -21,10 +21,25 @@ class RunLockTest {
       LifecycleException e = assertThrows(LifecycleException.class,
           () -> RunLock.acquire(hadoop, root, "attempt B", Duration.ofHours(12)));
       assertEquals(ExitCode.WRITE_CONFLICT, e.exitCode());
-      assertTrue(e.getMessage().contains("Another run is writing to " + root + " (attempt A since"), e.getMessage());
+      assertTrue(e.getMessage().contains("Another run is writing to " + root + " (attempt A (" + RunLock.PROCESS + ") since"), e.getMessage());
     }
     // Released: the next run gets it.
     RunLock.acquire(hadoop, root, "attempt C", Duration.ofHours(12)).close();
+  }
+
+  @Test
+  void lockOfAProcessOfThisHostThatHasEndedIsTakenOverAtOnce(@TempDir Path dir) throws Exception {
+    Process dead = new ProcessBuilder("true").start();
+    dead.waitFor();
+    String host = RunLock.PROCESS.substring(RunLock.PROCESS.indexOf('@') + 1);
+    Path lock = dir.resolve(RunLock.FILE);
+    Files.writeString(lock, "attempt killed (pid " + dead.pid() + "@" + host + ") since today\n");
+    RunLock.acquire(hadoop, dir.toString(), "attempt new", Duration.ofHours(12)).close();
+    assertFalse(Files.exists(lock));
+    // A live process, or one on another host, still holds its lock.
+    assertFalse(RunLock.heldByDeadProcess("attempt A (" + RunLock.PROCESS + ") since today"));
+    assertFalse(RunLock.heldByDeadProcess("attempt B (pid " + dead.pid() + "@some-other-host) since today"));
+    assertFalse(RunLock.heldByDeadProcess("attempt C since today"));
   }
 
   @Test
