@@ -137,13 +137,20 @@ public final class DeltaStore {
     if (deleteWhere != null) {
       merge = merge.whenNotMatchedBySource(deleteWhere).delete();
     }
+    long before = DeltaTable.forPath(spark, path).history(1).select("version").head().getLong(0);
     try {
       merge.execute();
     } catch (DeltaConcurrentModificationException e) {
       throw new LifecycleException(ExitCode.WRITE_CONFLICT,
           "Concurrent write to table " + table.name() + " at " + path + " (another run?): " + e.getMessage(), e);
     }
-    Map<String, String> metrics = DeltaTable.forPath(spark, path).history(1).select("operationMetrics").head().getJavaMap(0);
+    Row last = DeltaTable.forPath(spark, path).history(1).select("version", "operationMetrics").head();
+    if (last.getLong(0) == before) {
+      // Delta commits nothing for a MERGE whose source is empty.
+      LOG.info("merged into {}: no change", table.name());
+      return 0;
+    }
+    Map<String, String> metrics = last.getJavaMap(1);
     long inserted = Long.parseLong(metrics.getOrDefault("numTargetRowsInserted", "0"));
     LOG.info("merged into {}: {} rows inserted, {} deleted", table.name(), inserted,
         metrics.getOrDefault("numTargetRowsDeleted", "0"));

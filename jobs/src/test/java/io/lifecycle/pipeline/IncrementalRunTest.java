@@ -87,7 +87,7 @@ class IncrementalRunTest {
           day.equals(LAST_DAY) ? STEPS : DAILY));
     }
     afterLastDay = snapshot(incremental);
-    rerun = run(incremental, LifecycleConfig.Mode.INCREMENTAL, days + "/arrival=" + LAST_DAY, LAST_DAY.plusDays(1), STEPS);
+    rerun = run(incremental, LifecycleConfig.Mode.INCREMENTAL, days + "/arrival=" + LAST_DAY, LAST_DAY.plusDays(1), DAILY);
     run(dir.resolve("full"), LifecycleConfig.Mode.FULL, days + "/arrival=*/part-*", LAST_DAY.plusDays(1), STEPS);
   }
 
