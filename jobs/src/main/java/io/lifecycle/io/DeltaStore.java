@@ -75,12 +75,7 @@ public final class DeltaStore {
   public long write(TableDef table, Dataset<Row> rows, LocalDate runDate) {
     String path = location(table);
     ensureTable(table, path);
-    Dataset<Row> conformed = sized(table, table.conform(rows));
-    var writer = conformed.write().format("delta")
-        .option("maxRecordsPerFile", String.valueOf(output.rowsPerFile()));
-    if (!table.partitionColumns().isEmpty()) {
-      writer = writer.partitionBy(table.partitionColumns().toArray(String[]::new));
-    }
+    var writer = writer(table, rows);
     switch (table.writeMode()) {
       case OVERWRITE -> writer = writer.mode("overwrite").option("overwriteSchema", "true");
       case REPLACE_RUN_DATE -> writer = writer.mode("overwrite")
@@ -88,16 +83,34 @@ public final class DeltaStore {
       // A log gains columns over versions (run_log's mode): older logs take them on, nulls before.
       case APPEND -> writer = writer.mode("append").option("mergeSchema", "true");
     }
+    return save(table, path, writer, table.writeMode().name().toLowerCase());
+  }
+
+  /** The table's rows conformed and sized, partitioned as the table is. */
+  private org.apache.spark.sql.DataFrameWriter<Row> writer(TableDef table, Dataset<Row> rows) {
+    var writer = sized(table, table.conform(rows)).write().format("delta")
+        .option("maxRecordsPerFile", String.valueOf(output.rowsPerFile()));
+    if (!table.partitionColumns().isEmpty()) {
+      writer = writer.partitionBy(table.partitionColumns().toArray(String[]::new));
+    }
+    return writer;
+  }
+
+  private long save(TableDef table, String path, org.apache.spark.sql.DataFrameWriter<Row> writer, String how) {
     try {
       writer.save(path);
     } catch (DeltaConcurrentModificationException e) {
-      throw new LifecycleException(ExitCode.WRITE_CONFLICT,
-          "Concurrent write to table " + table.name() + " at " + path + " (another run?): " + e.getMessage(), e);
+      throw conflict(table, path, e);
     }
     long written = lastCommitRows(path);
-    LOG.info("wrote {} rows to {} ({})", written, table.name(), table.writeMode().name().toLowerCase());
+    LOG.info("wrote {} rows to {} ({})", written, table.name(), how);
     registerInCatalog(table);
     return written;
+  }
+
+  private static LifecycleException conflict(TableDef table, String path, DeltaConcurrentModificationException e) {
+    return new LifecycleException(ExitCode.WRITE_CONFLICT,
+        "Concurrent write to table " + table.name() + " at " + path + " (another run?): " + e.getMessage(), e);
   }
 
   /**
@@ -118,6 +131,10 @@ public final class DeltaStore {
     }
     String path = location(table);
     ensureTable(table, path);
+    if (deleteWhere == null && deleteKeys.isEmpty()) {
+      // Nothing to delete (the usual day for events): a plain append, which reads no target files.
+      return save(table, path, writer(table, inserts).mode("append"), "incremental append, nothing to replace");
+    }
     Column[] keys = table.mergeKey().stream().map(org.apache.spark.sql.functions::col).toArray(Column[]::new);
     Dataset<Row> source = table.conform(inserts).withColumn(MERGE_OP, org.apache.spark.sql.functions.lit(OP_INSERT))
         .unionByName(deleteKeys.select(keys).withColumn(MERGE_OP, org.apache.spark.sql.functions.lit(OP_DELETE)), true);
@@ -141,8 +158,7 @@ public final class DeltaStore {
     try {
       merge.execute();
     } catch (DeltaConcurrentModificationException e) {
-      throw new LifecycleException(ExitCode.WRITE_CONFLICT,
-          "Concurrent write to table " + table.name() + " at " + path + " (another run?): " + e.getMessage(), e);
+      throw conflict(table, path, e);
     }
     Row last = DeltaTable.forPath(spark, path).history(1).select("version", "operationMetrics").head();
     if (last.getLong(0) == before) {
