@@ -65,7 +65,9 @@ public final class IngestStep implements Step {
       ctx.requireNoLaterRun();
     }
     // Run date D ingests the events that arrived on day D-1: those of D-1, or up to max_lateness older.
-    Instant tooLateBefore = incremental ? asOf.minus(java.time.Duration.ofDays(1)).minus(config.incremental().maxLateness()) : null;
+    Instant tooLateBefore = incremental
+        ? asOf.minus(java.time.Duration.ofDays(1)).minus(config.incremental().maxLateness())
+        : null;
     // Normalized rows feed three outputs (counts, quarantine, events): read the input once.
     Dataset<Row> normalized = new EventNormalizer(config.input(), config.stages(), config.quality(), asOf, tooLateBefore)
         .normalize(raw)
@@ -141,7 +143,7 @@ public final class IngestStep implements Step {
     Dataset<Row> stored = ctx.store().exists(EventsTable.DEF) ? ctx.store().read(EventsTable.DEF)
         : ctx.spark().createDataFrame(List.of(), EventsTable.DEF.schema());
     Column ownRows = col(Columns.INGEST_RUN_ID).equalTo(lit(runId));
-    // Files are written by one run each, so their statistics answer this without reading rows.
+    // Most files hold one run's rows, so Delta's file statistics skip nearly all of them here.
     boolean rerun = !stored.where(ownRows).limit(1).isEmpty();
     // Only the stored history of the day's customers is needed; persisted as three frames read it.
     Dataset<Row> history = stored.where(not(ownRows))
@@ -151,8 +153,9 @@ public final class IngestStep implements Step {
     Dataset<Row> added = EventsTable.DEF.conform(change.added()).persist(StorageLevel.MEMORY_AND_DISK());
     try {
       long count = added.count();
-      ctx.store().merge(EventsTable.DEF, added.unionByName(EventsTable.DEF.conform(change.restaged())), change.restagedCustomers(),
-          rerun ? Identifiers.quote(Columns.INGEST_RUN_ID) + " = '" + runId + "'" : null, null);
+      Dataset<Row> inserts = added.unionByName(EventsTable.DEF.conform(change.restaged()));
+      String earlierAttempt = rerun ? Identifiers.quote(Columns.INGEST_RUN_ID) + " = '" + runId + "'" : null;
+      ctx.store().merge(EventsTable.DEF, inserts, change.restagedCustomers(), earlierAttempt, null);
       return count;
     } finally {
       added.unpersist();

@@ -131,9 +131,16 @@ public final class DeltaStore {
     }
     String path = location(table);
     ensureTable(table, path);
+    // Delta commits nothing for an empty append or a MERGE with an empty source: compare versions.
+    long before = DeltaTable.forPath(spark, path).history(1).select("version").head().getLong(0);
     if (deleteWhere == null && deleteKeys.isEmpty()) {
       // Nothing to delete (the usual day for events): a plain append, which reads no target files.
-      return save(table, path, writer(table, inserts).mode("append"), "incremental append, nothing to replace");
+      try {
+        writer(table, inserts).mode("append").save(path);
+      } catch (DeltaConcurrentModificationException e) {
+        throw conflict(table, path, e);
+      }
+      return committedRows(table, path, before, "numOutputRows");
     }
     Column[] keys = table.mergeKey().stream().map(org.apache.spark.sql.functions::col).toArray(Column[]::new);
     Dataset<Row> source = table.conform(inserts).withColumn(MERGE_OP, org.apache.spark.sql.functions.lit(OP_INSERT))
@@ -154,24 +161,27 @@ public final class DeltaStore {
     if (deleteWhere != null) {
       merge = merge.whenNotMatchedBySource(deleteWhere).delete();
     }
-    long before = DeltaTable.forPath(spark, path).history(1).select("version").head().getLong(0);
     try {
       merge.execute();
     } catch (DeltaConcurrentModificationException e) {
       throw conflict(table, path, e);
     }
+    return committedRows(table, path, before, "numTargetRowsInserted");
+  }
+
+  /** Rows the commit after version {@code before} added (0 when there is none), by its metric. */
+  private long committedRows(TableDef table, String path, long before, String metric) {
     Row last = DeltaTable.forPath(spark, path).history(1).select("version", "operationMetrics").head();
     if (last.getLong(0) == before) {
-      // Delta commits nothing for a MERGE whose source is empty.
-      LOG.info("merged into {}: no change", table.name());
+      LOG.info("{}: no change", table.name());
       return 0;
     }
     Map<String, String> metrics = last.getJavaMap(1);
-    long inserted = Long.parseLong(metrics.getOrDefault("numTargetRowsInserted", "0"));
-    LOG.info("merged into {}: {} rows inserted, {} deleted", table.name(), inserted,
+    long rows = Long.parseLong(metrics.getOrDefault(metric, "0"));
+    LOG.info("{}: {} rows added, {} deleted (incremental)", table.name(), rows,
         metrics.getOrDefault("numTargetRowsDeleted", "0"));
     registerInCatalog(table);
-    return inserted;
+    return rows;
   }
 
   /**
