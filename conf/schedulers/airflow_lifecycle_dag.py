@@ -1,4 +1,4 @@
-"""Daily lifecycle run on Airflow: spark-submit of the job jar with the logical date as the run date.
+"""Daily incremental lifecycle run on Airflow: spark-submit of the job jar, run date = logical date + 1.
 
 Needs the apache-airflow-providers-apache-spark package and a `spark_default` connection pointing at
 the cluster. A rerun of a date (clear the task) replaces that date's results: the job is idempotent.
@@ -32,7 +32,11 @@ with DAG(
         files=CONF,
         # The run date is an as-of date: a run sees events before that day. The DAG run with logical
         # date {{ ds }} covers the interval [ds, ds + 1 day), so it runs as of ds + 1 day.
-        application_args=["run", "--conf", "cluster.conf", "--run-date", "{{ macros.ds_add(ds, 1) }}"],
+        # Incremental: the interval's landing folder holds the day's new events; only those are merged
+        # and only the customers they touch are re-sessionized. A backfill is a full run (no --mode).
+        application_args=["run", "--conf", "cluster.conf", "--mode", "incremental",
+                          "--run-date", "{{ macros.ds_add(ds, 1) }}",
+                          "--input", "s3a://lifecycle-landing/events/{{ ds }}/"],
         conf={"spark.sql.adaptive.enabled": "true"},
         driver_memory="4g",
         executor_memory="8g",

@@ -29,6 +29,9 @@ public record CommandLine(String command, Map<String, String> options) {
       "  --steps a,b,c        Steps to run, in pipeline order (default: all)",
       "  --input PATH         Raw input path (overrides lifecycle.input.path)",
       "  --output PATH        Output root of the Delta tables (overrides lifecycle.output.root)",
+      "  --mode full|incremental  full: recompute from all history (default, lifecycle.mode);",
+      "                       incremental: merge the day's new events in --input, re-sessionize only",
+      "                       the customers they touch (needs --run-date)",
       "Options (generate):",
       "  --conf FILE          Configuration (its lifecycle.generate section)",
       "  --output PATH        Folder to write the events and _ground_truth into (required)",
@@ -38,7 +41,7 @@ public record CommandLine(String command, Map<String, String> options) {
       "            4 write conflict (retry), 5 input missing or empty (retry when it has arrived).");
 
   private static final Map<String, Set<String>> OPTIONS = Map.of(
-      "run", Set.of("conf", "run-date", "steps", "input", "output"),
+      "run", Set.of("conf", "run-date", "steps", "input", "output", "mode"),
       "generate", Set.of("conf", "output", "customers", "seed", "format", "bots", "events-per-bot"),
       "contract", Set.of(),
       "help", Set.of());
@@ -79,7 +82,21 @@ public record CommandLine(String command, Map<String, String> options) {
     }
     CommandLine line = new CommandLine(command, Map.copyOf(options));
     line.runDate();
+    line.mode();
     return line;
+  }
+
+  /** The {@code --mode} option, or null when not given. */
+  public io.lifecycle.config.LifecycleConfig.Mode mode() {
+    String value = options.get("mode");
+    if (value == null) {
+      return null;
+    }
+    try {
+      return io.lifecycle.config.LifecycleConfig.Mode.valueOf(value.trim().toUpperCase(java.util.Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw usage("--mode '" + value + "' is not one of full, incremental");
+    }
   }
 
   public String option(String name) {

@@ -74,6 +74,13 @@ public final class Main {
     if (line.option("output") != null) {
       config = config.withOutputRoot(line.option("output"));
     }
+    if (line.mode() != null) {
+      config = config.withMode(line.mode());
+    }
+    if (config.incremental().enabled() && line.runDate() == null) {
+      throw new LifecycleException(ExitCode.USAGE_OR_CONFIG,
+          "--mode incremental needs --run-date (the day after the day whose events --input holds)");
+    }
     var pipeline = Steps.standard();
     pipeline.select(line.steps());
     // Fail on a missing pseudonymization key before Spark starts, not halfway through a run.

@@ -188,9 +188,13 @@ public final class ConfigLoader {
             choice("lifecycle.models.tuning", Tuning.class) == Tuning.GRID);
     Output output = readOutput();
     Generate generate = readGenerate();
+    LifecycleConfig.Incremental incremental = new LifecycleConfig.Incremental(
+        choice("lifecycle.mode", LifecycleConfig.Mode.class),
+        nonNegativeDuration("lifecycle.incremental.max_lateness"));
     String hash = hash(config.getConfig(ROOT));
     return new LifecycleConfig(
-        origin, hash, input, stages, privacy, quality, sessions, churn, cohorts, clv, models, output, generate);
+        origin, hash, input, stages, privacy, quality, sessions, churn, cohorts, clv, models, output, generate,
+        incremental);
   }
 
   private Input readInput() {

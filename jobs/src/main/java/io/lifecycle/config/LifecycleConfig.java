@@ -23,7 +23,8 @@ public record LifecycleConfig(
     Clv clv,
     Models models,
     Output output,
-    Generate generate) {
+    Generate generate,
+    Incremental incremental) {
 
   /** Input formats the ingest step reads. */
   public enum InputFormat {
@@ -87,6 +88,24 @@ public record LifecycleConfig(
   public record Quality(double maxQuarantineShare, Duration futureTolerance, LocalDate earliestEventDate) {}
 
   public record Sessions(Duration inactivityGap, Duration maxDuration) {}
+
+  /** Whether a run recomputes from all history or processes one day's new events. */
+  public enum Mode {
+    /** Ingest replaces {@code events} with the input; sessions are recomputed from every event. */
+    FULL,
+    /** Ingest merges a day's new events into {@code events}; only the affected customers are re-sessionized. */
+    INCREMENTAL
+  }
+
+  /**
+   * The run mode and, for incremental runs, how late an event may arrive: an event whose time is before
+   * the day before the run date minus {@code maxLateness} is quarantined as {@code too_late}.
+   */
+  public record Incremental(Mode mode, Duration maxLateness) {
+    public boolean enabled() {
+      return mode == Mode.INCREMENTAL;
+    }
+  }
 
   /** Cohort definitions; see the README's cohort section. */
   public record Cohorts(Basis basis, Period period, Activity activity, boolean byChannel) {
@@ -164,7 +183,7 @@ public record LifecycleConfig(
     return new LifecycleConfig(source, hash,
         new Input(path, i.format(), i.options(), i.textDelimiter(), i.textFields(), i.textSkipPattern(),
             i.columns(), i.eventTypeConstant(), i.timestampFormats(), i.zone(), i.dedup()),
-        stages, privacy, quality, sessions, churnThreshold, cohorts, clv, models, output, generate);
+        stages, privacy, quality, sessions, churnThreshold, cohorts, clv, models, output, generate, incremental);
   }
 
   /** A copy with the output root replaced (the {@code --output} option). */
@@ -172,6 +191,12 @@ public record LifecycleConfig(
     Output o = output;
     return new LifecycleConfig(source, hash, input, stages, privacy, quality, sessions, churnThreshold, cohorts, clv,
         models, new Output(root, o.database(), o.tableNames(), o.rowsPerFile(), o.vacuumRetentionHours()),
-        generate);
+        generate, incremental);
+  }
+
+  /** A copy with the run mode replaced (the {@code --mode} option). */
+  public LifecycleConfig withMode(Mode mode) {
+    return new LifecycleConfig(source, hash, input, stages, privacy, quality, sessions, churnThreshold, cohorts, clv,
+        models, output, generate, new Incremental(mode, incremental.maxLateness()));
   }
 }

@@ -22,6 +22,16 @@ public final class Deduplicator {
     if (mode == LifecycleConfig.Dedup.NONE) {
       return events;
     }
+    Column rank = row_number().over(Window.partitionBy(col(Columns.CUSTOMER_ID), key(mode))
+        .orderBy(col(Columns.SOURCE_FILE), col(Columns.EVENT_ID).asc_nulls_last(), col(Columns.CHANNEL).asc_nulls_last()));
+    return events.withColumn("_dup_rank", rank).where(col("_dup_rank").equalTo(1)).drop("_dup_rank");
+  }
+
+  /**
+   * What makes two events of one customer duplicates under {@code mode} (not NONE): the event id, or the
+   * content when there is no id. Incremental runs compare new events with stored ones by it.
+   */
+  public static Column key(LifecycleConfig.Dedup mode) {
     Column content = mode == LifecycleConfig.Dedup.AUTO
         ? concat_ws("|", lit("k"), col(Columns.EVENT_TIME).cast("string"), col(Columns.EVENT_TYPE),
             coalesce(col(Columns.AMOUNT).cast("string"), lit("")))
@@ -29,9 +39,6 @@ public final class Deduplicator {
         : concat_ws("|", lit("row"), col(Columns.EVENT_TIME).cast("string"), col(Columns.EVENT_TYPE),
             coalesce(col(Columns.AMOUNT).cast("string"), lit("")), coalesce(col(Columns.CHANNEL), lit("")),
             col(Columns.SOURCE_FILE));
-    Column key = when(col(Columns.EVENT_ID).isNotNull(), concat(lit("id|"), col(Columns.EVENT_ID))).otherwise(content);
-    Column rank = row_number().over(Window.partitionBy(col(Columns.CUSTOMER_ID), key)
-        .orderBy(col(Columns.SOURCE_FILE), col(Columns.EVENT_ID).asc_nulls_last(), col(Columns.CHANNEL).asc_nulls_last()));
-    return events.withColumn("_dup_rank", rank).where(col("_dup_rank").equalTo(1)).drop("_dup_rank");
+    return when(col(Columns.EVENT_ID).isNotNull(), concat(lit("id|"), col(Columns.EVENT_ID))).otherwise(content);
   }
 }

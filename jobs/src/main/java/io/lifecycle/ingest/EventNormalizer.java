@@ -33,16 +33,26 @@ public final class EventNormalizer {
   private final StageModel stages;
   private final Quality quality;
   private final Instant asOf;
+  private final Instant tooLateBefore;
 
   /**
    * @param asOf the run's as-of instant: events later than it by more than the configured tolerance
    *     are quarantined as future_time
    */
   public EventNormalizer(Input input, StageModel stages, Quality quality, Instant asOf) {
+    this(input, stages, quality, asOf, null);
+  }
+
+  /**
+   * @param tooLateBefore incremental runs: events before this instant are quarantined as too_late
+   *     (null: no lateness limit, as in a full run)
+   */
+  public EventNormalizer(Input input, StageModel stages, Quality quality, Instant asOf, Instant tooLateBefore) {
     this.input = input;
     this.stages = stages;
     this.quality = quality;
     this.asOf = asOf;
+    this.tooLateBefore = tooLateBefore;
   }
 
   public Dataset<Row> normalize(Dataset<Row> raw) {
@@ -78,6 +88,8 @@ public final class EventNormalizer {
       {time.isNull(), reason(QuarantineReason.UNPARSEABLE_TIME), col(P_TIME_TEXT)},
       {time.lt(lit(start)), reason(QuarantineReason.BEFORE_START), time.cast("string")},
       {time.gt(lit(future)), reason(QuarantineReason.FUTURE_TIME), time.cast("string")},
+      {tooLateBefore == null ? lit(false) : time.lt(lit(Timestamp.from(tooLateBefore))),
+          reason(QuarantineReason.TOO_LATE), time.cast("string")},
       {type.isNull(), reason(QuarantineReason.MISSING_EVENT_TYPE), lit(null)},
       {lit(stages.strictEventTypes()).and(not(type.isin(stages.knownEventTypes().toArray()))),
           reason(QuarantineReason.UNKNOWN_EVENT_TYPE), type},

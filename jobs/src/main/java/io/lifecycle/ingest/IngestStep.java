@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.*;
 
 import io.lifecycle.ExitCode;
 import io.lifecycle.LifecycleException;
+import io.lifecycle.config.Identifiers;
 import io.lifecycle.config.LifecycleConfig;
 import io.lifecycle.pipeline.RunContext;
 import io.lifecycle.pipeline.Step;
@@ -18,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.RowFactory;
 import io.lifecycle.privacy.Pseudonymizer;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.storage.StorageLevel;
@@ -61,8 +63,19 @@ public final class IngestStep implements Step {
     RawEventReader reader = new RawEventReader(ctx.spark(), config.input());
     Dataset<Row> raw = reader.read();
     Instant asOf = ctx.hasRunDate() ? ctx.asOf() : Instant.now();
+    boolean incremental = config.incremental().enabled();
+    if (incremental && !ctx.hasRunDate()) {
+      throw new LifecycleException(ExitCode.USAGE_OR_CONFIG, "an incremental run needs a run date (--run-date)");
+    }
+    if (incremental) {
+      ctx.requireNoLaterRun();
+    }
+    // Run date D ingests the events that arrived on day D-1: those of D-1, or up to max_lateness older.
+    Instant tooLateBefore = incremental
+        ? asOf.minus(java.time.Duration.ofDays(1)).minus(config.incremental().maxLateness())
+        : null;
     // Normalized rows feed three outputs (counts, quarantine, events): read the input once.
-    Dataset<Row> normalized = new EventNormalizer(config.input(), config.stages(), config.quality(), asOf)
+    Dataset<Row> normalized = new EventNormalizer(config.input(), config.stages(), config.quality(), asOf, tooLateBefore)
         .normalize(raw)
         .persist(StorageLevel.MEMORY_AND_DISK());
     try {
@@ -110,27 +123,69 @@ public final class IngestStep implements Step {
             quarantined, read, 100 * share, 100 * config.quality().maxQuarantineShare(), QuarantineTable.DEF.name(), ctx.runDate()));
       }
       Dataset<Row> clean = normalized.where(col(EventNormalizer.REASON).isNull().and(not(col(EventNormalizer.SKIPPED))));
-      Dataset<Row> events = canonicalEvents(clean, config, ctx.runId());
-      long written = ctx.store().write(EventsTable.DEF, events, ctx.runDate());
+      long written = incremental ? mergeNew(ctx, clean)
+          : ctx.store().write(EventsTable.DEF, canonicalEvents(clean, config, ctx.runId()), ctx.runDate());
       long cleanRows = read - skipped - quarantined;
       Counts counts = new Counts(read, written, cleanRows - written, quarantined, skipped);
-      LOG.info("ingest: read {}, clean {}, duplicates {}, quarantined {}, skipped {}",
+      LOG.info("ingest ({}): read {}, clean {}, duplicates {}, quarantined {}, skipped {}",
+          incremental ? "incremental" : "full",
           counts.read(), counts.clean(), counts.duplicates(), counts.quarantined(), counts.skipped());
       // Beside the rows per table, the two counts no table holds, so run_log (and the report) has all four.
       return new StepResult(read, Map.of(EventsTable.DEF.name(), written, QuarantineTable.DEF.name(), quarantined,
-          DUPLICATES, counts.duplicates(), SKIPPED, counts.skipped()), quarantined);
+          DUPLICATES, counts.duplicates(), SKIPPED, counts.skipped()), quarantined, latest);
     } finally {
       normalized.unpersist();
     }
   }
 
+  /**
+   * Incremental ingest: merges the run's new events into {@code events} in one commit and returns how
+   * many were new. A rerun of the run date first drops what its earlier attempt inserted, so it is
+   * idempotent in every dedup mode and picks up a corrected input.
+   */
+  private static long mergeNew(RunContext ctx, Dataset<Row> clean) {
+    LifecycleConfig config = ctx.config();
+    String runId = ctx.runId();
+    Dataset<Row> fresh = deduplicated(clean, config);
+    Dataset<Row> stored = ctx.store().exists(EventsTable.DEF) ? ctx.store().read(EventsTable.DEF)
+        : ctx.spark().createDataFrame(List.of(), EventsTable.DEF.schema());
+    Column ownRows = col(Columns.INGEST_RUN_ID).equalTo(lit(runId));
+    // Most files hold one run's rows, so Delta's file statistics skip nearly all of them here.
+    boolean rerun = !stored.where(ownRows).limit(1).isEmpty();
+    // Only the stored history of the day's customers is needed; persisted as three frames read it.
+    Dataset<Row> history = stored.where(not(ownRows))
+        .join(fresh.select(col(Columns.CUSTOMER_ID)).distinct(), Columns.CUSTOMER_ID, "left_semi")
+        .persist(StorageLevel.MEMORY_AND_DISK());
+    IncrementalEvents change = new IncrementalEvents(history, fresh, config, runId);
+    Dataset<Row> added = EventsTable.DEF.conform(change.added()).persist(StorageLevel.MEMORY_AND_DISK());
+    try {
+      long count = added.count();
+      Dataset<Row> inserts = added.unionByName(EventsTable.DEF.conform(change.restaged()));
+      String earlierAttempt = rerun ? Identifiers.quote(Columns.INGEST_RUN_ID) + " = '" + runId + "'" : null;
+      ctx.store().merge(EventsTable.DEF, inserts, change.restagedCustomers(), earlierAttempt, null);
+      return count;
+    } finally {
+      added.unpersist();
+      history.unpersist();
+    }
+  }
+
   /** Deduplicated, staged events in the table's shape (pure). */
   public static Dataset<Row> canonicalEvents(Dataset<Row> clean, LifecycleConfig config, String runId) {
+    return lineage(new StageAssigner(config.stages()).assign(deduplicated(clean, config)), runId);
+  }
+
+  /** Clean rows with pseudonymized ids, deduplicated, partitioned by customer (pure). */
+  static Dataset<Row> deduplicated(Dataset<Row> clean, LifecycleConfig config) {
     // Ids are pseudonymized before anything is written, so no output table holds a raw id.
     Dataset<Row> ids = Pseudonymizer.from(config.privacy()).replace(clean, Columns.CUSTOMER_ID);
     // One shuffle by customer serves both the duplicate window and the first-purchase window.
     Dataset<Row> byCustomer = ids.repartition(col(Columns.CUSTOMER_ID));
-    Dataset<Row> staged = new StageAssigner(config.stages()).assign(Deduplicator.dropDuplicates(byCustomer, config.input().dedup()));
+    return Deduplicator.dropDuplicates(byCustomer, config.input().dedup());
+  }
+
+  /** Adds the run's lineage and the partition column. */
+  static Dataset<Row> lineage(Dataset<Row> staged, String runId) {
     return staged
         .withColumn(Columns.INGEST_RUN_ID, lit(runId))
         .withColumn(Columns.EVENT_DATE, to_date(col(Columns.EVENT_TIME)));

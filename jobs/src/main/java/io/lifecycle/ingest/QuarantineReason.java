@@ -14,6 +14,8 @@ public enum QuarantineReason {
   UNPARSEABLE_TIME,
   BEFORE_START,
   FUTURE_TIME,
+  /** Incremental runs: the event arrived more than incremental.max_lateness after its own day. */
+  TOO_LATE,
   MISSING_EVENT_TYPE,
   UNKNOWN_EVENT_TYPE,
   NON_NUMERIC_AMOUNT,

@@ -31,6 +31,10 @@ import org.slf4j.LoggerFactory;
 public final class DeltaStore {
   private static final Logger LOG = LoggerFactory.getLogger(DeltaStore.class);
 
+  private static final String MERGE_OP = "_merge_op";
+  private static final String OP_INSERT = "insert";
+  private static final String OP_DELETE = "delete";
+
   private final SparkSession spark;
   private final LifecycleConfig.Output output;
 
@@ -72,28 +76,113 @@ public final class DeltaStore {
   public long write(TableDef table, Dataset<Row> rows, LocalDate runDate) {
     String path = location(table);
     ensureTable(table, path);
-    Dataset<Row> conformed = sized(table, table.conform(rows));
-    var writer = conformed.write().format("delta")
-        .option("maxRecordsPerFile", String.valueOf(output.rowsPerFile()));
-    if (!table.partitionColumns().isEmpty()) {
-      writer = writer.partitionBy(table.partitionColumns().toArray(String[]::new));
-    }
+    var writer = writer(table, rows);
     switch (table.writeMode()) {
       case OVERWRITE -> writer = writer.mode("overwrite").option("overwriteSchema", "true");
       case REPLACE_RUN_DATE -> writer = writer.mode("overwrite")
           .option("replaceWhere", Identifiers.quote(table.runDateColumn()) + " = DATE'" + runDate + "'");
-      case APPEND -> writer = writer.mode("append");
+      // A log gains columns over versions (run_log's mode): older logs take them on, nulls before.
+      case APPEND -> writer = writer.mode("append").option("mergeSchema", "true");
     }
+    return save(table, path, writer, table.writeMode().name().toLowerCase());
+  }
+
+  /** The table's rows conformed and sized, partitioned as the table is. */
+  private org.apache.spark.sql.DataFrameWriter<Row> writer(TableDef table, Dataset<Row> rows) {
+    var writer = sized(table, table.conform(rows)).write().format("delta")
+        .option("maxRecordsPerFile", String.valueOf(output.rowsPerFile()));
+    if (!table.partitionColumns().isEmpty()) {
+      writer = writer.partitionBy(table.partitionColumns().toArray(String[]::new));
+    }
+    return writer;
+  }
+
+  private long save(TableDef table, String path, org.apache.spark.sql.DataFrameWriter<Row> writer, String how) {
     try {
       writer.save(path);
     } catch (DeltaConcurrentModificationException e) {
-      throw new LifecycleException(ExitCode.WRITE_CONFLICT,
-          "Concurrent write to table " + table.name() + " at " + path + " (another run?): " + e.getMessage(), e);
+      throw conflict(table, path, e);
     }
     long written = lastCommitRows(path);
-    LOG.info("wrote {} rows to {} ({})", written, table.name(), table.writeMode().name().toLowerCase());
+    LOG.info("wrote {} rows to {} ({})", written, table.name(), how);
     registerInCatalog(table);
     return written;
+  }
+
+  private static LifecycleException conflict(TableDef table, String path, DeltaConcurrentModificationException e) {
+    return new LifecycleException(ExitCode.WRITE_CONFLICT,
+        "Concurrent write to table " + table.name() + " at " + path + " (another run?): " + e.getMessage(), e);
+  }
+
+  /**
+   * Incremental runs: changes a table in one Delta commit (a MERGE), so a failure leaves it at its last
+   * good version and a rerun can repeat the whole change. Deletes every row whose {@link
+   * TableDef#mergeKey()} columns equal those of a row of {@code deleteKeys}, deletes the rows matching
+   * {@code deleteWhere} (SQL over the table's columns, or null), and inserts {@code inserts}; returns the
+   * rows inserted.
+   *
+   * <p>Both kinds of source row travel in one MERGE source, told apart by an operation column: delete
+   * rows match target rows on the key, insert rows never match (so an insert and a delete of the same key
+   * in one change are both applied). {@code prune} (SQL over the target, alias {@code t}, or null) bounds
+   * the target rows a delete can match, e.g. to recent partitions, so Delta rewrites only those files.
+   */
+  public long merge(TableDef table, Dataset<Row> inserts, Dataset<Row> deleteKeys, String deleteWhere, String prune) {
+    if (table.mergeKey().isEmpty()) {
+      throw new IllegalStateException("table " + table.name() + " has no merge key");
+    }
+    String path = location(table);
+    ensureTable(table, path);
+    // Delta commits nothing for an empty append or a MERGE with an empty source: compare versions.
+    long before = DeltaTable.forPath(spark, path).history(1).select("version").head().getLong(0);
+    if (deleteWhere == null && deleteKeys.isEmpty()) {
+      // Nothing to delete (the usual day for events): a plain append, which reads no target files.
+      try {
+        writer(table, inserts).mode("append").save(path);
+      } catch (DeltaConcurrentModificationException e) {
+        throw conflict(table, path, e);
+      }
+      return committedRows(table, path, before, "numOutputRows");
+    }
+    Column[] keys = table.mergeKey().stream().map(org.apache.spark.sql.functions::col).toArray(Column[]::new);
+    Dataset<Row> source = table.conform(inserts).withColumn(MERGE_OP, org.apache.spark.sql.functions.lit(OP_INSERT))
+        .unionByName(deleteKeys.select(keys).withColumn(MERGE_OP, org.apache.spark.sql.functions.lit(OP_DELETE)), true);
+    StringBuilder on = new StringBuilder("s." + MERGE_OP + " = '" + OP_DELETE + "'");
+    for (String k : table.mergeKey()) {
+      on.append(" AND t.").append(Identifiers.quote(k)).append(" = s.").append(Identifiers.quote(k));
+    }
+    if (prune != null) {
+      on.append(" AND (").append(prune).append(")");
+    }
+    Map<String, String> values = new java.util.LinkedHashMap<>();
+    table.columnNames().forEach(c -> values.put(c, "s." + Identifiers.quote(c)));
+    var merge = DeltaTable.forPath(spark, path).as("t")
+        .merge(source.as("s"), on.toString())
+        .whenMatched().delete()
+        .whenNotMatched("s." + MERGE_OP + " = '" + OP_INSERT + "'").insertExpr(values);
+    if (deleteWhere != null) {
+      merge = merge.whenNotMatchedBySource(deleteWhere).delete();
+    }
+    try {
+      merge.execute();
+    } catch (DeltaConcurrentModificationException e) {
+      throw conflict(table, path, e);
+    }
+    return committedRows(table, path, before, "numTargetRowsInserted");
+  }
+
+  /** Rows the commit after version {@code before} added (0 when there is none), by its metric. */
+  private long committedRows(TableDef table, String path, long before, String metric) {
+    Row last = DeltaTable.forPath(spark, path).history(1).select("version", "operationMetrics").head();
+    if (last.getLong(0) == before) {
+      LOG.info("{}: no change", table.name());
+      return 0;
+    }
+    Map<String, String> metrics = last.getJavaMap(1);
+    long rows = Long.parseLong(metrics.getOrDefault(metric, "0"));
+    LOG.info("{}: {} rows added, {} deleted (incremental)", table.name(), rows,
+        metrics.getOrDefault("numTargetRowsDeleted", "0"));
+    registerInCatalog(table);
+    return rows;
   }
 
   /**

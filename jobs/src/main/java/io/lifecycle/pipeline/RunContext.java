@@ -1,6 +1,13 @@
 package io.lifecycle.pipeline;
 
+import static org.apache.spark.sql.functions.*;
+
+import io.lifecycle.ExitCode;
+import io.lifecycle.LifecycleException;
 import io.lifecycle.config.LifecycleConfig;
+import io.lifecycle.tables.Columns;
+import io.lifecycle.tables.RunLogTable;
+import org.apache.spark.sql.Row;
 import io.lifecycle.io.DeltaStore;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -66,6 +73,39 @@ public final class RunContext {
             .lt(org.apache.spark.sql.functions.lit(java.sql.Timestamp.from(asOf()))));
   }
 
+  /**
+   * The latest run date before this run's on which {@code step} succeeded, from {@code run_log}; null
+   * when there is none. Incremental steps start from it.
+   */
+  public LocalDate previousSuccess(String step) {
+    if (!store.exists(RunLogTable.DEF)) {
+      return null;
+    }
+    // One aggregate row: bounded.
+    Row row = store.read(RunLogTable.DEF)
+        .where(col(RunLogTable.STEP).equalTo(step).and(col(RunLogTable.STATUS).equalTo(RunLogTable.SUCCEEDED))
+            .and(col(Columns.RUN_DATE).lt(lit(java.sql.Date.valueOf(runDate())))))
+        .agg(max(col(Columns.RUN_DATE))).head();
+    return row.isNullAt(0) ? null : row.<LocalDate>getAs(0);
+  }
+
+  /**
+   * Incremental runs move forward: the tables hold the state as of the latest run, so an incremental run
+   * for an earlier date would mix two as-of dates. A rerun of the latest date is fine.
+   */
+  public void requireNoLaterRun() {
+    if (!store.exists(RunLogTable.DEF)) {
+      return;
+    }
+    Row row = store.read(RunLogTable.DEF).where(col(RunLogTable.STATUS).equalTo(RunLogTable.SUCCEEDED))
+        .agg(max(col(Columns.RUN_DATE))).head();
+    LocalDate latest = row.isNullAt(0) ? null : row.<LocalDate>getAs(0);
+    if (latest != null && latest.isAfter(runDate())) {
+      throw new LifecycleException(ExitCode.USAGE_OR_CONFIG, "an incremental run for " + runDate()
+          + " cannot follow the run of " + latest + "; rerun " + latest + ", or run --mode full to backfill");
+    }
+  }
+
   public void resolveRunDate(LocalDate date) {
     if (runDate == null) {
       runDate = date;
@@ -73,6 +113,11 @@ public final class RunContext {
   }
 
   public String runId() {
-    return "run_" + runDate().format(DateTimeFormatter.BASIC_ISO_DATE);
+    return runIdOf(runDate());
+  }
+
+  /** The id of the run of a date; ids sort as their dates do. */
+  public static String runIdOf(LocalDate date) {
+    return "run_" + date.format(DateTimeFormatter.BASIC_ISO_DATE);
   }
 }

@@ -21,5 +21,6 @@ public final class EventsTable {
           .required(INGEST_RUN_ID, DataTypes.StringType, "Run that ingested the event.")
           .required(EVENT_DATE, DataTypes.DateType, "UTC date of event_time (partition column).")
           .partitionedBy(EVENT_DATE)
+          .mergedIncrementallyBy(CUSTOMER_ID)
           .build();
 }

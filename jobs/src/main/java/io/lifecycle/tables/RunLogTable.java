@@ -21,6 +21,8 @@ public final class RunLogTable {
   public static final String SPARK_VERSION = "spark_version";
   public static final String DELTA_VERSION = "delta_version";
   public static final String ERROR_MESSAGE = "error_message";
+  public static final String MODE = "mode";
+  public static final String HIGH_WATER_MARK = "high_water_mark";
 
   public static final String SUCCEEDED = "SUCCEEDED";
   public static final String FAILED = "FAILED";
@@ -42,6 +44,8 @@ public final class RunLogTable {
           .required(SPARK_VERSION, DataTypes.StringType, "Spark version that ran the step.")
           .required(DELTA_VERSION, DataTypes.StringType, "Delta Lake version that wrote the tables.")
           .optional(ERROR_MESSAGE, DataTypes.StringType, "Error of a failed step.")
+          .optional(MODE, DataTypes.StringType, "Run mode: full or incremental (null in rows written before modes existed).")
+          .optional(HIGH_WATER_MARK, DataTypes.TimestampType, "ingest: the latest clean event time it read; sessionize: the as-of instant its sessions cover.")
           .writeMode(WriteMode.APPEND)
           .build();
 }

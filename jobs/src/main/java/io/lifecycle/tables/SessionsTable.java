@@ -39,5 +39,6 @@ public final class SessionsTable {
           .optional(FIRST_PURCHASE_TIME, DataTypes.TimestampType, "Time of the session's first purchase event; null when it has none.")
           .required(SESSION_DATE, DataTypes.DateType, "UTC date of session_start (partition column).")
           .partitionedBy(SESSION_DATE)
+          .mergedIncrementallyBy(CUSTOMER_ID, SESSION_ID)
           .build();
 }

@@ -37,10 +37,12 @@ public final class TableContract {
   }
 
   static String describe(TableDef t) {
-    return switch (t.writeMode()) {
+    String full = switch (t.writeMode()) {
       case OVERWRITE -> "snapshot, replaced whole";
       case REPLACE_RUN_DATE -> "the run date's rows replaced (" + t.runDateColumn() + ")";
       case APPEND -> "append-only log";
     };
+    return t.mergeKey().isEmpty() ? full
+        : full + "; incremental runs merge the changed rows (by " + String.join(", ", t.mergeKey()) + ")";
   }
 }

@@ -24,6 +24,7 @@ public final class TableDef {
   private final List<String> partitionColumns;
   private final WriteMode writeMode;
   private final String runDateColumn;
+  private final List<String> mergeKey;
 
   private TableDef(Builder b) {
     this.name = b.name;
@@ -32,6 +33,7 @@ public final class TableDef {
     this.partitionColumns = List.copyOf(b.partitionColumns);
     this.writeMode = b.writeMode;
     this.runDateColumn = b.runDateColumn;
+    this.mergeKey = List.copyOf(b.mergeKey);
     Set<String> names = columns.stream().map(ColumnDef::name).collect(Collectors.toSet());
     if (names.size() != columns.size()) {
       throw new IllegalStateException(name + ": duplicate column");
@@ -40,6 +42,9 @@ public final class TableDef {
       if (!names.contains(p)) {
         throw new IllegalStateException(name + ": partition column " + p + " is not a column");
       }
+    }
+    if (!names.containsAll(mergeKey)) {
+      throw new IllegalStateException(name + ": merge key " + mergeKey + " is not a list of columns");
     }
     if (writeMode == WriteMode.REPLACE_RUN_DATE && (runDateColumn == null || !names.contains(runDateColumn))) {
       throw new IllegalStateException(name + ": REPLACE_RUN_DATE needs a run date column");
@@ -73,6 +78,14 @@ public final class TableDef {
   /** The column holding the run date, for tables replaced per run date. */
   public String runDateColumn() {
     return runDateColumn;
+  }
+
+  /**
+   * Incremental runs: the columns whose values identify the rows a run replaces by MERGE (see
+   * {@code DeltaStore.merge}); empty for tables an incremental run writes like a full one.
+   */
+  public List<String> mergeKey() {
+    return mergeKey;
   }
 
   public List<String> columnNames() {
@@ -112,6 +125,7 @@ public final class TableDef {
     private final List<String> partitionColumns = new ArrayList<>();
     private WriteMode writeMode = WriteMode.OVERWRITE;
     private String runDateColumn;
+    private final List<String> mergeKey = new ArrayList<>();
 
     private Builder(String name, String comment) {
       this.name = name;
@@ -142,6 +156,12 @@ public final class TableDef {
     public Builder replacedPerRunDate(String column) {
       this.writeMode = WriteMode.REPLACE_RUN_DATE;
       this.runDateColumn = column;
+      return this;
+    }
+
+    /** Incremental runs replace the rows whose values in these columns match (one MERGE), not the table. */
+    public Builder mergedIncrementallyBy(String... columns) {
+      mergeKey.addAll(List.of(columns));
       return this;
     }
 
