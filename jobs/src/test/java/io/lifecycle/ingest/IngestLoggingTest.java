@@ -44,7 +44,7 @@ class IngestLoggingTest {
 
     String log = captureInfoLogs(() -> new Pipeline(List.of(new IngestStep()))
         .run(new RunContext(SharedSpark.get(), config, LocalDate.of(2024, 4, 1)), List.of()));
-    assertTrue(log.contains("ingest: read 5, clean 1, duplicates 1, quarantined 3"), log);
+    assertTrue(log.contains("ingest (full): read 5, clean 1, duplicates 1, quarantined 3"), log);
     assertFalse(log.contains(MARKER), "a log line prints event data:\n" + log.lines().filter(l -> l.contains(MARKER))
         .findFirst().orElse(""));
   }
