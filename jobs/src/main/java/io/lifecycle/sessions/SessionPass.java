@@ -1,5 +1,7 @@
 package io.lifecycle.sessions;
 
+import io.lifecycle.tables.Columns;
+import io.lifecycle.tables.SessionsTable;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 import java.util.TreeMap;
@@ -34,16 +36,16 @@ final class SessionPass implements MapPartitionsFunction<Row, Row> {
   static final int CUSTOMER = 0, TIME = 1, TYPE = 2, CHANNEL = 3, AMOUNT = 4, PURCHASE = 5, BIT_AT = 6;
 
   static final StructType OUT = new StructType()
-      .add("customer_id", DataTypes.StringType, false)
+      .add(Columns.CUSTOMER_ID, DataTypes.StringType, false)
       .add(START, DataTypes.LongType, false)
       .add(END, DataTypes.LongType, false)
-      .add("event_count", DataTypes.LongType, false)
+      .add(SessionsTable.EVENT_COUNT, DataTypes.LongType, false)
       .add(TYPES, DataTypes.createArrayType(DataTypes.StringType, false), false)
       .add(TYPE_COUNTS, DataTypes.createArrayType(DataTypes.LongType, false), false)
-      .add("revenue", DataTypes.DoubleType, false)
-      .add("first_channel", DataTypes.StringType, true)
-      .add("stage", DataTypes.StringType, true)
-      .add("stages", DataTypes.createArrayType(DataTypes.StringType, false), false)
+      .add(SessionsTable.REVENUE, DataTypes.DoubleType, false)
+      .add(SessionsTable.FIRST_CHANNEL, DataTypes.StringType, true)
+      .add(Columns.STAGE, DataTypes.StringType, true)
+      .add(SessionsTable.STAGES, DataTypes.createArrayType(DataTypes.StringType, false), false)
       .add(FIRST_PURCHASE, DataTypes.LongType, true);
 
   private final long gapMicros;

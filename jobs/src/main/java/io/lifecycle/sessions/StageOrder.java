@@ -44,7 +44,7 @@ public final class StageOrder {
 
   /**
    * A stage as one bit of a long (bit {@code rank}); 0 for null or a stage outside the model. OR-ing
-   * the bits of a group's rows gives the set of stages seen with a fixed-width aggregation buffer.
+   * the bits of a session's events gives the set of stages seen (the sessionizer's pass names them).
    */
   public Column bit(Column stage) {
     Column bit = lit(0L);
@@ -52,11 +52,5 @@ public final class StageOrder {
       bit = when(stage.equalTo(model.order().get(rank - 1)), lit(1L << rank)).otherwise(bit);
     }
     return bit;
-  }
-
-  /** Stage names whose bit ({@link #bit}) is set in a mask, in the model's order (empty for null or 0). */
-  public Column namesOf(Column mask) {
-    Column m = coalesce(mask, lit(0L));
-    return filter(stages(), (stage, i) -> bit_get(m, i.plus(1)).equalTo(1));
   }
 }
