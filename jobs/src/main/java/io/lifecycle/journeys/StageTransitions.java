@@ -19,12 +19,15 @@ import org.apache.spark.sql.expressions.Window;
  * between is from entering the from-stage to entering the to-stage. Percentiles are
  * {@code percentile_approx} with accuracy 10000 (a value of the data within 1/10000 of the exact rank,
  * the lower middle value for an even count), chosen because its memory per group is bounded, where the
- * exact {@code percentile} keeps every distinct value.
+ * exact {@code percentile} keeps every distinct value. Customers are counted with a first-move flag,
+ * not {@code countDistinct}: a distinct aggregate makes Spark aggregate per (group, customer) first,
+ * and merging one percentile digest per customer is quadratic (216 s instead of 3 s at 1M events).
  */
 public final class StageTransitions {
   static final int ACCURACY = 10_000;
   private static final String DAYS = "_days";
   private static final String MONTH = "_month";
+  private static final String FIRST_OF_CUSTOMER = "_first_of_customer";
 
   private final LocalDate runDate;
 
@@ -54,11 +57,15 @@ public final class StageTransitions {
   }
 
   private Dataset<Row> summarize(Dataset<Row> moves, Column period, Column periodType) {
+    // Partitioned by customer first, like the lead() window above, so this window needs no shuffle.
+    var ofCustomer = Window.partitionBy(col(CUSTOMER_ID), col(PERIOD_START), col(FROM_STAGE), col(TO_STAGE))
+        .orderBy(col(DAYS));
     Dataset<Row> counted = moves
         .withColumn(PERIOD_START, period)
+        .withColumn(FIRST_OF_CUSTOMER, row_number().over(ofCustomer).equalTo(1))
         .groupBy(col(PERIOD_START), col(FROM_STAGE), col(TO_STAGE))
         .agg(
-            countDistinct(col(CUSTOMER_ID)).as(CUSTOMERS),
+            count(when(col(FIRST_OF_CUSTOMER), lit(1))).as(CUSTOMERS),
             count(lit(1)).as(TRANSITIONS),
             percentile_approx(col(DAYS), lit(0.5), lit(ACCURACY)).as(MEDIAN_DAYS_BETWEEN),
             percentile_approx(col(DAYS), lit(0.9), lit(ACCURACY)).as(P90_DAYS_BETWEEN));
