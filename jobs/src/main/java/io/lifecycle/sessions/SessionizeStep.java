@@ -9,6 +9,7 @@ import io.lifecycle.pipeline.StepResult;
 import io.lifecycle.tables.Columns;
 import io.lifecycle.tables.EventsTable;
 import io.lifecycle.tables.SessionsTable;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -16,6 +17,8 @@ import java.util.Map;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.expressions.WindowSpec;
 import org.apache.spark.storage.StorageLevel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,14 +29,20 @@ import org.slf4j.LoggerFactory;
  * rerun of the same date gives the same rows and ids.
  *
  * <p>An incremental run re-sessionizes only the affected customers: those with events ingested since
- * the previous successful sessionize run, or timed after its as-of instant. Each is re-sessionized
- * over their whole history, which gives exactly the sessions a full run gives (an event within the gap
- * of an open session continues it; a late event merges into the right one), and only the sessions that
- * differ from the stored ones are deleted or inserted, in one MERGE.
+ * the previous successful sessionize run, or timed after its as-of instant. Each is re-sessionized from
+ * their reopen point ({@link #reopenPoints}), the start of the stored gap session that the earliest
+ * changed event can reach, which gives exactly the sessions a full run gives (an event within the gap
+ * of an open session continues it; a late event merges into the right one) while reading only recent
+ * partitions of {@code events} and {@code sessions}. Only the sessions that differ from the stored ones
+ * are deleted or inserted, in one MERGE.
  */
 public final class SessionizeStep implements Step {
   private static final Logger LOG = LoggerFactory.getLogger(SessionizeStep.class);
   private static final String CONTENT = "_content";
+  static final String CHANGED_FROM = "_changed_from";
+  static final String REOPEN_AT = "_reopen_at";
+  private static final String PREVIOUS_END = "_previous_end";
+  private static final String GAP_SESSION_START = "_gap_session_start";
 
   @Override
   public String name() {
@@ -51,7 +60,7 @@ public final class SessionizeStep implements Step {
     long written;
     if (previous != null && ctx.store().exists(SessionsTable.DEF)) {
       ctx.requireNoLaterRun();
-      written = mergeAffected(ctx, sessionizer, events, previous);
+      written = mergeAffected(ctx, sessionizer, events, previous, config.sessions().inactivityGap());
     } else {
       if (config.incremental().enabled()) {
         LOG.info("no earlier successful sessionize run: sessionizing every event");
@@ -64,21 +73,37 @@ public final class SessionizeStep implements Step {
     return new StepResult(input, Map.of(SessionsTable.DEF.name(), written), 0, ctx.asOf());
   }
 
-  private static long mergeAffected(RunContext ctx, Sessionizer sessionizer, Dataset<Row> events, LocalDate previous) {
+  private static long mergeAffected(RunContext ctx, Sessionizer sessionizer, Dataset<Row> events, LocalDate previous,
+      Duration gap) {
     Instant previousAsOf = previous.atStartOfDay(ZoneOffset.UTC).toInstant();
     // Run ids sort as their dates: every run after the previous one. Times after its as-of catch events
-    // stored earlier but not yet sessionized (the future tolerance).
-    Dataset<Row> affected = events
+    // stored earlier but not yet sessionized (the future tolerance). A late first purchase restages only
+    // events after it, so the earliest changed event bounds what can change.
+    Dataset<Row> changedFrom = events
         .where(col(Columns.INGEST_RUN_ID).gt(lit(RunContext.runIdOf(previous)))
             .or(col(Columns.EVENT_TIME).geq(lit(previousAsOf))))
-        .select(col(Columns.CUSTOMER_ID)).distinct()
-        .persist(StorageLevel.MEMORY_AND_DISK());
+        .groupBy(col(Columns.CUSTOMER_ID)).agg(min(col(Columns.EVENT_TIME)).as(CHANGED_FROM));
+    Dataset<Row> storedAll = ctx.store().read(SessionsTable.DEF);
+    Dataset<Row> reopen = reopenPoints(storedAll, changedFrom, gap).persist(StorageLevel.MEMORY_AND_DISK());
     try {
-      // The affected customers' sessions, recomputed from their whole history, and as stored.
-      Dataset<Row> fresh = withContent(SessionsTable.DEF.conform(
-              sessionizer.sessionize(events.join(affected, Columns.CUSTOMER_ID, "left_semi"))))
+      // One row: the earliest reopen point prunes both tables' date partitions.
+      Row bound = reopen.agg(min(col(REOPEN_AT))).head();
+      if (bound.isNullAt(0)) {
+        LOG.info("no events since the previous sessionize run: sessions unchanged");
+        return 0;
+      }
+      Column fromDate = lit(java.sql.Date.valueOf(bound.<Instant>getAs(0).atZone(ZoneOffset.UTC).toLocalDate()));
+      Dataset<Row> reopenedEvents = events.where(col(Columns.EVENT_DATE).geq(fromDate))
+          .join(reopen, Columns.CUSTOMER_ID)
+          .where(col(Columns.EVENT_TIME).geq(col(REOPEN_AT)))
+          .drop(REOPEN_AT);
+      // The affected customers' sessions from their reopen points, recomputed and as stored.
+      Dataset<Row> fresh = withContent(SessionsTable.DEF.conform(sessionizer.sessionize(reopenedEvents)))
           .persist(StorageLevel.MEMORY_AND_DISK());
-      Dataset<Row> stored = withContent(ctx.store().read(SessionsTable.DEF).join(affected, Columns.CUSTOMER_ID, "left_semi"));
+      Dataset<Row> stored = withContent(storedAll.where(col(SessionsTable.SESSION_DATE).geq(fromDate))
+          .join(reopen, Columns.CUSTOMER_ID)
+          .where(col(SessionsTable.SESSION_START).geq(col(REOPEN_AT)))
+          .drop(REOPEN_AT));
       Dataset<Row> stale = stored.join(fresh.select(CONTENT), CONTENT, "left_anti")
           .select(col(Columns.CUSTOMER_ID), col(SessionsTable.SESSION_ID), col(SessionsTable.SESSION_DATE))
           .persist(StorageLevel.MEMORY_AND_DISK());
@@ -94,8 +119,39 @@ public final class SessionizeStep implements Step {
         fresh.unpersist();
       }
     } finally {
-      affected.unpersist();
+      reopen.unpersist();
     }
+  }
+
+  /**
+   * Where each affected customer's sessions must be recomputed from (pure): the start of the stored gap
+   * session (a run of sessions, max-length pieces included, with no gap above the inactivity gap) that
+   * holds the first stored session ending within the gap of the customer's earliest changed event, or
+   * that event itself when it comes first. Events before that point cannot change: the event before it
+   * is more than the gap earlier (so no new event joins its session), and max-length pieces stay aligned
+   * to the gap session's start, which is unchanged.
+   *
+   * @param stored rows shaped as {@code sessions} (customer_id, session_start, session_end)
+   * @param changedFrom (customer_id, {@value #CHANGED_FROM}): each affected customer's earliest changed event
+   * @return (customer_id, {@value #REOPEN_AT}), one row per affected customer
+   */
+  static Dataset<Row> reopenPoints(Dataset<Row> stored, Dataset<Row> changedFrom, Duration gap) {
+    long gapMicros = gap.toNanos() / 1_000;
+    Column start = col(SessionsTable.SESSION_START);
+    Column end = col(SessionsTable.SESSION_END);
+    WindowSpec byStart = Window.partitionBy(col(Columns.CUSTOMER_ID)).orderBy(start);
+    Column startsGapSession = col(PREVIOUS_END).isNull()
+        .or(unix_micros(start).minus(unix_micros(col(PREVIOUS_END))).gt(gapMicros));
+    Dataset<Row> reached = stored.select(col(Columns.CUSTOMER_ID), start, end)
+        .join(changedFrom, Columns.CUSTOMER_ID)
+        .withColumn(PREVIOUS_END, lag(end, 1).over(byStart))
+        .withColumn(GAP_SESSION_START, last(when(startsGapSession, start), true)
+            .over(byStart.rowsBetween(Window.unboundedPreceding(), Window.currentRow())))
+        .where(unix_micros(end).geq(unix_micros(col(CHANGED_FROM)).minus(gapMicros)))
+        .groupBy(col(Columns.CUSTOMER_ID)).agg(min(col(GAP_SESSION_START)).as(GAP_SESSION_START));
+    // least() skips the null of a customer with no such stored session.
+    return changedFrom.join(reached, Columns.CUSTOMER_ID, "left_outer")
+        .select(col(Columns.CUSTOMER_ID), least(col(CHANGED_FROM), col(GAP_SESSION_START)).as(REOPEN_AT));
   }
 
   /**

@@ -1,0 +1,70 @@
+package io.lifecycle.sessions;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import io.lifecycle.SharedSpark;
+import io.lifecycle.TestSupport;
+import io.lifecycle.tables.Columns;
+import io.lifecycle.tables.SessionsTable;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.Test;
+
+/** Where an incremental sessionize starts recomputing a customer: exact points on hand-built sessions. */
+class ReopenPointsTest {
+  private final SparkSession spark = SharedSpark.get();
+
+  private static Instant t(String hhmmss) {
+    return Instant.parse("2024-03-01T" + hhmmss + "Z");
+  }
+
+  @Test
+  void reopensAtTheStartOfTheGapSessionTheEarliestChangeCanReach() {
+    // Gap 30 min. Customer a: [10:00-10:20]; then a gap session of two pieces [11:00-11:10] and
+    // [11:35-11:50] (25 min apart: one gap session cut by the maximum length); then [15:00-15:05].
+    List<Row> sessions = List.of(
+        RowFactory.create("a", t("10:00:00"), t("10:20:00")),
+        RowFactory.create("a", t("11:00:00"), t("11:10:00")),
+        RowFactory.create("a", t("11:35:00"), t("11:50:00")),
+        RowFactory.create("a", t("15:00:00"), t("15:05:00")),
+        RowFactory.create("b", t("10:00:00"), t("10:10:00")),
+        RowFactory.create("c", t("10:00:00"), t("10:10:00")),
+        RowFactory.create("d", t("11:00:00"), t("11:10:00")),
+        RowFactory.create("d", t("11:35:00"), t("11:50:00")),
+        RowFactory.create("e", t("11:00:00"), t("11:10:00")),
+        RowFactory.create("e", t("11:35:00"), t("11:50:00")),
+        RowFactory.create("e", t("15:00:00"), t("15:05:00")),
+        RowFactory.create("unaffected", t("10:00:00"), t("10:10:00")));
+    List<Row> changes = List.of(
+        RowFactory.create("a", t("12:10:00")),   // within the gap of 11:50: the piece's gap session, 11:00
+        RowFactory.create("b", t("09:00:00")),   // before every stored session: the change itself
+        RowFactory.create("c", t("20:00:00")),   // nothing stored within the gap: the change itself
+        RowFactory.create("d", t("12:20:00")),   // exactly the gap after 11:50 still joins: 11:00
+        RowFactory.create("e", t("12:20:01")),   // one second more does not: the change itself
+        RowFactory.create("new", t("08:00:00"))); // no stored sessions at all
+    Dataset<Row> stored = spark.createDataFrame(sessions, new StructType()
+        .add(Columns.CUSTOMER_ID, DataTypes.StringType)
+        .add(SessionsTable.SESSION_START, DataTypes.TimestampType)
+        .add(SessionsTable.SESSION_END, DataTypes.TimestampType));
+    Dataset<Row> changedFrom = spark.createDataFrame(changes, new StructType()
+        .add(Columns.CUSTOMER_ID, DataTypes.StringType)
+        .add(SessionizeStep.CHANGED_FROM, DataTypes.TimestampType));
+
+    List<String> points = TestSupport.rows(SessionizeStep.reopenPoints(stored, changedFrom, Duration.ofMinutes(30)));
+
+    assertEquals(List.of(
+        "a|2024-03-01T11:00:00Z",
+        "b|2024-03-01T09:00:00Z",
+        "c|2024-03-01T20:00:00Z",
+        "d|2024-03-01T11:00:00Z",
+        "e|2024-03-01T12:20:01Z",
+        "new|2024-03-01T08:00:00Z"), points);
+  }
+}
