@@ -156,6 +156,9 @@ public final class IngestStep implements Step {
     Dataset<Row> history = stored.where(not(ownRows))
         .join(fresh.select(col(Columns.CUSTOMER_ID)).distinct(), Columns.CUSTOMER_ID, "left_semi")
         .persist(StorageLevel.MEMORY_AND_DISK());
+    // Materialized before use: the change reads it three times, and concurrent stages of one query
+    // would each scan the stored events again to fill a cache that is not built yet (8 scans at 10M).
+    history.count();
     IncrementalEvents change = new IncrementalEvents(history, fresh, config, runId);
     Dataset<Row> added = EventsTable.DEF.conform(change.added()).persist(StorageLevel.MEMORY_AND_DISK());
     try {

@@ -103,7 +103,12 @@ public final class SessionizeStep implements Step {
       Dataset<Row> stored = withContent(storedAll.where(col(SessionsTable.SESSION_DATE).geq(fromDate))
           .join(reopen, Columns.CUSTOMER_ID)
           .where(col(SessionsTable.SESSION_START).geq(col(REOPEN_AT)))
-          .drop(REOPEN_AT));
+          .drop(REOPEN_AT))
+          .persist(StorageLevel.MEMORY_AND_DISK());
+      // Both sides are read twice (stale and added; the MERGE materializes its source again): build
+      // each once, before the queries that share them, so no concurrent stage recomputes one.
+      fresh.count();
+      stored.count();
       Dataset<Row> stale = stored.join(fresh.select(CONTENT), CONTENT, "left_anti")
           .select(col(Columns.CUSTOMER_ID), col(SessionsTable.SESSION_ID), col(SessionsTable.SESSION_DATE))
           .persist(StorageLevel.MEMORY_AND_DISK());
@@ -116,6 +121,7 @@ public final class SessionizeStep implements Step {
         return ctx.store().merge(SessionsTable.DEF, added.drop(CONTENT), stale, null, prune);
       } finally {
         stale.unpersist();
+        stored.unpersist();
         fresh.unpersist();
       }
     } finally {
