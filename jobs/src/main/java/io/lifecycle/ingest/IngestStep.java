@@ -161,13 +161,18 @@ public final class IngestStep implements Step {
     history.count();
     IncrementalEvents change = new IncrementalEvents(history, fresh, config, runId);
     Dataset<Row> added = EventsTable.DEF.conform(change.added()).persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> restagedCustomers = change.restagedCustomers().persist(StorageLevel.MEMORY_AND_DISK());
     try {
       long count = added.count();
-      Dataset<Row> inserts = added.unionByName(EventsTable.DEF.conform(change.restaged()));
+      // Usually none (in-order data): then the commit is the day's rows alone, and neither the MERGE nor
+      // its source recomputes the first purchases over the history again.
+      boolean restages = restagedCustomers.count() > 0;
+      Dataset<Row> inserts = restages ? added.unionByName(EventsTable.DEF.conform(change.restaged())) : added;
       String earlierAttempt = rerun ? Identifiers.quote(Columns.INGEST_RUN_ID) + " = '" + runId + "'" : null;
-      ctx.store().merge(EventsTable.DEF, inserts, change.restagedCustomers(), earlierAttempt, null);
+      ctx.store().merge(EventsTable.DEF, inserts, restagedCustomers, earlierAttempt, null);
       return count;
     } finally {
+      restagedCustomers.unpersist();
       added.unpersist();
       history.unpersist();
     }
