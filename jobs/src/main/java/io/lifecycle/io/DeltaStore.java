@@ -70,6 +70,18 @@ public final class DeltaStore {
   }
 
   /**
+   * The table as of its current version, pinned: the frame keeps reading that version after later
+   * commits, so a step can read a table, overwrite it, and still use what it read.
+   */
+  public Dataset<Row> readCurrentVersion(TableDef table) {
+    read(table);
+    String path = location(table);
+    // One row, bounded: the latest commit's version.
+    long version = DeltaTable.forPath(spark, path).history(1).select("version").head().getLong(0);
+    return spark.read().format("delta").option("versionAsOf", version).load(path);
+  }
+
+  /**
    * Writes a table as its {@link WriteMode} says and returns the number of rows written. For
    * {@link WriteMode#REPLACE_RUN_DATE} only the rows of {@code runDate} are replaced.
    */

@@ -57,7 +57,7 @@ public final class CustomerJourneys {
         max(col(CustomerStageHistoryTable.LAST_ACTIVITY_AT)).as(LAST_ACTIVITY_AT),
         sum(col(CustomerStageHistoryTable.SESSIONS)).as(SESSIONS),
         sum(col(CustomerStageHistoryTable.EVENTS)).as(EVENTS),
-        sum(col(CustomerStageHistoryTable.REVENUE)).as(REVENUE));
+        StageEpisodes.exactSum(col(CustomerStageHistoryTable.REVENUE)).as(REVENUE));
     // The journey starts at the first session with a stage: its channel is the acquisition channel.
     Dataset<Row> fromSessions = sessions
         .where(col(SessionsTable.SESSION_START).lt(lit(asOf)))
@@ -66,8 +66,6 @@ public final class CustomerJourneys {
             min(col(SessionsTable.FIRST_PURCHASE_TIME)).as(FIRST_PURCHASE_AT))
         .select(col(CUSTOMER_ID), col(FIRST_SESSION).getField(SessionsTable.FIRST_CHANNEL).as(ACQUISITION_CHANNEL),
             col(FIRST_PURCHASE_AT));
-    Column daysInCurrent = floor(lit(asOf.getEpochSecond() * 1_000_000L).minus(unix_micros(col(CURRENT_STAGE_SINCE)))
-        .divide((double) StageEpisodes.DAY_MICROS)).cast("int");
     return perCustomer.join(fromSessions, perCustomer.col(CUSTOMER_ID).equalTo(fromSessions.col(CUSTOMER_ID)), "left_outer")
         .select(
             perCustomer.col(CUSTOMER_ID),
@@ -75,7 +73,7 @@ public final class CustomerJourneys {
             col(EPISODES),
             col(CURRENT_STAGE),
             col(CURRENT_STAGE_SINCE),
-            daysInCurrent.as(DAYS_IN_CURRENT_STAGE),
+            daysInCurrentStage().as(DAYS_IN_CURRENT_STAGE),
             col(HIGHEST_STAGE),
             col(STAGES_SKIPPED),
             col(MOVES_BACK),
@@ -92,5 +90,20 @@ public final class CustomerJourneys {
             col(EVENTS),
             col(REVENUE),
             lit(asOf.atZone(ZoneOffset.UTC).toLocalDate()).as(RUN_DATE));
+  }
+
+  /**
+   * Stored journeys (rows of {@code customer_journeys} as of an earlier date) as of this as-of instant,
+   * for customers whose episodes have not changed: only the days in the current stage and the run date
+   * move with the date.
+   */
+  public Dataset<Row> asOf(Dataset<Row> stored) {
+    return stored.withColumn(DAYS_IN_CURRENT_STAGE, daysInCurrentStage())
+        .withColumn(RUN_DATE, lit(asOf.atZone(ZoneOffset.UTC).toLocalDate()));
+  }
+
+  private Column daysInCurrentStage() {
+    return floor(lit(asOf.getEpochSecond() * 1_000_000L).minus(unix_micros(col(CURRENT_STAGE_SINCE)))
+        .divide((double) StageEpisodes.DAY_MICROS)).cast("int");
   }
 }

@@ -1,31 +1,52 @@
 package io.lifecycle.journeys;
 
+import static org.apache.spark.sql.functions.*;
+
 import io.lifecycle.config.LifecycleConfig;
 import io.lifecycle.pipeline.RunContext;
 import io.lifecycle.pipeline.Step;
 import io.lifecycle.pipeline.StepResult;
+import io.lifecycle.tables.Columns;
 import io.lifecycle.tables.CustomerJourneysTable;
 import io.lifecycle.tables.CustomerStageHistoryTable;
+import io.lifecycle.tables.EventsTable;
+import io.lifecycle.tables.RunLogTable;
 import io.lifecycle.tables.SessionsTable;
 import io.lifecycle.tables.StageFunnelTable;
 import io.lifecycle.tables.StageTransitionsTable;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.storage.StorageLevel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code journeys}: {@code sessions} to {@code customer_stage_history}, {@code customer_journeys},
  * {@code stage_transitions} and {@code stage_funnel}, all snapshots as of the run date. Each later table
  * is computed from the Delta table written before it rather than from a cached frame, so nothing is
  * recomputed and nothing needs to fit in memory.
+ *
+ * <p>An incremental run recomputes the episodes and journeys only of the customers whose sessions
+ * changed since the previous journeys run, or whom time alone has churned ({@link CustomersToRecompute});
+ * the other customers' stored rows move to the new as-of date. It gives the rows a full run gives. It
+ * falls back to a full computation when there is no earlier journeys run, when the configuration has
+ * changed since (another churn threshold or stage model changes every journey), or when a full-mode
+ * ingest or sessionize has run since (it may have removed customers). The two aggregate tables are
+ * recomputed from the stored episodes either way.
  */
 public final class JourneysStep implements Step {
+  private static final Logger LOG = LoggerFactory.getLogger(JourneysStep.class);
+  private static final String NAME = "journeys";
+  /** Key of the step's output counts (and run_log's output_rows): customers an incremental run recomputed. */
+  public static final String RECOMPUTED_CUSTOMERS = "recomputed_customers";
 
   @Override
   public String name() {
-    return "journeys";
+    return NAME;
   }
 
   @Override
@@ -34,13 +55,20 @@ public final class JourneysStep implements Step {
     Instant asOf = ctx.asOf();
     Dataset<Row> sessions = ctx.store().read(SessionsTable.DEF);
     Map<String, Long> written = new LinkedHashMap<>();
+    StageEpisodes stageEpisodes = new StageEpisodes(config.stages(), config.churnThreshold(), asOf);
+    CustomerJourneys customerJourneys = new CustomerJourneys(config.stages(), asOf);
 
-    Dataset<Row> episodes = new StageEpisodes(config.stages(), config.churnThreshold(), asOf).episodes(sessions);
-    written.put(CustomerStageHistoryTable.DEF.name(), ctx.store().write(CustomerStageHistoryTable.DEF, episodes, ctx.runDate()));
+    LocalDate sessionsSeen = config.incremental().enabled() ? sessionsSeenByPreviousRun(ctx) : null;
+    if (sessionsSeen != null) {
+      ctx.requireNoLaterRun();
+      writeIncrementally(ctx, sessions, sessionsSeen, stageEpisodes, customerJourneys, written);
+    } else {
+      written.put(CustomerStageHistoryTable.DEF.name(),
+          ctx.store().write(CustomerStageHistoryTable.DEF, stageEpisodes.episodes(sessions), ctx.runDate()));
+      Dataset<Row> journeys = customerJourneys.journeys(ctx.store().read(CustomerStageHistoryTable.DEF), sessions);
+      written.put(CustomerJourneysTable.DEF.name(), ctx.store().write(CustomerJourneysTable.DEF, journeys, ctx.runDate()));
+    }
     Dataset<Row> history = ctx.store().read(CustomerStageHistoryTable.DEF);
-
-    Dataset<Row> journeys = new CustomerJourneys(config.stages(), asOf).journeys(history, sessions);
-    written.put(CustomerJourneysTable.DEF.name(), ctx.store().write(CustomerJourneysTable.DEF, journeys, ctx.runDate()));
 
     Dataset<Row> transitions = new StageTransitions(ctx.runDate()).transitions(history);
     written.put(StageTransitionsTable.DEF.name(), ctx.store().write(StageTransitionsTable.DEF, transitions, ctx.runDate()));
@@ -51,5 +79,71 @@ public final class JourneysStep implements Step {
 
     // Sessions count from Delta's statistics-backed count (the table was just written by sessionize).
     return StepResult.of(sessions.count(), written);
+  }
+
+  /**
+   * Recomputes the changed customers' episodes and journeys and moves everyone else's stored rows to the
+   * run date. Each table is still replaced in one commit, so a failure leaves the previous snapshot.
+   */
+  private static void writeIncrementally(RunContext ctx, Dataset<Row> sessions, LocalDate sessionsSeen,
+      StageEpisodes stageEpisodes, CustomerJourneys customerJourneys, Map<String, Long> written) {
+    String id = Columns.CUSTOMER_ID;
+    // Pinned: the journeys table is overwritten below, and the customers to recompute come from it.
+    Dataset<Row> storedJourneys = ctx.store().readCurrentVersion(CustomerJourneysTable.DEF);
+    Dataset<Row> storedHistory = ctx.store().readCurrentVersion(CustomerStageHistoryTable.DEF);
+    Dataset<Row> changed = ctx.store().read(EventsTable.DEF).where(RunContext.eventsAfterRunOf(sessionsSeen)).select(id);
+    Dataset<Row> recompute = CustomersToRecompute.of(changed, storedJourneys, ctx.asOf(), ctx.config().churnThreshold())
+        .persist(StorageLevel.MEMORY_AND_DISK());
+    try {
+      long customers = recompute.count();
+      written.put(RECOMPUTED_CUSTOMERS, customers);
+      LOG.info("journeys: recomputing {} customers (events after the sessions of {}, or churned since); "
+          + "the others' stored rows move to {}", customers, sessionsSeen, ctx.runDate());
+      Dataset<Row> theirSessions = sessions.join(recompute, id, "left_semi");
+      Dataset<Row> history = stageEpisodes.asOf(storedHistory.join(recompute, id, "left_anti"))
+          .unionByName(stageEpisodes.episodes(theirSessions));
+      written.put(CustomerStageHistoryTable.DEF.name(), ctx.store().write(CustomerStageHistoryTable.DEF, history, ctx.runDate()));
+      Dataset<Row> theirHistory = ctx.store().read(CustomerStageHistoryTable.DEF).join(recompute, id, "left_semi");
+      Dataset<Row> journeys = customerJourneys.asOf(storedJourneys.join(recompute, id, "left_anti"))
+          .unionByName(customerJourneys.journeys(theirHistory, theirSessions));
+      written.put(CustomerJourneysTable.DEF.name(), ctx.store().write(CustomerJourneysTable.DEF, journeys, ctx.runDate()));
+    } finally {
+      recompute.unpersist();
+    }
+  }
+
+  /**
+   * For an incremental run: the run date of the sessionize run whose sessions the previous journeys run
+   * read (events after it are what changed), or null when this run must compute every journey (logged).
+   */
+  private static LocalDate sessionsSeenByPreviousRun(RunContext ctx) {
+    LocalDate previous = ctx.previousSuccess(NAME);
+    if (previous == null || !ctx.store().exists(CustomerJourneysTable.DEF)
+        || !ctx.store().exists(CustomerStageHistoryTable.DEF)) {
+      LOG.info("no earlier successful journeys run: computing every journey");
+      return null;
+    }
+    Dataset<Row> log = ctx.store().read(RunLogTable.DEF).where(col(RunLogTable.STATUS).equalTo(RunLogTable.SUCCEEDED));
+    // One row, bounded: the last successful attempt of the previous journeys run.
+    Row last = log.where(col(RunLogTable.STEP).equalTo(NAME).and(col(Columns.RUN_DATE).equalTo(lit(java.sql.Date.valueOf(previous)))))
+        .agg(max(col(RunLogTable.STARTED_AT)), max_by(col(RunLogTable.CONFIG_HASH), col(RunLogTable.STARTED_AT)))
+        .head();
+    Instant started = last.getAs(0);
+    if (!ctx.config().hash().equals(last.getString(1))) {
+      LOG.info("the configuration changed since the journeys run of {}: computing every journey", previous);
+      return null;
+    }
+    // One row, bounded: the latest sessionize before that attempt, and full-mode rewrites of events or sessions after it.
+    Row upstream = log.where(col(RunLogTable.STEP).isin("ingest", "sessionize"))
+        .agg(max(when(col(RunLogTable.STEP).equalTo("sessionize").and(col(RunLogTable.STARTED_AT).leq(lit(started))),
+                col(Columns.RUN_DATE))),
+            count(when(col(RunLogTable.STARTED_AT).gt(lit(started))
+                .and(not(coalesce(col(RunLogTable.MODE).equalTo("incremental"), lit(false)))), lit(1))))
+        .head();
+    if (upstream.isNullAt(0) || upstream.getLong(1) > 0) {
+      LOG.info("a full-mode ingest or sessionize ran after the journeys run of {}: computing every journey", previous);
+      return null;
+    }
+    return upstream.<LocalDate>getAs(0);
   }
 }

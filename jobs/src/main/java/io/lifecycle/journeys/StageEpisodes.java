@@ -16,6 +16,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.expressions.WindowSpec;
+import org.apache.spark.sql.types.DataTypes;
 
 /**
  * Sessions to stage episodes, the rows of {@code customer_stage_history}. Pure.
@@ -89,7 +90,7 @@ public final class StageEpisodes {
             max(end).as(LAST_ACTIVITY_AT),
             count(lit(1)).as(SESSIONS),
             sum(col(SessionsTable.EVENT_COUNT)).as(EVENTS),
-            sum(col(SessionsTable.REVENUE)).as(REVENUE),
+            exactSum(col(SessionsTable.REVENUE)).as(REVENUE),
             max(col(CHURN_AFTER)).as(CHURN_AFTER))
         .select(col(CUSTOMER_ID), col(STAGE), col(ENTERED_AT), col(LAST_ACTIVITY_AT), col(SESSIONS), col(EVENTS),
             col(REVENUE), col(CHURN_AFTER));
@@ -114,7 +115,6 @@ public final class StageEpisodes {
         .when(col(PREVIOUS_RANK).isNull(), col(RANK).minus(1))
         .when(diff.gt(1), diff.minus(1))
         .otherwise(lit(0));
-    Column inStageUntil = coalesce(col(LEFT_AT), lit(asOf));
     return active.unionByName(churned)
         .withColumn(RANK, order.rank(col(STAGE)))
         .withColumn(EPISODE_NUMBER, row_number().over(byEntered))
@@ -132,12 +132,37 @@ public final class StageEpisodes {
             col(ENTERED_AT),
             col(LEFT_AT),
             col(LAST_ACTIVITY_AT),
-            unix_micros(inStageUntil).minus(unix_micros(col(ENTERED_AT))).divide((double) DAY_MICROS).as(DAYS_IN_STAGE),
+            daysInStage().as(DAYS_IN_STAGE),
             col(SESSIONS),
             col(EVENTS),
             col(REVENUE),
             coalesce(col(PREVIOUS_STAGE).equalTo(StageModel.CHURNED), lit(false)).as(IS_REACTIVATION),
             col(LEFT_AT).isNull().as(IS_CURRENT),
             lit(asOf.atZone(ZoneOffset.UTC).toLocalDate()).as(RUN_DATE));
+  }
+
+  /**
+   * Stored episodes (rows of {@code customer_stage_history} as of an earlier date) as of this as-of
+   * instant, for customers whose sessions have not changed and who have not churned since: only the
+   * current episode's days in stage and the run date move with the date.
+   */
+  public Dataset<Row> asOf(Dataset<Row> stored) {
+    return stored.withColumn(DAYS_IN_STAGE, daysInStage())
+        .withColumn(RUN_DATE, lit(asOf.atZone(ZoneOffset.UTC).toLocalDate()));
+  }
+
+  /**
+   * A sum of doubles that does not depend on the order of the rows (a double sum does, in its last
+   * bits): summed as decimals, so an incremental run, which reads stored rows in another order than a
+   * full run, gives the same value. Nine decimals are far below a currency's cent.
+   */
+  static Column exactSum(Column value) {
+    return sum(value.cast(DataTypes.createDecimalType(38, 9))).cast(DataTypes.DoubleType);
+  }
+
+  /** Days from entering the stage to leaving it, or to the as-of instant for the current episode. */
+  private Column daysInStage() {
+    Column inStageUntil = coalesce(col(LEFT_AT), lit(asOf));
+    return unix_micros(inStageUntil).minus(unix_micros(col(ENTERED_AT))).divide((double) DAY_MICROS);
   }
 }

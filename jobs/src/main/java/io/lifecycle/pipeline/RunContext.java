@@ -106,6 +106,16 @@ public final class RunContext {
     }
   }
 
+  /**
+   * Rows of {@code events} that the run of {@code date} could not have seen: ingested by a later run (run
+   * ids sort as their dates), or timed at or after its as-of instant (stored earlier, within the future
+   * tolerance, but not yet visible then). Incremental steps recompute the customers these belong to.
+   */
+  public static org.apache.spark.sql.Column eventsAfterRunOf(LocalDate date) {
+    return col(Columns.INGEST_RUN_ID).gt(lit(runIdOf(date)))
+        .or(col(Columns.EVENT_TIME).geq(lit(date.atStartOfDay(ZoneOffset.UTC).toInstant())));
+  }
+
   public void resolveRunDate(LocalDate date) {
     if (runDate == null) {
       runDate = date;

@@ -75,13 +75,9 @@ public final class SessionizeStep implements Step {
 
   private static long mergeAffected(RunContext ctx, Sessionizer sessionizer, Dataset<Row> events, LocalDate previous,
       Duration gap) {
-    Instant previousAsOf = previous.atStartOfDay(ZoneOffset.UTC).toInstant();
-    // Run ids sort as their dates: every run after the previous one. Times after its as-of catch events
-    // stored earlier but not yet sessionized (the future tolerance). A late first purchase restages only
-    // events after it, so the earliest changed event bounds what can change.
-    Dataset<Row> changedFrom = events
-        .where(col(Columns.INGEST_RUN_ID).gt(lit(RunContext.runIdOf(previous)))
-            .or(col(Columns.EVENT_TIME).geq(lit(previousAsOf))))
+    // A late first purchase restages only events after it, so the earliest changed event bounds what
+    // can change.
+    Dataset<Row> changedFrom = events.where(RunContext.eventsAfterRunOf(previous))
         .groupBy(col(Columns.CUSTOMER_ID)).agg(min(col(Columns.EVENT_TIME)).as(CHANGED_FROM));
     Dataset<Row> storedAll = ctx.store().read(SessionsTable.DEF);
     Dataset<Row> reopen = reopenPoints(storedAll, changedFrom, gap).persist(StorageLevel.MEMORY_AND_DISK());

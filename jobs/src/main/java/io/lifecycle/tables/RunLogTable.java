@@ -37,7 +37,7 @@ public final class RunLogTable {
           .optional(FINISHED_AT, DataTypes.TimestampType, "When the step finished, UTC.")
           .required(STATUS, DataTypes.StringType, "SUCCEEDED or FAILED.")
           .optional(INPUT_ROWS, DataTypes.LongType, "Rows the step read from its main input.")
-          .optional(OUTPUT_ROWS, DataTypes.createMapType(DataTypes.StringType, DataTypes.LongType), "Rows written per table; the ingest step also records its duplicates and skipped input rows (keys duplicates, skipped).")
+          .optional(OUTPUT_ROWS, DataTypes.createMapType(DataTypes.StringType, DataTypes.LongType), "Rows written per table; the ingest step also records its duplicates and skipped input rows (keys duplicates, skipped), an incremental journeys step the customers it recomputed (key recomputed_customers).")
           .optional(QUARANTINED_ROWS, DataTypes.LongType, "Rows the step sent to quarantine.")
           .required(CONFIG_HASH, DataTypes.StringType, "Hash of the effective configuration.")
           .required(APP_VERSION, DataTypes.StringType, "Version of the lifecycle job.")

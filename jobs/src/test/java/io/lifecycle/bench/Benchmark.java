@@ -57,6 +57,7 @@ public final class Benchmark {
 
   private final int bots;
   private final long eventsPerBot;
+  private int duckdbMemoryGb;
 
   Benchmark(SparkSession spark, long events, Path work, int bots, long eventsPerBot) {
     this.spark = spark;
@@ -83,6 +84,7 @@ public final class Benchmark {
         .getOrCreate();
     Benchmark b = new Benchmark(spark, events, work,
         Integer.parseInt(opts.getOrDefault("bots", "0")), parseCount(opts.getOrDefault("events-per-bot", "0")));
+    b.duckdbMemoryGb = Integer.parseInt(opts.getOrDefault("duckdb-memory-gb", "0"));
     if ("sessions".equals(opts.get("mode"))) {
       b.runSessionsOnly(!opts.containsKey("no-duckdb"));
     } else if ("sessions-breakdown".equals(opts.get("mode"))) {
@@ -93,6 +95,11 @@ public final class Benchmark {
       b.run(steps, !opts.containsKey("no-duckdb"));
     }
     spark.stop();
+  }
+
+  /** DuckDB's memory limit in GB; 0 (the default) gives it the driver's heap size. */
+  int duckdbMemoryGb() {
+    return duckdbMemoryGb;
   }
 
   static long parseCount(String text) {

@@ -56,7 +56,10 @@ final class DuckDbReference implements AutoCloseable {
     this.db = DriverManager.getConnection("jdbc:duckdb:" + out.resolve("scratch.duckdb"));
     this.st = db.createStatement();
     st.execute("SET threads = " + Runtime.getRuntime().availableProcessors());
-    st.execute("SET memory_limit = '" + Math.max(1, Runtime.getRuntime().maxMemory() >> 30) + "GB'");
+    // The driver's heap by default (the same budget as Spark's); --duckdb-memory overrides.
+    long gigabytes = benchmark.duckdbMemoryGb() > 0 ? benchmark.duckdbMemoryGb()
+        : Math.max(1, Runtime.getRuntime().maxMemory() >> 30);
+    st.execute("SET memory_limit = '" + gigabytes + "GB'");
     st.execute("SET temp_directory = '" + out.resolve("tmp") + "'");
     st.execute("SET preserve_insertion_order = false");
   }
