@@ -137,7 +137,8 @@ class IncrementalRunTest {
       assertFalse(full.isEmpty(), t.name());
       List<String> incremental = TestSupport.rows(table(dir.resolve("incremental"), t));
       // The differing rows only, so a failure names them.
-      assertEquals(List.of(), full.stream().filter(r -> !new java.util.HashSet<>(incremental).contains(r)).toList(),
+      java.util.Set<String> present = new java.util.HashSet<>(incremental);
+      assertEquals(List.of(), full.stream().filter(r -> !present.contains(r)).toList(),
           t.name() + ": rows of the full run that the daily runs lack");
       assertEquals(full, incremental, t.name());
     }
