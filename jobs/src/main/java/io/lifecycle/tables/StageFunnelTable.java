@@ -44,7 +44,7 @@ public final class StageFunnelTable {
           .required(DROP_OFF_CUSTOMERS, DataTypes.LongType, "Customers who entered the stage and never reached a more advanced stage afterwards (0 for the last stage).")
           .optional(DROP_OFF_RATE, DataTypes.DoubleType, "drop_off_customers / customers_entered; null for the last stage or when nobody entered.")
           .required(CHURNED_FROM_STAGE, DataTypes.LongType, "Customers who churned directly from this stage at least once.")
-          .optional(MEDIAN_DAYS_IN_STAGE, DataTypes.DoubleType, "Median days of the cohort's finished episodes in the stage (percentile_approx, accuracy 10000); null when none finished.")
+          .optional(MEDIAN_DAYS_IN_STAGE, DataTypes.DoubleType, "Median days of the cohort's finished episodes in the stage (exact, nearest rank: the lower middle value for an even count); null when none finished.")
           .optional(NON_LINEAR_SHARE, DataTypes.DoubleType, "Share of customers_entered whose journey is non-linear (skips or moves back); null when nobody entered.")
           .required(RUN_DATE, DataTypes.DateType, "Run date the snapshot is as of.")
           .build();

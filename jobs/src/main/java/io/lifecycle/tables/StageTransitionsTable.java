@@ -33,8 +33,8 @@ public final class StageTransitionsTable {
           .required(CUSTOMERS, DataTypes.LongType, "Distinct customers who made the move.")
           .required(TRANSITIONS, DataTypes.LongType, "Number of moves (a customer may move more than once).")
           .required(PROBABILITY, DataTypes.DoubleType, "transitions / all moves out of from_stage in the same period: the rows of a from-stage sum to 1.")
-          .required(MEDIAN_DAYS_BETWEEN, DataTypes.DoubleType, "Median days from entering from_stage to entering to_stage (percentile_approx, accuracy 10000).")
-          .required(P90_DAYS_BETWEEN, DataTypes.DoubleType, "90th percentile of the same (percentile_approx, accuracy 10000).")
+          .required(MEDIAN_DAYS_BETWEEN, DataTypes.DoubleType, "Median days from entering from_stage to entering to_stage (exact, nearest rank: the lower middle value for an even count).")
+          .required(P90_DAYS_BETWEEN, DataTypes.DoubleType, "90th percentile of the same (exact, nearest rank: the value at rank ceil(0.9 n)).")
           .required(RUN_DATE, DataTypes.DateType, "Run date the snapshot is as of.")
           .build();
 }
