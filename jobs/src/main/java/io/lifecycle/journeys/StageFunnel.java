@@ -96,7 +96,7 @@ public final class StageFunnel {
     // whatever happened in between.
     List<Column> stageRows = new ArrayList<>();
     for (int i = 0; i < n; i++) {
-      List<Column> fields = new ArrayList<>(List.of(lit(stages.get(i)).as(STAGE), lit(i + 1).as(STAGE_RANK),
+      List<Column> fields = new ArrayList<>(List.of(lit(stages.get(i)).as(STAGE),
           col(FIRST_ENTERED + i).isNotNull().as(ENTERED), col(CHURNED_FROM + i).as(CHURNED_FROM)));
       Column hasLater = lit(false);
       for (int j = 0; j < n; j++) {
