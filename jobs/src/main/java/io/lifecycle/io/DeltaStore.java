@@ -76,9 +76,7 @@ public final class DeltaStore {
   public Dataset<Row> readCurrentVersion(TableDef table) {
     read(table);
     String path = location(table);
-    // One row, bounded: the latest commit's version.
-    long version = DeltaTable.forPath(spark, path).history(1).select("version").head().getLong(0);
-    return spark.read().format("delta").option("versionAsOf", version).load(path);
+    return spark.read().format("delta").option("versionAsOf", currentVersion(path)).load(path);
   }
 
   /**
@@ -145,7 +143,7 @@ public final class DeltaStore {
     String path = location(table);
     ensureTable(table, path);
     // Delta commits nothing for an empty append or a MERGE with an empty source: compare versions.
-    long before = DeltaTable.forPath(spark, path).history(1).select("version").head().getLong(0);
+    long before = currentVersion(path);
     if (deleteWhere == null && deleteKeys.isEmpty()) {
       // Nothing to delete (the usual day for events): a plain append, which reads no target files.
       try {
@@ -180,6 +178,11 @@ public final class DeltaStore {
       throw conflict(table, path, e);
     }
     return committedRows(table, path, before, "numTargetRowsInserted");
+  }
+
+  private long currentVersion(String path) {
+    // One row, bounded: the latest commit's version.
+    return DeltaTable.forPath(spark, path).history(1).select("version").head().getLong(0);
   }
 
   /** Rows the commit after version {@code before} added (0 when there is none), by its metric. */
