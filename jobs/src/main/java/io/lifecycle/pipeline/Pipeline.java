@@ -84,13 +84,13 @@ public final class Pipeline {
   }
 
   private static java.time.LocalDate defaultRunDate(RunContext ctx) {
-    // event_date is the partition column: this reads Delta's file statistics, one row back.
-    Row row = ctx.store().read(EventsTable.DEF).agg(max(col(Columns.EVENT_DATE))).head();
-    java.time.LocalDate latest = row.isNullAt(0) ? null : row.getAs(0);
-    if (latest == null) {
+    // One row back. Not max(event_date) itself: Delta answers a bare max of a date column from its file
+    // statistics and then fails on java.time dates (delta-io/delta#4201), so the day is added first.
+    Row row = ctx.store().read(EventsTable.DEF).agg(max(date_add(col(Columns.EVENT_DATE), 1))).head();
+    if (row.isNullAt(0)) {
       throw new LifecycleException(ExitCode.INPUT_UNAVAILABLE, "Table events is empty: nothing to compute a run date from");
     }
-    return latest.plusDays(1);
+    return row.getAs(0);
   }
 
   private static String seconds(Instant started) {

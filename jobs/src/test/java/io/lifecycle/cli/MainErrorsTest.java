@@ -22,6 +22,7 @@ import java.time.LocalDate;
 import java.util.Arrays;
 import java.util.List;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -110,6 +111,18 @@ class MainErrorsTest {
         .run(new RunContext(spark, config, LocalDate.of(2024, 4, 1)), List.of()));
     assertEquals(ExitCode.USAGE_OR_CONFIG, e.exitCode());
     assertTrue(e.getMessage().startsWith("Cannot create table events_quarantine at " + file.resolve("out")), e.getMessage());
+  }
+
+  @Test
+  void stepsWithoutIngestOrRunDateRunAsOfTheDayAfterTheLatestEvent(@TempDir Path dir) throws Exception {
+    Path input = csv(dir.resolve("in"), "a.csv", GOOD);
+    Path out = dir.resolve("out");
+    assertEquals(0, main(run(input, out, "--steps", "ingest")).code());
+    // No --run-date: the run date comes from the events table (the latest event is on 2024-03-02).
+    Result r = main("run", "--input", input.toString(), "--output", out.toString(), "--steps", "sessionize");
+    assertEquals(0, r.code(), r.stderr());
+    assertEquals(List.of("ingest|2024-04-01", "sessionize|2024-03-03"), TestSupport.rows(spark.read().format("delta")
+        .load(out.resolve("run_log").toString()).select(functions.col(RunLogTable.STEP), functions.col(io.lifecycle.tables.Columns.RUN_DATE).cast("string"))));
   }
 
   @Test
