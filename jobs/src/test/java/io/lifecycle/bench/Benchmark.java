@@ -75,8 +75,9 @@ public final class Benchmark {
     long events = parseCount(opts.getOrDefault("events", "1M"));
     Path work = Path.of(opts.getOrDefault("workdir", "/tmp/lifecycle-bench"));
     List<String> steps = opts.containsKey("steps") ? List.of(opts.get("steps").split(",")) : List.of();
+    // As bin/lifecycle runs the job: the master as a system property, so the local defaults apply.
+    System.setProperty("spark.master", opts.getOrDefault("master", "local[*]"));
     SparkSession spark = SparkSessions.builder("lifecycle-benchmark")
-        .master(opts.getOrDefault("master", "local[*]"))
         .config("spark.extraListeners", TaskMetricsListener.class.getName())
         .config("spark.ui.enabled", "false")
         .config("spark.driver.host", "127.0.0.1")

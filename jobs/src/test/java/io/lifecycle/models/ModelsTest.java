@@ -88,6 +88,14 @@ class ModelsTest {
   }
 
   @Test
+  void trainsOnOnePartitionPer200000Examples() {
+    assertEquals(1, ModelTrainer.partitionsFor(4_149));
+    assertEquals(1, ModelTrainer.partitionsFor(200_000));
+    assertEquals(2, ModelTrainer.partitionsFor(200_001));
+    assertEquals(64, ModelTrainer.partitionsFor(1_000_000_000L));
+  }
+
+  @Test
   void missingModelIsAClearError(@TempDir Path empty) {
     LifecycleConfig other = TestSupport.config("lifecycle.output.root = \"" + empty + "\"");
     LifecycleException e = assertThrows(LifecycleException.class,
