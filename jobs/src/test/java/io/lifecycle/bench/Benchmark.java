@@ -181,7 +181,7 @@ public final class Benchmark {
       List<String> files = java.util.Arrays.asList(typedEvents.inputFiles());
       try (DuckDbReference reference = new DuckDbReference(files, work, config, runDate, this)) {
         String theirs = reference.sessionize();
-        reference.checkSessions(spark.read().parquet(sparkOut.toString()), theirs);
+        reference.checkSessions(java.util.Arrays.asList(spark.read().parquet(sparkOut.toString()).inputFiles()), theirs);
       }
       System.out.printf(Locale.ROOT, "  ratio   sessionize: Spark/DuckDB %.2f wall, %.2f cpu%n",
           seconds("spark", "sessionize") / seconds("duckdb", "sessionize"),

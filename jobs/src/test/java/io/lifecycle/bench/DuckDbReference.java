@@ -27,11 +27,12 @@ import org.apache.spark.sql.Row;
  *
  * <p>Both engines read the current files of the {@code events} Delta table (the clean events ingest
  * wrote, taken from the Delta snapshot, so DuckDB needs no Delta reader) and write their result as
- * Parquet partitioned like ours (sessions by session date). The SQL is the textbook formulation: lag
- * for the gap flag, a running max for the gap session's start, the aligned max-length piece, then one
+ * Parquet partitioned like ours (sessions by session date). Both compute the whole sessions table,
+ * every column of it, so the times compare the same work. The SQL is the textbook formulation: lag for
+ * the gap flag, a running max for the gap session's start, the aligned max-length piece, then one
  * aggregation. Cohort retention: the month of the first purchase, and per month offset the customers
- * with a purchase in it. The check compares the session count, events, total duration and revenue, and
- * every cell of the observed retention matrix (all channels); a mismatch fails the benchmark.
+ * with a purchase in it. The check compares every session row by row and every cell of the observed
+ * retention matrix (all channels); a mismatch fails the benchmark.
  */
 final class DuckDbReference implements AutoCloseable {
   private final LifecycleConfig config;
@@ -48,9 +49,7 @@ final class DuckDbReference implements AutoCloseable {
     this.config = config;
     this.runDate = runDate;
     this.benchmark = benchmark;
-    this.files = parquetFiles.stream()
-        .map(f -> "'" + f.replaceFirst("^file:", "").replace("'", "''") + "'")
-        .collect(Collectors.joining(", ", "[", "]"));
+    this.files = fileList(parquetFiles);
     this.out = work.resolve("duckdb-" + System.nanoTime());
     Files.createDirectories(out);
     this.db = DriverManager.getConnection("jdbc:duckdb:" + out.resolve("scratch.duckdb"));
@@ -75,7 +74,7 @@ final class DuckDbReference implements AutoCloseable {
     String cohortsFile = out.resolve("cohort_retention.parquet").toString();
     benchmark.measure("duckdb", "cohort_retention", () -> exec(st,
         "COPY (" + retentionSql(files) + ") TO '" + cohortsFile + "' (FORMAT parquet)"));
-    checkSessions(store.read(SessionsTable.DEF), sessionsDir);
+    checkSessions(java.util.Arrays.asList(store.read(SessionsTable.DEF).inputFiles()), sessionsDir);
     checkRetention(store, cohortsFile);
   }
 
@@ -112,27 +111,54 @@ final class DuckDbReference implements AutoCloseable {
         .collect(Collectors.joining(", "));
   }
 
+  /**
+   * The whole {@code sessions} table, column for column as {@code Sessionizer} defines it: lag for the
+   * gap flag, a running max for the gap session's start (over peers too, so ties at a session's first
+   * instant stay together), the aligned max-length piece, one aggregation. The session id is the same
+   * sha256, the type counts a histogram, the first channel the one with the least (time, channel), the
+   * stages a bit per rank of the model's order mapped back to names. (Collecting the ranks as a list was
+   * slower; counting each event type with a filter measured the same.)
+   */
   String sessionsSql(String files) {
     long gap = config.sessions().inactivityGap().toNanos() / 1000;
     long max = config.sessions().maxDuration().toNanos() / 1000;
+    List<String> order = config.stages().order();
+    StringBuilder rank = new StringBuilder("CASE stage");
+    for (int i = 0; i < order.size(); i++) {
+      rank.append(" WHEN ").append(quote(order.get(i))).append(" THEN ").append(i + 1);
+    }
+    rank.append(" END");
+    String names = order.stream().map(DuckDbReference::quote).collect(Collectors.joining(", ", "[", "]"));
     return String.format(Locale.ROOT, """
         WITH e AS (
-          SELECT customer_id, epoch_us(event_time) AS t, event_type, amount, channel
+          SELECT customer_id, epoch_us(event_time) AS t, event_type, amount, channel, %s AS rank
           FROM read_parquet(%s) WHERE epoch_us(event_time) < %d),
         g AS (
           SELECT *, lag(t) OVER (PARTITION BY customer_id ORDER BY t) AS prev FROM e),
         s AS (
           SELECT *, max(CASE WHEN prev IS NULL OR t - prev > %d THEN t END)
-                      OVER (PARTITION BY customer_id ORDER BY t ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS gap_start
+                      OVER (PARTITION BY customer_id ORDER BY t) AS gap_start
           FROM g),
         p AS (
-          SELECT *, CASE WHEN t - gap_start <= 0 THEN 0 ELSE (t - gap_start - 1) // %d END AS piece FROM s)
-        SELECT customer_id, make_timestamp(min(t)) AS session_start, make_timestamp(max(t)) AS session_end,
-               (max(t) - min(t)) / 1e6 AS duration_seconds, count(*) AS event_count,
-               coalesce(sum(amount), 0) AS revenue,
-               min(CASE WHEN event_type IN (%s) THEN make_timestamp(t) END) AS first_purchase_time,
-               CAST(make_timestamp(min(t)) AS DATE) AS session_date
-        FROM p GROUP BY customer_id, gap_start, piece""", files, asOf(), gap, max, purchaseTypes());
+          SELECT *, CASE WHEN t - gap_start <= 0 THEN 0 ELSE (t - gap_start - 1) // %d END AS piece FROM s),
+        a AS (
+          SELECT customer_id, min(t) AS t0, max(t) AS t1, count(*) AS event_count,
+                 histogram(event_type) AS event_type_counts,
+                 coalesce(sum(amount), 0) AS revenue,
+                 arg_min(channel, {'t': t, 'c': channel}) FILTER (WHERE channel IS NOT NULL) AS first_channel,
+                 max(rank) AS top, bit_or(1 << rank) AS bits,
+                 min(t) FILTER (WHERE event_type IN (%s)) AS first_purchase
+          FROM p GROUP BY customer_id, gap_start, piece)
+        SELECT customer_id, substr(sha256(customer_id || '|' || CAST(t0 AS VARCHAR)), 1, 32) AS session_id,
+               make_timestamp(t0) AS session_start, make_timestamp(t1) AS session_end,
+               (t1 - t0) / 1e6 AS duration_seconds, event_count, event_type_counts, revenue, first_channel,
+               %s[top] AS stage, list_filter(%s, (x, i) -> coalesce((bits >> i) & 1 = 1, false)) AS stages,
+               make_timestamp(first_purchase) AS first_purchase_time, CAST(make_timestamp(t0) AS DATE) AS session_date
+        FROM a""", rank, files, asOf(), gap, max, purchaseTypes(), names, names);
+  }
+
+  private static String quote(String text) {
+    return "'" + text.replace("'", "''") + "'";
   }
 
   String retentionSql(String files) {
@@ -150,19 +176,44 @@ final class DuckDbReference implements AutoCloseable {
         FROM cells JOIN sizes USING (cohort)""", files, asOf(), purchaseTypes());
   }
 
-  /** Session count, events, total duration and revenue of our sessions against DuckDB's. */
-  void checkSessions(org.apache.spark.sql.Dataset<Row> sessions, String dir) throws SQLException {
-    Row ours = sessions.agg(count(lit(1)), sum(SessionsTable.EVENT_COUNT),
-        sum(SessionsTable.DURATION_SECONDS), sum(SessionsTable.REVENUE)).head();
-    try (ResultSet rs = st.executeQuery("SELECT count(*), sum(event_count), sum(duration_seconds), sum(revenue) FROM read_parquet('"
-        + dir + "/**/*.parquet', hive_partitioning = true)")) {
+  /**
+   * Every session of ours against DuckDB's, row by row and column by column (times to the microsecond,
+   * the type counts as sorted entries, revenue to 1e-6: the engines sum doubles in different orders).
+   * Our rows are read from {@code ourFiles} (Parquet under session_date= folders, as both engines write).
+   */
+  void checkSessions(List<String> ourFiles, String dir) throws SQLException {
+    String ours = "read_parquet(" + fileList(ourFiles) + ", hive_partitioning = true)";
+    String theirs = "read_parquet('" + dir + "/**/*.parquet', hive_partitioning = true)";
+    try (ResultSet rs = st.executeQuery(String.format(Locale.ROOT, """
+        WITH a AS (%s), b AS (%s)
+        SELECT (SELECT count(*) FROM a), (SELECT sum(event_count) FROM a), (SELECT count(*) FROM b),
+               (SELECT count(*) FROM (SELECT * FROM a EXCEPT ALL SELECT * FROM b)),
+               (SELECT count(*) FROM (SELECT * FROM b EXCEPT ALL SELECT * FROM a))""",
+        comparable(ours), comparable(theirs)))) {
       rs.next();
-      require("sessions", ours.getLong(0), rs.getLong(1));
-      require("events in sessions", ours.getLong(1), rs.getLong(2));
-      requireClose("total session seconds", ours.getDouble(2), rs.getDouble(3));
-      requireClose("session revenue", ours.getDouble(3), rs.getDouble(4));
-      System.out.printf("  check   sessions: %,d sessions, %,d events, equal in Spark and DuckDB%n", ours.getLong(0), ours.getLong(1));
+      long sessions = rs.getLong(1);
+      require("sessions", sessions, rs.getLong(3));
+      if (rs.getLong(4) != 0 || rs.getLong(5) != 0) {
+        throw new IllegalStateException("sessions differ between Spark and DuckDB: " + rs.getLong(4) + " of Spark's "
+            + sessions + " rows are not DuckDB's, " + rs.getLong(5) + " of DuckDB's are not Spark's");
+      }
+      System.out.printf("  check   sessions: %,d sessions of %,d events, every row and column equal in Spark and DuckDB%n",
+          sessions, rs.getLong(2));
     }
+  }
+
+  private static String comparable(String source) {
+    return "SELECT customer_id, session_id, epoch_us(session_start) AS s, epoch_us(session_end) AS e, "
+        + "round(duration_seconds, 6) AS d, event_count, "
+        + "list_sort(list_transform(map_entries(event_type_counts), x -> x.key || '=' || CAST(x.value AS VARCHAR))) AS types, "
+        + "round(revenue, 6) AS r, first_channel, stage, stages, epoch_us(first_purchase_time) AS fp, "
+        + "CAST(session_date AS DATE) AS session_date FROM " + source;
+  }
+
+  private static String fileList(List<String> files) {
+    return files.stream()
+        .map(f -> "'" + f.replaceFirst("^file:", "").replace("'", "''") + "'")
+        .collect(Collectors.joining(", ", "[", "]"));
   }
 
   private void checkRetention(DeltaStore store, String file) throws SQLException {
