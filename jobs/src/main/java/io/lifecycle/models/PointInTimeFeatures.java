@@ -63,15 +63,23 @@ public final class PointInTimeFeatures {
     Column day = to_date(col(Columns.EVENT_TIME));
     Column rank = rankOf(col(Columns.STAGE));
 
-    // Stage sequence features need the events in time order per customer (one window, one sort).
+    // Sequence features need the events in time order per customer (one window, one sort). The same
+    // order counts distinct days without count_distinct, which Spark plans as an Expand of every event
+    // once per distinct column: an event opens a day in a trailing window when the previous event is on
+    // another day or outside the window (days only grow along the order), and a purchase opens a
+    // purchase day when the previous purchase was on another day.
     WindowSpec byTime = Window.partitionBy(Columns.CUSTOMER_ID).orderBy(Columns.EVENT_TIME, Columns.EVENT_TYPE);
     Dataset<Row> staged = before
         .withColumn("_rank", rank)
         .withColumn("_prev_rank", lag(when(col(Columns.STAGE).isNotNull(), rank), 1).over(byTime))
         .withColumn("_prev_stage", lag(col(Columns.STAGE), 1).over(byTime))
+        .withColumn("_prev_time", lag(col(Columns.EVENT_TIME), 1).over(byTime))
+        .withColumn("_prev_purchase_day", lag(when(isPurchase, day), 1, null, true).over(byTime))
         .withColumn("_days_ago", daysAgo)
         .withColumn("_day", day)
         .withColumn("_purchase", isPurchase);
+    Column prevDaysAgo = col("_prev_time").cast("double").minus(cut.cast("double")).divide(-86400.0);
+    Column newDay = col("_prev_time").isNull().or(not(to_date(col("_prev_time")).equalTo(col("_day"))));
 
     Dataset<Row> agg = staged.groupBy(Columns.CUSTOMER_ID).agg(
         max(col(Columns.EVENT_TIME)).as(LAST_EVENT_TIME),
@@ -80,14 +88,14 @@ public final class PointInTimeFeatures {
         countIf(col("_days_ago").leq(7)).as("events_7d"),
         countIf(col("_days_ago").leq(30)).as("events_30d"),
         countIf(col("_days_ago").leq(90)).as("events_90d"),
-        count_distinct(when(col("_days_ago").leq(30), col("_day"))).as("active_days_30d"),
-        count_distinct(when(col("_days_ago").leq(90), col("_day"))).as("active_days_90d"),
+        countIf(col("_days_ago").leq(30).and(newDay.or(prevDaysAgo.gt(30)))).as("active_days_30d"),
+        countIf(col("_days_ago").leq(90).and(newDay.or(prevDaysAgo.gt(90)))).as("active_days_90d"),
         countIf(col("_days_ago").leq(30).and(col(Columns.EVENT_TYPE).equalTo("page_view"))).as("page_views_30d"),
         countIf(col("_days_ago").leq(30).and(col(Columns.EVENT_TYPE).equalTo("product_view"))).as("product_views_30d"),
         countIf(col("_days_ago").leq(30).and(col(Columns.EVENT_TYPE).equalTo("add_to_cart"))).as("add_to_cart_30d"),
         countIf(col("_purchase")).as("purchases_total"),
         countIf(col("_purchase").and(col("_days_ago").leq(90))).as("purchases_90d"),
-        count_distinct(when(col("_purchase"), col("_day"))).as("_purchase_days"),
+        countIf(col("_purchase").and(coalesce(not(col("_prev_purchase_day").equalTo(col("_day"))), lit(true)))).as("_purchase_days"),
         max(when(col("_purchase"), col("_days_ago"))).as("days_since_first_purchase"),
         coalesce(sum(when(col("_purchase"), col(Columns.AMOUNT))), lit(0.0)).as("revenue_total"),
         coalesce(sum(when(col("_purchase").and(col("_days_ago").leq(90)), col(Columns.AMOUNT))), lit(0.0)).as("revenue_90d"),
@@ -96,7 +104,8 @@ public final class PointInTimeFeatures {
         countIf(col(Columns.EVENT_TYPE).equalTo("support_ticket")).as("support_tickets"),
         countIf(col(Columns.EVENT_TYPE).equalTo("review")).as("reviews"),
         countIf(col(Columns.EVENT_TYPE).equalTo("referral")).as("referrals"),
-        count_distinct(col(Columns.STAGE)).as("stages_visited"),
+        // Distinct stages: a bit per rank of the model's order.
+        coalesce(bit_count(bit_or(call_function("shiftleft", lit(1L), col("_rank")))), lit(0)).as("stages_visited"),
         max(col("_rank")).as("max_stage_rank"),
         countIf(col("_rank").lt(col("_prev_rank"))).as("moves_back"),
         coalesce(sum(greatest(col("_rank").minus(col("_prev_rank")).minus(1), lit(0))), lit(0)).as("stages_skipped"),

@@ -26,6 +26,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Supplier;
+import io.lifecycle.cohorts.CohortRetention;
+import io.lifecycle.cohorts.CustomerActivity;
 import io.lifecycle.ingest.StageAssigner;
 import io.lifecycle.sessions.Sessionizer;
 import io.lifecycle.tables.Columns;
@@ -86,8 +88,9 @@ public final class Benchmark {
     Benchmark b = new Benchmark(spark, events, work,
         Integer.parseInt(opts.getOrDefault("bots", "0")), parseCount(opts.getOrDefault("events-per-bot", "0")));
     b.duckdbMemoryGb = Integer.parseInt(opts.getOrDefault("duckdb-memory-gb", "0"));
-    if ("sessions".equals(opts.get("mode"))) {
-      b.runSessionsOnly(!opts.containsKey("no-duckdb"));
+    String mode = opts.getOrDefault("mode", "steps");
+    if (List.of("sessions", "cohorts", "reference").contains(mode)) {
+      b.runReference(!mode.equals("cohorts"), !mode.equals("sessions"), !opts.containsKey("no-duckdb"));
     } else if ("sessions-breakdown".equals(opts.get("mode"))) {
       b.sessionsBreakdown();
     } else if ("clv-fit".equals(opts.get("mode"))) {
@@ -149,43 +152,76 @@ public final class Benchmark {
       try (DuckDbReference reference = new DuckDbReference(DuckDbReference.eventFiles(store), work, config, ctx.runDate(), this)) {
         reference.runAndCheck(store);
       }
+      // The cohorts step computes four tables and the sBG projections; DuckDB only the retention matrix
+      // (--mode reference compares the same work).
       double ours = seconds("spark", "sessionize") + seconds("spark", "cohorts");
       double theirs = seconds("duckdb", "sessionize") + seconds("duckdb", "cohort_retention");
-      System.out.printf(Locale.ROOT, "  ratio   sessionize: Spark/DuckDB %.2f; sessionize + cohorts: %.2f%n",
-          seconds("spark", "sessionize") / seconds("duckdb", "sessionize"), ours / theirs);
+      System.out.printf(Locale.ROOT, "  ratio   sessionize step: Spark/DuckDB %.2f; sessionize + cohorts steps against "
+          + "sessions + retention matrix: %.2f%n", seconds("spark", "sessionize") / seconds("duckdb", "sessionize"), ours / theirs);
     }
     report(id, actualEvents, new DeltaStore(spark, config.output()));
   }
 
   /**
-   * Sessionization alone, Spark against DuckDB: the generated events are typed and staged once (not
-   * timed) into plain Parquet; then each engine reads that Parquet, sessionizes and writes its sessions
-   * as Parquet partitioned by session date, and the two results are compared.
+   * The reference comparison, Spark against DuckDB on the same work: the generated events are typed and
+   * staged once (not timed) into plain Parquet; then each engine reads that Parquet and writes the whole
+   * sessions table as Parquet partitioned by session date ({@code sessions}), and the observed cohort
+   * retention matrix ({@code cohorts}); both results are compared row by row.
    */
-  void runSessionsOnly(boolean duckdb) throws Exception {
-    String id = "bench_sessions_" + events + "_" + Instant.now().getEpochSecond();
+  void runReference(boolean sessions, boolean cohorts, boolean duckdb) throws Exception {
+    String id = "bench_reference_" + events + "_" + Instant.now().getEpochSecond();
     LifecycleConfig config = TestSupport.config();
     Dataset<Row> typedEvents = typed(config);
     long actualEvents = typedEvents.count();
     System.out.printf("benchmark %s: %,d events%n", id, actualEvents);
     LocalDate runDate = LocalDate.of(2026, 1, 1);
-    Path sparkOut = work.resolve("spark-sessions-" + name());
-    Sessionizer sessionizer = new Sessionizer(config.sessions().inactivityGap(), config.sessions().maxDuration(), config.stages());
-    measure("spark", "sessionize", () -> {
-      sessionizer.sessionize(typedEvents.where(col(Columns.EVENT_TIME).lt(lit(Timestamp.from(runDate.atStartOfDay(java.time.ZoneOffset.UTC).toInstant())))))
-          .hint("rebalance", col(SessionsTable.SESSION_DATE))
-          .write().mode("overwrite").partitionBy(SessionsTable.SESSION_DATE).parquet(sparkOut.toString());
-      return null;
-    });
+    Dataset<Row> asOf = typedEvents.where(col(Columns.EVENT_TIME).lt(lit(Timestamp.from(runDate.atStartOfDay(java.time.ZoneOffset.UTC).toInstant()))));
+    Path sessionsOut = work.resolve("spark-sessions-" + name());
+    Path cohortsOut = work.resolve("spark-cohort-retention-" + name());
+    if (sessions) {
+      Sessionizer sessionizer = new Sessionizer(config.sessions().inactivityGap(), config.sessions().maxDuration(), config.stages());
+      measure("spark", "sessionize", () -> {
+        sessionizer.sessionize(asOf).hint("rebalance", col(SessionsTable.SESSION_DATE))
+            .write().mode("overwrite").partitionBy(SessionsTable.SESSION_DATE).parquet(sessionsOut.toString());
+        return null;
+      });
+    }
+    if (cohorts) {
+      CohortRetention retention = new CohortRetention(new CustomerActivity(config), config.cohorts().byChannel());
+      measure("spark", "cohort_retention", () -> {
+        retention.observed(asOf, runDate).write().mode("overwrite").parquet(cohortsOut.toString());
+        return null;
+      });
+    }
     if (duckdb) {
       List<String> files = java.util.Arrays.asList(typedEvents.inputFiles());
       try (DuckDbReference reference = new DuckDbReference(files, work, config, runDate, this)) {
-        String theirs = reference.sessionize();
-        reference.checkSessions(java.util.Arrays.asList(spark.read().parquet(sparkOut.toString()).inputFiles()), theirs);
+        if (sessions) {
+          String theirs = reference.sessionize();
+          reference.checkSessions(java.util.Arrays.asList(spark.read().parquet(sessionsOut.toString()).inputFiles()), theirs);
+        }
+        if (cohorts) {
+          String theirs = reference.cohortRetention();
+          reference.checkRetention(java.util.Arrays.asList(spark.read().parquet(cohortsOut.toString()).inputFiles()), theirs);
+        }
       }
-      System.out.printf(Locale.ROOT, "  ratio   sessionize: Spark/DuckDB %.2f wall, %.2f cpu%n",
-          seconds("spark", "sessionize") / seconds("duckdb", "sessionize"),
-          cpuSeconds("spark", "sessionize") / cpuSeconds("duckdb", "sessionize"));
+      List<String> parts = new ArrayList<>();
+      if (sessions) {
+        parts.add("sessionize");
+      }
+      if (cohorts) {
+        parts.add("cohort_retention");
+      }
+      for (String part : parts) {
+        System.out.printf(Locale.ROOT, "  ratio   %s: Spark/DuckDB %.2f wall, %.2f cpu%n", part,
+            seconds("spark", part) / seconds("duckdb", part), cpuSeconds("spark", part) / cpuSeconds("duckdb", part));
+      }
+      if (parts.size() > 1) {
+        double ours = parts.stream().mapToDouble(p -> seconds("spark", p)).sum();
+        double theirs = parts.stream().mapToDouble(p -> seconds("duckdb", p)).sum();
+        System.out.printf(Locale.ROOT, "  ratio   sessionize + cohort_retention: Spark/DuckDB %.2f wall (%.1f s against %.1f s)%n",
+            ours / theirs, ours, theirs);
+      }
     }
     report(id, actualEvents, resultsStore());
   }

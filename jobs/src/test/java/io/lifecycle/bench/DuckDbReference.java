@@ -1,7 +1,5 @@
 package io.lifecycle.bench;
 
-import static org.apache.spark.sql.functions.*;
-
 import io.lifecycle.config.LifecycleConfig;
 import io.lifecycle.io.DeltaStore;
 import io.lifecycle.tables.CohortRetentionTable;
@@ -15,11 +13,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.LocalDate;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;
-import org.apache.spark.sql.Row;
 
 /**
  * The same sessionization and cohort retention written as DuckDB SQL over the same Parquet files: the
@@ -71,11 +67,17 @@ final class DuckDbReference implements AutoCloseable {
   /** Times both queries, then checks them against the tables our steps wrote. */
   void runAndCheck(DeltaStore store) throws Exception {
     String sessionsDir = sessionize();
-    String cohortsFile = out.resolve("cohort_retention.parquet").toString();
-    benchmark.measure("duckdb", "cohort_retention", () -> exec(st,
-        "COPY (" + retentionSql(files) + ") TO '" + cohortsFile + "' (FORMAT parquet)"));
+    String cohortsFile = cohortRetention();
     checkSessions(java.util.Arrays.asList(store.read(SessionsTable.DEF).inputFiles()), sessionsDir);
-    checkRetention(store, cohortsFile);
+    checkRetention(java.util.Arrays.asList(store.read(CohortRetentionTable.DEF).inputFiles()), cohortsFile);
+  }
+
+  /** The observed cohort retention matrix into one Parquet file; returns it. */
+  String cohortRetention() {
+    String file = out.resolve("cohort_retention.parquet").toString();
+    benchmark.measure("duckdb", "cohort_retention", () -> exec(st,
+        "COPY (" + retentionSql(files) + ") TO '" + file + "' (FORMAT parquet)"));
+    return file;
   }
 
   /** Sessionizes into Parquet partitioned by session date, like our table; returns the folder. */
@@ -161,19 +163,47 @@ final class DuckDbReference implements AutoCloseable {
     return "'" + text.replace("'", "''") + "'";
   }
 
+  /**
+   * The observed cells of {@code cohort_retention} for all channels, column for column as {@code
+   * CohortRetention.observed} defines them: cohorts by first purchase (or first event) period, every offset
+   * from 0 to the current period (0 where nobody was active), active customers, revenue, retention and
+   * revenue per customer, the running revenue per customer, and whether the period had ended.
+   */
   String retentionSql(String files) {
+    var cohorts = config.cohorts();
+    boolean monthly = cohorts.period() == LifecycleConfig.Cohorts.Period.MONTH;
+    String unit = monthly ? "month" : "week";
+    java.util.function.BinaryOperator<String> offset = (from, to) -> monthly
+        ? "datediff('month', " + from + ", " + to + ")" : "datediff('day', " + from + ", " + to + ") // 7";
+    String basis = cohorts.basis() == LifecycleConfig.Cohorts.Basis.FIRST_PURCHASE ? "min(ts) FILTER (WHERE purchase)" : "min(ts)";
+    String active = cohorts.activity() == LifecycleConfig.Cohorts.Activity.PURCHASE ? "bool_or(purchase)" : "true";
+    var activity = new io.lifecycle.cohorts.CustomerActivity(config);
+    String current = "DATE '" + activity.periodOf(runDate.minusDays(1)) + "'";
+    String runPeriod = "DATE '" + activity.periodOf(runDate) + "'";
     return String.format(Locale.ROOT, """
         WITH e AS (
-          SELECT customer_id, CAST(date_trunc('month', make_timestamp(epoch_us(event_time))) AS DATE) AS period, amount
-          FROM read_parquet(%s) WHERE epoch_us(event_time) < %d AND event_type IN (%s)),
-        c AS (SELECT customer_id, min(period) AS cohort FROM e GROUP BY customer_id),
+          SELECT customer_id, make_timestamp(epoch_us(event_time)) AS ts, event_type IN (%s) AS purchase, amount
+          FROM read_parquet(%s) WHERE epoch_us(event_time) < %d),
+        c AS (SELECT customer_id, CAST(date_trunc('%s', %s) AS DATE) AS cohort FROM e GROUP BY customer_id HAVING %s IS NOT NULL),
+        p AS (
+          SELECT customer_id, CAST(date_trunc('%s', ts) AS DATE) AS period, %s AS active,
+                 coalesce(sum(amount) FILTER (WHERE purchase), 0) AS revenue
+          FROM e GROUP BY 1, 2),
         sizes AS (SELECT cohort, count(*) AS cohort_size FROM c GROUP BY cohort),
+        grid AS (SELECT cohort, cohort_size, unnest(range(0, %s + 1)) AS period_offset FROM sizes),
         cells AS (
-          SELECT c.cohort, datediff('month', c.cohort, e.period) AS period_offset,
-                 count(DISTINCT e.customer_id) AS active, sum(e.amount) AS revenue
-          FROM e JOIN c USING (customer_id) GROUP BY 1, 2)
-        SELECT cells.cohort, cells.period_offset, sizes.cohort_size, cells.active, cells.revenue
-        FROM cells JOIN sizes USING (cohort)""", files, asOf(), purchaseTypes());
+          SELECT c.cohort, %s AS period_offset, sum(CASE WHEN p.active THEN 1 ELSE 0 END) AS active, sum(p.revenue) AS revenue
+          FROM p JOIN c USING (customer_id) WHERE p.period >= c.cohort GROUP BY 1, 2)
+        SELECT grid.cohort AS cohort_period, 'all' AS channel, CAST(grid.period_offset AS INTEGER) AS period_offset,
+               grid.cohort_size, coalesce(cells.active, 0) AS active_customers,
+               coalesce(cells.active, 0) / grid.cohort_size AS retention_rate, coalesce(cells.revenue, 0) AS revenue,
+               coalesce(cells.revenue, 0) / grid.cohort_size AS revenue_per_customer,
+               sum(coalesce(cells.revenue, 0)) OVER (PARTITION BY grid.cohort ORDER BY grid.period_offset) / grid.cohort_size
+                   AS cumulative_revenue_per_customer,
+               %s > grid.period_offset AS period_complete
+        FROM grid LEFT JOIN cells USING (cohort, period_offset)""",
+        purchaseTypes(), files, asOf(), unit, basis, basis, unit, active, offset.apply("cohort", current),
+        offset.apply("c.cohort", "p.period"), offset.apply("grid.cohort", runPeriod));
   }
 
   /**
@@ -216,30 +246,29 @@ final class DuckDbReference implements AutoCloseable {
         .collect(Collectors.joining(", ", "[", "]"));
   }
 
-  private void checkRetention(DeltaStore store, String file) throws SQLException {
-    List<String> ours = store.read(CohortRetentionTable.DEF)
-        .where(col(CohortRetentionTable.CHANNEL).equalTo("all").and(not(col(CohortRetentionTable.PROJECTED)))
-            .and(col(CohortRetentionTable.ACTIVE).gt(0)))
-        .select(CohortRetentionTable.COHORT, CohortRetentionTable.OFFSET, CohortRetentionTable.COHORT_SIZE,
-            CohortRetentionTable.ACTIVE, CohortRetentionTable.REVENUE)
-        .orderBy(CohortRetentionTable.COHORT, CohortRetentionTable.OFFSET)
-        .collectAsList().stream() // bounded: cohorts x offsets (24 x 24 for two years of months)
-        .map(r -> cell(String.valueOf(r.get(0)), r.getInt(1), r.getLong(2), r.getLong(3), r.getDouble(4))).toList();
-    List<String> theirs = new ArrayList<>();
-    try (ResultSet rs = st.executeQuery("SELECT * FROM read_parquet('" + file + "') ORDER BY 1, 2")) {
-      while (rs.next()) {
-        theirs.add(cell(rs.getDate(1).toString(), rs.getInt(2), rs.getLong(3), rs.getLong(4), rs.getDouble(5)));
+  /**
+   * Every observed cell of ours for all channels against DuckDB's, row by row (rates and revenue to
+   * 1e-6: the engines sum doubles in different orders). Our cells are read from {@code ourFiles}.
+   */
+  void checkRetention(List<String> ourFiles, String file) throws SQLException {
+    String cells = "SELECT cohort_period, period_offset, cohort_size, active_customers, round(retention_rate, 6) AS r, "
+        + "round(revenue, 6) AS rev, round(revenue_per_customer, 6) AS rpc, round(cumulative_revenue_per_customer, 6) AS crpc, "
+        + "period_complete FROM ";
+    String ours = cells + "read_parquet(" + fileList(ourFiles) + ") WHERE channel = 'all' AND NOT coalesce(is_projected, false)";
+    String theirs = cells + "read_parquet('" + file + "')";
+    try (ResultSet rs = st.executeQuery(String.format(Locale.ROOT, """
+        WITH a AS (%s), b AS (%s)
+        SELECT (SELECT count(*) FROM a), (SELECT count(*) FROM b),
+               (SELECT count(*) FROM (SELECT * FROM a EXCEPT ALL SELECT * FROM b)),
+               (SELECT count(*) FROM (SELECT * FROM b EXCEPT ALL SELECT * FROM a))""", ours, theirs))) {
+      rs.next();
+      require("cohort retention cells", rs.getLong(1), rs.getLong(2));
+      if (rs.getLong(3) != 0 || rs.getLong(4) != 0) {
+        throw new IllegalStateException("cohort retention differs between Spark and DuckDB: " + rs.getLong(3)
+            + " of Spark's cells are not DuckDB's, " + rs.getLong(4) + " of DuckDB's are not Spark's");
       }
+      System.out.printf("  check   cohort_retention: %d cells, every row and column equal in Spark and DuckDB%n", rs.getLong(1));
     }
-    if (!ours.equals(theirs)) {
-      throw new IllegalStateException("cohort retention differs between Spark and DuckDB:\n spark  " + ours + "\n duckdb " + theirs);
-    }
-    System.out.printf("  check   cohort_retention: %d cells equal in Spark and DuckDB%n", ours.size());
-  }
-
-  /** A cell as text, revenue to the cent: the engines sum doubles in different orders. */
-  private static String cell(String cohort, int offset, long size, long active, double revenue) {
-    return String.format(Locale.ROOT, "%s+%d:%d/%d/%.2f", cohort, offset, active, size, revenue);
   }
 
   private static void require(String what, long spark, long duckdb) {

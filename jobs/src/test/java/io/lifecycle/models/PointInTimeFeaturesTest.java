@@ -9,6 +9,7 @@ import io.lifecycle.config.LifecycleConfig;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -57,6 +58,36 @@ class PointInTimeFeaturesTest {
     assertEquals(1.0, a.<Double>getAs("stages_skipped"));
     assertEquals(1.0, a.<Double>getAs("moves_back"));
     assertEquals(2.0, a.<Double>getAs("events_30d"));
+  }
+
+  @Test
+  void distinctDayAndStageCountsEqualCountDistinctOnGeneratedEvents() {
+    // Three customers, events every 7 to 31 hours over 150 days (several a day, days without), every
+    // third a purchase: the window counts must equal count_distinct's.
+    List<Row> rows = new java.util.ArrayList<>();
+    String[] stages = {"AWARENESS", "CONSIDERATION", "CONVERSION", "RETENTION", null};
+    for (int c = 0; c < 3; c++) {
+      Instant t = Instant.parse("2024-01-02T00:00:00Z").plusSeconds(c * 3600L);
+      for (int i = 0; t.isBefore(Instant.parse("2024-06-01T00:00:00Z")); i++) {
+        boolean purchase = i % 3 == 0;
+        rows.add(RowFactory.create("c" + c, t, purchase ? "purchase" : "page_view", stages[(i + c) % stages.length],
+            purchase ? 10.0 : null, null));
+        t = t.plusSeconds(3600L * (7 + (i * 7 + c * 5) % 25));
+      }
+    }
+    Dataset<Row> events = spark.createDataFrame(rows, EVENTS);
+    Column daysAgo = lit(PointInTimeFeatures.start(CUTOFF)).cast("double").minus(col("event_time").cast("double")).divide(86400.0);
+    Column day = to_date(col("event_time"));
+    Dataset<Row> expected = events.where(col("event_time").lt(lit(PointInTimeFeatures.start(CUTOFF)))).groupBy("customer_id").agg(
+        count_distinct(when(daysAgo.leq(30), day)).cast("double").as("active_days_30d"),
+        count_distinct(when(daysAgo.leq(90), day)).cast("double").as("active_days_90d"),
+        greatest(count_distinct(when(col("event_type").equalTo("purchase"), day)).minus(1), lit(0)).cast("double").as("repeat_purchase_days"),
+        count_distinct(col("stage")).cast("double").as("stages_visited"));
+    Dataset<Row> actual = new PointInTimeFeatures(config).build(events, CUTOFF)
+        .select("customer_id", "active_days_30d", "active_days_90d", "repeat_purchase_days", "stages_visited");
+    List<String> want = TestSupport.rows(expected);
+    assertEquals(want, TestSupport.rows(actual));
+    assertTrue(want.stream().allMatch(r -> !r.contains("|0.0|")), "every count is exercised: " + want);
   }
 
   @Test
