@@ -38,16 +38,18 @@ public final class CohortRetention {
     this.byChannel = byChannel;
   }
 
-  /** Observed cells: one row per cohort, channel ('all', or each channel when configured) and reached offset. */
+  /**
+   * Observed cells: one row per cohort, channel ('all', or each channel when configured) and reached
+   * offset. The events are aggregated once per (customer, period); cohort sizes are the customers'
+   * offset-0 rows (every customer has activity in their cohort's period).
+   */
   public Dataset<Row> observed(Dataset<Row> events, LocalDate runDate) {
     Column currentPeriod = lit(Date.valueOf(activity.periodOf(runDate.minusDays(1))));
-    Dataset<Row> customers = activity.customers(events);
-    Dataset<Row> joined = customers.join(activity.periods(events), Columns.CUSTOMER_ID)
+    Dataset<Row> rows = activity.periodsWithCohort(events, byChannel)
         .where(col(CustomerActivity.PERIOD).geq(col(CustomerActivity.COHORT)));
-    Dataset<Row> cells = cells(customers.withColumn(CustomerActivity.CHANNEL, lit("all")),
-        joined.withColumn(CustomerActivity.CHANNEL, lit("all")), currentPeriod);
+    Dataset<Row> cells = cells(rows.withColumn(CustomerActivity.CHANNEL, lit("all")), currentPeriod);
     if (byChannel) {
-      cells = cells.unionByName(cells(customers, joined, currentPeriod));
+      cells = cells.unionByName(cells(rows, currentPeriod));
     }
     return cells.select(
         lit(Date.valueOf(runDate)).as(Columns.RUN_DATE),
@@ -68,19 +70,20 @@ public final class CohortRetention {
         lit(false).as(CohortRetentionTable.PROJECTED));
   }
 
-  private Dataset<Row> cells(Dataset<Row> customers, Dataset<Row> joined, Column currentPeriod) {
+  private Dataset<Row> cells(Dataset<Row> rows, Column currentPeriod) {
     Column cohort = col(CustomerActivity.COHORT);
-    // Every offset from 0 to the last one reached: a period without activity is 0, not absent.
-    Dataset<Row> grid = customers.groupBy(CustomerActivity.COHORT, CustomerActivity.CHANNEL)
-        .agg(count(lit(1)).as(CohortRetentionTable.COHORT_SIZE))
-        .withColumn(CohortRetentionTable.OFFSET, explode(sequence(lit(0), activity.offset(cohort, currentPeriod))));
-    Dataset<Row> perOffset = joined
+    String[] keys = {CustomerActivity.COHORT, CustomerActivity.CHANNEL, CohortRetentionTable.OFFSET};
+    Dataset<Row> perOffset = rows
         .groupBy(cohort, col(CustomerActivity.CHANNEL), activity.offset(cohort, col(CustomerActivity.PERIOD)).as(CohortRetentionTable.OFFSET))
-        .agg(sum(when(col("active"), 1).otherwise(0)).cast("long").as("_active"), sum(col("revenue")).as("_revenue"));
-    return grid.join(perOffset, new String[] {CustomerActivity.COHORT, CustomerActivity.CHANNEL, CohortRetentionTable.OFFSET}, "left")
-        .withColumn(CohortRetentionTable.ACTIVE, coalesce(col("_active"), lit(0L)))
-        .withColumn(CohortRetentionTable.REVENUE, coalesce(col("_revenue"), lit(0.0)))
-        .drop("_active", "_revenue");
+        .agg(count(lit(1)).as("_customers"), sum(when(col("active"), 1).otherwise(0)).cast("long").as(CohortRetentionTable.ACTIVE),
+            sum(col("revenue")).as(CohortRetentionTable.REVENUE));
+    // Every offset from 0 to the last one reached: a period without activity is 0, not absent.
+    Dataset<Row> grid = perOffset.where(col(CohortRetentionTable.OFFSET).equalTo(0))
+        .select(cohort, col(CustomerActivity.CHANNEL), col("_customers").as(CohortRetentionTable.COHORT_SIZE))
+        .withColumn(CohortRetentionTable.OFFSET, explode(sequence(lit(0), activity.offset(cohort, currentPeriod))));
+    return grid.join(perOffset.drop("_customers"), keys, "left")
+        .withColumn(CohortRetentionTable.ACTIVE, coalesce(col(CohortRetentionTable.ACTIVE), lit(0L)))
+        .withColumn(CohortRetentionTable.REVENUE, coalesce(col(CohortRetentionTable.REVENUE), lit(0.0)));
   }
 
   /**

@@ -6,6 +6,8 @@ import io.lifecycle.config.LifecycleConfig;
 import io.lifecycle.config.LifecycleConfig.Cohorts;
 import io.lifecycle.tables.Columns;
 import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -89,6 +91,32 @@ public final class CustomerActivity {
     return events.groupBy(col(Columns.CUSTOMER_ID), period(to_date(col(Columns.EVENT_TIME))).as(PERIOD))
         .agg(max(isActivity()).as("active"),
             coalesce(sum(when(isPurchase(), col(Columns.AMOUNT))), lit(0.0)).as("revenue"));
+  }
+
+  /**
+   * One row per customer and period with activity (revenue, whether the activity definition holds) that
+   * also carries the customer's cohort and, when asked, acquisition channel: the events are aggregated
+   * once per (customer, period) and the customer's first time and first channel are then taken over
+   * those few rows, instead of a second aggregation of the events joined back. Customers without a
+   * cohort are left out, as in {@link #customers}.
+   */
+  public Dataset<Row> periodsWithCohort(Dataset<Row> events, boolean withChannel) {
+    Column basis = cohorts.basis() == Cohorts.Basis.FIRST_PURCHASE ? when(isPurchase(), col(Columns.EVENT_TIME)) : col(Columns.EVENT_TIME);
+    Column channelTime = when(col(Columns.CHANNEL).isNotNull(), col(Columns.EVENT_TIME));
+    List<Column> aggregates = new ArrayList<>(List.of(
+        coalesce(sum(when(isPurchase(), col(Columns.AMOUNT))), lit(0.0)).as("revenue"), min(basis).as("_first")));
+    if (withChannel) {
+      aggregates.add(min(channelTime).as("_channel_time"));
+      aggregates.add(min_by(col(Columns.CHANNEL), channelTime).as("_channel"));
+    }
+    Dataset<Row> perPeriod = events.groupBy(col(Columns.CUSTOMER_ID), period(to_date(col(Columns.EVENT_TIME))).as(PERIOD))
+        .agg(max(isActivity()).as("active"), aggregates.toArray(Column[]::new));
+    WindowSpec byCustomer = Window.partitionBy(Columns.CUSTOMER_ID);
+    Column channel = withChannel ? coalesce(min_by(col("_channel"), col("_channel_time")).over(byCustomer), lit(UNKNOWN_CHANNEL)) : lit(UNKNOWN_CHANNEL);
+    Dataset<Row> withFirst = perPeriod.select(col(Columns.CUSTOMER_ID), col(PERIOD), col("active"), col("revenue"),
+        min(col("_first")).over(byCustomer).as("_first"), channel.as(CHANNEL));
+    return withFirst.where(col("_first").isNotNull())
+        .select(col(Columns.CUSTOMER_ID), col(PERIOD), period(to_date(col("_first"))).as(COHORT), col(CHANNEL), col("active"), col("revenue"));
   }
 
   /**

@@ -62,6 +62,23 @@ class CohortsTest {
   }
 
   @Test
+  void cohortsByFirstActivityPerAcquisitionChannel() {
+    // c's first event is a view without a channel in January: January cohort, channel of its first
+    // event that has one (organic). Any event is activity: b's February view counts.
+    LifecycleConfig byActivity = TestSupport.config("lifecycle.churn.inactivity_threshold = 30 days",
+        "lifecycle.cohorts.basis = first_activity", "lifecycle.cohorts.activity = any_event");
+    CohortRetention r = new CohortRetention(new CustomerActivity(byActivity), true);
+    Dataset<Row> m = r.observed(events(), LocalDate.of(2024, 4, 15))
+        .select("cohort_period", "channel", "period_offset", "cohort_size", "active_customers", "revenue");
+    assertEquals(List.of(
+            "2024-01-01|all|0|4|4|22.0", "2024-01-01|all|1|4|3|60.0", "2024-01-01|all|2|4|2|9.0", "2024-01-01|all|3|4|1|30.0",
+            "2024-01-01|organic|0|3|3|15.0", "2024-01-01|organic|1|3|3|60.0", "2024-01-01|organic|2|3|1|1.0",
+            "2024-01-01|organic|3|3|1|30.0",
+            "2024-01-01|social|0|1|1|7.0", "2024-01-01|social|1|1|0|0.0", "2024-01-01|social|2|1|1|8.0", "2024-01-01|social|3|1|0|0.0"),
+        TestSupport.rows(m));
+  }
+
+  @Test
   void projectionFillsTheUnreachedCellsAndIsFlagged() {
     CohortRetention r = new CohortRetention(new CustomerActivity(config), false);
     Dataset<Row> observed = r.observed(events(), LocalDate.of(2024, 4, 15));
