@@ -80,6 +80,27 @@ class GammaGammaModelTest {
     }
 
     @Test
+    void likelihoodEqualsTheSumOverCustomersOfTheTextbookTerm() {
+        // Weighted rows sharing x values, as the compressed summaries do.
+        double[] x = {1, 1, 2, 3, 3, 3, 7, 20};
+        double[] mbar = {5.5, 12.0, 30.25, 8.0, 9.5, 200.0, 14.0, 41.0};
+        double[] w = {3, 1, 2, 5, 1, 1, 4, 2};
+        SpendSummary data = SpendSummary.of(x, mbar, w);
+        for (double[] theta : new double[][] {{6.25, 3.74, 15.44}, {0.8, 1.5, 120}}) {
+            double p = theta[0];
+            double q = theta[1];
+            double v = theta[2];
+            double expected = 0;
+            for (int i = 0; i < x.length; i++) {
+                double px = p * x[i];
+                expected += w[i] * (SpecialFunctions.logGamma(px + q) - SpecialFunctions.logGamma(px) - SpecialFunctions.logGamma(q)
+                        + q * Math.log(v) + (px - 1) * Math.log(mbar[i]) + px * Math.log(x[i]) - (px + q) * Math.log(v + x[i] * mbar[i]));
+            }
+            assertEquals(expected, GammaGammaModel.likelihood(data).value(theta), 1e-9 * Math.abs(expected));
+        }
+    }
+
+    @Test
     void analyticGradientMatchesFiniteDifferences() {
         LogLikelihood ll = GammaGammaModel.likelihood(cdnow.spend());
         LogLikelihood numeric = new LogLikelihood() {
