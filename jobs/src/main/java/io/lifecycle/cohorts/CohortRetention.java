@@ -47,10 +47,7 @@ public final class CohortRetention {
     Column currentPeriod = lit(Date.valueOf(activity.periodOf(runDate.minusDays(1))));
     Dataset<Row> rows = activity.periodsWithCohort(events, byChannel)
         .where(col(CustomerActivity.PERIOD).geq(col(CustomerActivity.COHORT)));
-    Dataset<Row> cells = cells(rows.withColumn(CustomerActivity.CHANNEL, lit("all")), currentPeriod);
-    if (byChannel) {
-      cells = cells.unionByName(cells(rows, currentPeriod));
-    }
+    Dataset<Row> cells = cells(byChannel ? rows : rows.withColumn(CustomerActivity.CHANNEL, lit("all")), currentPeriod);
     return cells.select(
         lit(Date.valueOf(runDate)).as(Columns.RUN_DATE),
         col(CustomerActivity.COHORT).as(CohortRetentionTable.COHORT),
@@ -70,20 +67,35 @@ public final class CohortRetention {
         lit(false).as(CohortRetentionTable.PROJECTED));
   }
 
+  /**
+   * The cells in one plan without self-joins (a branch that reads the aggregate twice would have Spark
+   * compute it twice): customers, active customers and revenue per (cohort, channel, offset); with
+   * channels, the 'all' rows are the channel rows summed; then each cohort's offsets are gathered into
+   * one map so that the grid of every offset from 0 to the last one reached (a period without activity
+   * is 0, not absent) is a lookup.
+   */
   private Dataset<Row> cells(Dataset<Row> rows, Column currentPeriod) {
     Column cohort = col(CustomerActivity.COHORT);
-    String[] keys = {CustomerActivity.COHORT, CustomerActivity.CHANNEL, CohortRetentionTable.OFFSET};
     Dataset<Row> perOffset = rows
         .groupBy(cohort, col(CustomerActivity.CHANNEL), activity.offset(cohort, col(CustomerActivity.PERIOD)).as(CohortRetentionTable.OFFSET))
         .agg(count(lit(1)).as("_customers"), sum(when(col("active"), 1).otherwise(0)).cast("long").as(CohortRetentionTable.ACTIVE),
             sum(col("revenue")).as(CohortRetentionTable.REVENUE));
-    // Every offset from 0 to the last one reached: a period without activity is 0, not absent.
-    Dataset<Row> grid = perOffset.where(col(CohortRetentionTable.OFFSET).equalTo(0))
-        .select(cohort, col(CustomerActivity.CHANNEL), col("_customers").as(CohortRetentionTable.COHORT_SIZE))
-        .withColumn(CohortRetentionTable.OFFSET, explode(sequence(lit(0), activity.offset(cohort, currentPeriod))));
-    return grid.join(perOffset.drop("_customers"), keys, "left")
-        .withColumn(CohortRetentionTable.ACTIVE, coalesce(col(CohortRetentionTable.ACTIVE), lit(0L)))
-        .withColumn(CohortRetentionTable.REVENUE, coalesce(col(CohortRetentionTable.REVENUE), lit(0.0)));
+    if (byChannel) {
+      perOffset = perOffset.withColumn(CustomerActivity.CHANNEL, explode(array(col(CustomerActivity.CHANNEL), lit("all"))))
+          .groupBy(CustomerActivity.COHORT, CustomerActivity.CHANNEL, CohortRetentionTable.OFFSET)
+          .agg(sum("_customers").as("_customers"), sum(CohortRetentionTable.ACTIVE).as(CohortRetentionTable.ACTIVE),
+              sum(CohortRetentionTable.REVENUE).as(CohortRetentionTable.REVENUE));
+    }
+    Dataset<Row> perCohort = perOffset.groupBy(cohort, col(CustomerActivity.CHANNEL))
+        .agg(map_from_entries(collect_list(struct(col(CohortRetentionTable.OFFSET),
+            struct(col("_customers"), col(CohortRetentionTable.ACTIVE), col(CohortRetentionTable.REVENUE))))).as("_cells"));
+    Column cell = try_element_at(col("_cells"), col(CohortRetentionTable.OFFSET));
+    // Every customer has activity in their cohort's period: offset 0 holds the cohort's size.
+    return perCohort.withColumn(CohortRetentionTable.OFFSET, explode(sequence(lit(0), activity.offset(cohort, currentPeriod))))
+        .select(cohort, col(CustomerActivity.CHANNEL), col(CohortRetentionTable.OFFSET),
+            try_element_at(col("_cells"), lit(0)).getField("_customers").as(CohortRetentionTable.COHORT_SIZE),
+            coalesce(cell.getField(CohortRetentionTable.ACTIVE), lit(0L)).as(CohortRetentionTable.ACTIVE),
+            coalesce(cell.getField(CohortRetentionTable.REVENUE), lit(0.0)).as(CohortRetentionTable.REVENUE));
   }
 
   /**

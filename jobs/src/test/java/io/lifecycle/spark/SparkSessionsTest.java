@@ -17,7 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
 class SparkSessionsTest {
   @Test
   void localRunsGetPartitionsForTheMachineNotForAClusterOf200Tasks() {
-    assertEquals(Map.of("spark.sql.shuffle.partitions", "8", "spark.databricks.delta.snapshotPartitions", "4"),
+    assertEquals(Map.of("spark.sql.shuffle.partitions", "8", "spark.databricks.delta.snapshotPartitions", "4",
+            "spark.sql.adaptive.coalescePartitions.parallelismFirst", "true"),
         SparkSessions.localDefaults(2));
     assertEquals("64", SparkSessions.localDefaults(16).get("spark.sql.shuffle.partitions"));
   }
