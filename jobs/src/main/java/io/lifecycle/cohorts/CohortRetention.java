@@ -41,7 +41,7 @@ public final class CohortRetention {
   /**
    * Observed cells: one row per cohort, channel ('all', or each channel when configured) and reached
    * offset. The events are aggregated once per (customer, period); cohort sizes are the customers'
-   * offset-0 rows (every customer has activity in their cohort's period).
+   * offset-0 rows (every customer has an event in their cohort's period, active or not).
    */
   public Dataset<Row> observed(Dataset<Row> events, LocalDate runDate) {
     Column currentPeriod = lit(Date.valueOf(activity.periodOf(runDate.minusDays(1))));
@@ -90,7 +90,7 @@ public final class CohortRetention {
         .agg(map_from_entries(collect_list(struct(col(CohortRetentionTable.OFFSET),
             struct(col("_customers"), col(CohortRetentionTable.ACTIVE), col(CohortRetentionTable.REVENUE))))).as("_cells"));
     Column cell = try_element_at(col("_cells"), col(CohortRetentionTable.OFFSET));
-    // Every customer has activity in their cohort's period: offset 0 holds the cohort's size.
+    // Every customer has a row at offset 0 (an event in the cohort's period): it holds the cohort's size.
     return perCohort.withColumn(CohortRetentionTable.OFFSET, explode(sequence(lit(0), activity.offset(cohort, currentPeriod))))
         .select(cohort, col(CustomerActivity.CHANNEL), col(CohortRetentionTable.OFFSET),
             try_element_at(col("_cells"), lit(0)).getField("_customers").as(CohortRetentionTable.COHORT_SIZE),
