@@ -75,12 +75,8 @@ public final class CustomerActivity {
 
   /** One row per customer: cohort period and acquisition channel (customers without a cohort are left out). */
   public Dataset<Row> customers(Dataset<Row> events) {
-    Column basis = cohorts.basis() == Cohorts.Basis.FIRST_PURCHASE
-        ? min(when(isPurchase(), col(Columns.EVENT_TIME)))
-        : min(col(Columns.EVENT_TIME));
     return events.groupBy(Columns.CUSTOMER_ID)
-        .agg(basis.as("_first"),
-            min_by(col(Columns.CHANNEL), when(col(Columns.CHANNEL).isNotNull(), col(Columns.EVENT_TIME))).as(CHANNEL))
+        .agg(min(basisTime()).as("_first"), min_by(col(Columns.CHANNEL), channelTime()).as(CHANNEL))
         .where(col("_first").isNotNull())
         .select(col(Columns.CUSTOMER_ID), period(to_date(col("_first"))).as(COHORT),
             coalesce(col(CHANNEL), lit(UNKNOWN_CHANNEL)).as(CHANNEL), to_date(col("_first")).as(FIRST_DAY));
@@ -89,8 +85,25 @@ public final class CustomerActivity {
   /** One row per customer and period with activity: revenue and whether the activity definition holds. */
   public Dataset<Row> periods(Dataset<Row> events) {
     return events.groupBy(col(Columns.CUSTOMER_ID), period(to_date(col(Columns.EVENT_TIME))).as(PERIOD))
-        .agg(max(isActivity()).as("active"),
-            coalesce(sum(when(isPurchase(), col(Columns.AMOUNT))), lit(0.0)).as("revenue"));
+        .agg(active(), revenue());
+  }
+
+  /** The time an event would start the customer's lifetime (null when it cannot, per cohorts.basis). */
+  private Column basisTime() {
+    return cohorts.basis() == Cohorts.Basis.FIRST_PURCHASE ? when(isPurchase(), col(Columns.EVENT_TIME)) : col(Columns.EVENT_TIME);
+  }
+
+  /** The time of an event that names a channel: the acquisition channel is the earliest one's. */
+  private static Column channelTime() {
+    return when(col(Columns.CHANNEL).isNotNull(), col(Columns.EVENT_TIME));
+  }
+
+  private Column active() {
+    return max(isActivity()).as("active");
+  }
+
+  private Column revenue() {
+    return coalesce(sum(when(isPurchase(), col(Columns.AMOUNT))), lit(0.0)).as("revenue");
   }
 
   /**
@@ -101,16 +114,13 @@ public final class CustomerActivity {
    * cohort are left out, as in {@link #customers}.
    */
   public Dataset<Row> periodsWithCohort(Dataset<Row> events, boolean withChannel) {
-    Column basis = cohorts.basis() == Cohorts.Basis.FIRST_PURCHASE ? when(isPurchase(), col(Columns.EVENT_TIME)) : col(Columns.EVENT_TIME);
-    Column channelTime = when(col(Columns.CHANNEL).isNotNull(), col(Columns.EVENT_TIME));
-    List<Column> aggregates = new ArrayList<>(List.of(
-        coalesce(sum(when(isPurchase(), col(Columns.AMOUNT))), lit(0.0)).as("revenue"), min(basis).as("_first")));
+    List<Column> aggregates = new ArrayList<>(List.of(revenue(), min(basisTime()).as("_first")));
     if (withChannel) {
-      aggregates.add(min(channelTime).as("_channel_time"));
-      aggregates.add(min_by(col(Columns.CHANNEL), channelTime).as("_channel"));
+      aggregates.add(min(channelTime()).as("_channel_time"));
+      aggregates.add(min_by(col(Columns.CHANNEL), channelTime()).as("_channel"));
     }
     Dataset<Row> perPeriod = events.groupBy(col(Columns.CUSTOMER_ID), period(to_date(col(Columns.EVENT_TIME))).as(PERIOD))
-        .agg(max(isActivity()).as("active"), aggregates.toArray(Column[]::new));
+        .agg(active(), aggregates.toArray(Column[]::new));
     WindowSpec byCustomer = Window.partitionBy(Columns.CUSTOMER_ID);
     Column channel = withChannel ? coalesce(min_by(col("_channel"), col("_channel_time")).over(byCustomer), lit(UNKNOWN_CHANNEL)) : lit(UNKNOWN_CHANNEL);
     Dataset<Row> withFirst = perPeriod.select(col(Columns.CUSTOMER_ID), col(PERIOD), col("active"), col("revenue"),
