@@ -185,7 +185,8 @@ public final class ConfigLoader {
             openFraction("lifecycle.models.test_fraction"),
             config.getLong("lifecycle.models.seed"),
             optionalString("lifecycle.models.score_version"),
-            choice("lifecycle.models.tuning", Tuning.class) == Tuning.GRID);
+            choice("lifecycle.models.tuning", Tuning.class) == Tuning.GRID,
+            intAtLeast("lifecycle.models.max_training_customers", 1));
     Output output = readOutput();
     Generate generate = readGenerate();
     LifecycleConfig.Incremental incremental = new LifecycleConfig.Incremental(

@@ -159,7 +159,8 @@ public record LifecycleConfig(
       double testFraction,
       long seed,
       String scoreVersion,
-      boolean gridSearch) {
+      boolean gridSearch,
+      int maxTrainingCustomers) {
     public enum ChurnActivity {
       ANY_EVENT,
       PURCHASE

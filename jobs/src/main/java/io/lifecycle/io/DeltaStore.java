@@ -61,6 +61,14 @@ public final class DeltaStore {
     return DeltaTable.isDeltaTable(spark, location(table));
   }
 
+  /** The bytes of the table's current data files (from the Delta log: no data is read); 0 if it does not exist. */
+  public long sizeInBytes(TableDef table) {
+    if (!exists(table)) {
+      return 0;
+    }
+    return DeltaTable.forPath(spark, location(table)).detail().select("sizeInBytes").head().getLong(0);
+  }
+
   public Dataset<Row> read(TableDef table) {
     if (!exists(table)) {
       throw new LifecycleException(ExitCode.USAGE_OR_CONFIG,

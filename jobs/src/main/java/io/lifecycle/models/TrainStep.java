@@ -5,7 +5,7 @@ import static org.apache.spark.sql.functions.*;
 import io.lifecycle.pipeline.RunContext;
 import io.lifecycle.pipeline.Step;
 import io.lifecycle.pipeline.StepResult;
-import io.lifecycle.tables.EventsTable;
+import io.lifecycle.tables.Columns;
 import io.lifecycle.tables.ModelFeaturesTable;
 import io.lifecycle.tables.ModelMetricsTable;
 import io.lifecycle.tables.SessionsTable;
@@ -41,10 +41,19 @@ public final class TrainStep implements Step {
 
   @Override
   public StepResult run(RunContext ctx) {
-    // Every cutoff's features, labels and BG/NBD fit read the events: read them once.
-    Dataset<Row> events = ctx.eventsAsOf().persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK());
-    Dataset<Row> sessions = ctx.store().read(SessionsTable.DEF);
     TrainingSet set = new TrainingSet(ctx.config());
+    Dataset<Row> asOf = ctx.eventsAsOf();
+    // Above models.max_training_customers, train on a fixed sample of customers: the estimate of the
+    // customer count reads one column and needs no shuffle.
+    long customers = asOf.agg(approx_count_distinct(col(Columns.CUSTOMER_ID), 0.01)).head().getLong(0);
+    double fraction = set.sampleFraction(customers);
+    if (fraction < 1.0) {
+      LOG.info("training on a sample of about {} of about {} customers (models.max_training_customers)",
+          ctx.config().models().maxTrainingCustomers(), customers);
+    }
+    // Every cutoff's features, labels and BG/NBD fit read the events: read them once.
+    Dataset<Row> events = set.sample(asOf, fraction).persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> sessions = set.sample(ctx.store().read(SessionsTable.DEF), fraction);
     List<LocalDate> cutoffs = set.cutoffs(ctx.runDate());
     Dataset<Row> examples = new ChurnSignals(ctx.config()).addBgNbd(set.build(events, sessions, ctx.runDate()), events, cutoffs);
     ModelTrainer.Result result = new ModelTrainer(ctx.config()).train(examples);

@@ -58,6 +58,31 @@ public final class TrainingSet {
         .agg(min_by(col(Columns.STAGE), start).as("_next_stage"));
   }
 
+  /**
+   * The share of customers to train on: all of them up to {@code models.max_training_customers}, else
+   * that many of the {@code customers} (an estimate is enough: the sample is about that size).
+   */
+  public double sampleFraction(long customers) {
+    return customers <= config.models().maxTrainingCustomers() ? 1.0 : (double) config.models().maxTrainingCustomers() / customers;
+  }
+
+  /**
+   * Whether a customer is in the training sample of the given fraction: a hash of the id and the seed,
+   * independent of the train/test split's, so a customer is in or out on every run and at every cutoff,
+   * and a smaller fraction's sample is part of a larger one's.
+   */
+  Column inSample(Column customerId, double fraction) {
+    long threshold = Math.round(fraction * SAMPLE_BUCKETS);
+    return pmod(xxhash64(customerId, lit(config.models().seed()), lit("training-sample")), lit(SAMPLE_BUCKETS)).lt(threshold);
+  }
+
+  private static final long SAMPLE_BUCKETS = 1_000_000L;
+
+  /** The rows of the sampled customers; all rows when the fraction is 1. */
+  public Dataset<Row> sample(Dataset<Row> rows, double fraction) {
+    return fraction >= 1.0 ? rows : rows.where(inSample(col(Columns.CUSTOMER_ID), fraction));
+  }
+
   /** The held-out side, by a hash of the customer and the seed: stable across runs and cutoffs. */
   Column isTest(Column customerId) {
     int threshold = (int) Math.round(config.models().testFraction() * 1000);

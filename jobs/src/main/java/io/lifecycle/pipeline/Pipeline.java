@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.*;
 import io.lifecycle.ExitCode;
 import io.lifecycle.Failures;
 import io.lifecycle.LifecycleException;
+import io.lifecycle.spark.ShufflePartitions;
 import io.lifecycle.tables.Columns;
 import io.lifecycle.tables.EventsTable;
 import io.lifecycle.tables.RunLogTable;
@@ -56,6 +57,10 @@ public final class Pipeline {
   public Map<String, StepResult> run(RunContext ctx, List<String> requested) {
     List<Step> selected = select(requested);
     Map<String, StepResult> results = new LinkedHashMap<>();
+    if (ShufflePartitions.jobChooses(ctx.spark())) {
+      long bytes = eventBytes(ctx);
+      LOG.info("shuffle partitions: {} for {} MB of events", ShufflePartitions.fitTo(ctx.spark(), bytes), bytes >> 20);
+    }
     for (Step step : selected) {
       if (!ctx.hasRunDate() && !step.name().equals("ingest")) {
         ctx.resolveRunDate(defaultRunDate(ctx));
@@ -81,6 +86,23 @@ public final class Pipeline {
       results.put(step.name(), result);
     }
     return results;
+  }
+
+  /** The larger of the events table's and the raw input's bytes: what the run's shuffles will carry. */
+  private static long eventBytes(RunContext ctx) {
+    long table = ctx.store().sizeInBytes(EventsTable.DEF);
+    long input = 0;
+    try {
+      org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(ctx.config().input().path());
+      org.apache.hadoop.fs.FileSystem fs = path.getFileSystem(ctx.spark().sparkContext().hadoopConfiguration());
+      org.apache.hadoop.fs.FileStatus[] matches = fs.globStatus(path);
+      for (org.apache.hadoop.fs.FileStatus match : matches == null ? new org.apache.hadoop.fs.FileStatus[0] : matches) {
+        input += fs.getContentSummary(match.getPath()).getLength();
+      }
+    } catch (java.io.IOException | IllegalArgumentException e) {
+      LOG.debug("input size unknown: {}", e.toString());
+    }
+    return Math.max(table, input);
   }
 
   private static java.time.LocalDate defaultRunDate(RunContext ctx) {

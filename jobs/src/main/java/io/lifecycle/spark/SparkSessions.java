@@ -24,11 +24,16 @@ public final class SparkSessions {
   public static SparkSession.Builder builder(String appName) {
     SparkSession.Builder builder = common(appName);
     if (System.getProperty("spark.master", "").startsWith("local")) {
-      localDefaults(Runtime.getRuntime().availableProcessors()).forEach((key, value) -> {
+      Map<String, String> defaults = localDefaults(Runtime.getRuntime().availableProcessors());
+      defaults.forEach((key, value) -> {
         if (System.getProperty(key) == null) {
           builder.config(key, value);
         }
       });
+      if (System.getProperty("spark.sql.shuffle.partitions") == null) {
+        // The job's own choice: ShufflePartitions may raise it to the size of the events.
+        builder.config(ShufflePartitions.LOCAL_BASE, defaults.get("spark.sql.shuffle.partitions"));
+      }
     }
     return builder;
   }

@@ -83,6 +83,7 @@ class ConfigLoaderTest {
     assertTrue(fails("lifecycle.clv.gross_margin = 0").getMessage().contains("gross_margin"));
     assertTrue(fails("lifecycle.input.timestamp.zone = Mars/Olympus").getMessage().contains("not a time zone id"));
     assertTrue(fails("lifecycle.clv.acquisition_cost { paid = -3 }").getMessage().contains("acquisition_cost.paid: must be >= 0"));
+    assertTrue(fails("lifecycle.models.max_training_customers = 0").getMessage().contains("lifecycle.models.max_training_customers: must be at least 1"));
   }
 
   @Test
