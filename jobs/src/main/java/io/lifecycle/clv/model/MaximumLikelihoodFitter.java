@@ -40,7 +40,8 @@ import org.slf4j.LoggerFactory;
  * computed (finite differences of the analytic gradient when there is one, else second differences of
  * the likelihood) and the fit counts as converged only if it is positive definite and the Newton step
  * from the reported point changes no log-parameter by more than {@code stepTolerance} and promises no
- * more than {@code gainTolerance} of log-likelihood. Otherwise
+ * more than {@code gainTolerance} of log-likelihood (or 1e-11 of its magnitude, when that is larger: see
+ * {@link #RELATIVE_GAIN_FLOOR}). Otherwise
  * BOBYQA is restarted from the best point with a smaller trust region, a few times at most. Several
  * starting points can be given; the best maximum wins and the message says how many starts agreed.
  *
@@ -200,7 +201,7 @@ public final class MaximumLikelihoodFitter {
         for (int iteration = 0; iteration < 20 && Double.isFinite(f); iteration++) {
             Assessment a = assess(likelihood, phi);
             evaluations += 2 * n + 1;
-            if (acceptable(a)) {
+            if (acceptable(a, f)) {
                 return new Attempt(exp(phi), f, a.standardErrors, a.covariance, evaluations, true, false,
                         "converged (Newton refinement, " + iteration + " steps)");
             }
@@ -270,7 +271,7 @@ public final class MaximumLikelihoodFitter {
             // BOBYQA returns its best point; after a failure only the tracked best point is known.
             phi = objective.bestPoint.clone();
             assessment = assess(likelihood, phi);
-            if (failure == null && acceptable(assessment)) {
+            if (failure == null && acceptable(assessment, objective.bestValue)) {
                 break;
             }
             LOG.debug("round {}: newton step {}, PD {}, failure {}", round, assessment.newtonStep,
@@ -287,14 +288,14 @@ public final class MaximumLikelihoodFitter {
         for (int i = 0; i < n; i++) {
             atBoundary |= Math.abs(phi[i] - phi0[i]) >= margin;
         }
-        boolean converged = failure == null && acceptable(assessment);
+        boolean converged = failure == null && acceptable(assessment, objective.bestValue);
         StringBuilder msg = new StringBuilder(converged ? "converged" : "NOT converged");
         if (failure != null) {
             msg.append(": ").append(failure);
         }
         if (!assessment.informationPositiveDefinite) {
             msg.append(": observed information not positive definite (no standard errors)");
-        } else if (!acceptable(assessment)) {
+        } else if (!acceptable(assessment, objective.bestValue)) {
             msg.append(": Newton step at the reported point is ").append(assessment.newtonStep)
                     .append(" with predicted log-likelihood gain ").append(assessment.predictedGain);
         }
@@ -306,9 +307,18 @@ public final class MaximumLikelihoodFitter {
                 objective.count, converged, atBoundary, msg.toString());
     }
 
-    private boolean acceptable(Assessment a) {
+    /**
+     * Relative floor of the gain tolerance. A log-likelihood summed over millions of customers is only
+     * exact to a few units in its last places times the square root of the terms: at 4.78 million
+     * (about -2e7) the predicted gain at the optimum stayed at 5e-6 whatever the optimizer did, and
+     * a Newton step from there did not raise the computed value. 1e-11 of |LL| is far below anything
+     * that changes an estimate (the step tolerance still holds each parameter to 0.01 %).
+     */
+    static final double RELATIVE_GAIN_FLOOR = 1e-11;
+
+    private boolean acceptable(Assessment a, double logLikelihood) {
         return a.informationPositiveDefinite && a.newtonStep <= options.stepTolerance()
-                && a.predictedGain <= options.gainTolerance();
+                && a.predictedGain <= Math.max(options.gainTolerance(), RELATIVE_GAIN_FLOOR * Math.abs(logLikelihood));
     }
 
     /**

@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 
+import org.apache.commons.math3.distribution.GammaDistribution;
+import org.apache.commons.math3.random.Well19937c;
+
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -35,6 +38,38 @@ class GammaGammaModelTest {
         assertEquals(3.74, m.q(), 0.005);
         assertEquals(15.44, m.v(), 0.005);
         assertEquals(-4055.9, mle.logLikelihood(), 0.05);
+    }
+
+    /**
+     * 4.78 million customers drawn from the CDNOW model (the size of the 100M-event benchmark's repeat
+     * buyers, every mean spend distinct): converged, and within two standard errors of the true values.
+     * The log-likelihood, about -2e7, is exact only to its last places times the square root of the
+     * terms, so the gain a Newton step promised at the optimum stayed at 5e-6: against an absolute
+     * tolerance of 1e-6 the fit was "not converged" and every customer lost the CLV that needs it.
+     */
+    @Test
+    void convergesOnMillionsOfDistinctCustomers() {
+        int n = 4_780_000;
+        Well19937c rng = new Well19937c(7);
+        GammaDistribution nu = new GammaDistribution(rng, 3.74, 1.0 / 15.44);
+        double[] x = new double[n];
+        double[] mbar = new double[n];
+        double[] weight = new double[n];
+        for (int i = 0; i < n; i++) {
+            // x repeat days, each spend ~ Gamma(p, nu), nu ~ Gamma(q, v): the mean of x is Gamma(p x, nu x).
+            x[i] = 1 + rng.nextInt(6);
+            double scale = 1.0 / (nu.sample() * x[i]);
+            mbar[i] = new GammaDistribution(rng, 6.25 * x[i], scale).sample();
+            weight[i] = 1;
+        }
+        ModelFit<GammaGammaModel> large = GammaGammaModel.fit(SpendSummary.of(x, mbar, weight));
+        MleResult mle = large.mle();
+        assertTrue(mle.converged(), mle::toString);
+        assertTrue(mle.logLikelihood() < -1e7, mle::toString);
+        double[] truth = {6.25, 3.74, 15.44};
+        for (int i = 0; i < 3; i++) {
+            assertEquals(truth[i], mle.estimates()[i], 2 * mle.standardErrors()[i], mle::toString);
+        }
     }
 
     /**
