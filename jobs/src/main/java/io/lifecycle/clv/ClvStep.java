@@ -28,8 +28,6 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -67,7 +65,7 @@ public final class ClvStep implements Step {
       ModelFits.Fit<GammaGammaModel> gg = ModelFits.gammaGamma(ModelFits.spends(summary));
 
       // Calibration / holdout: refit on the history before the holdout, predict the holdout.
-      Holdout holdout = Holdout.run(config, events, runDate, summary.sparkSession());
+      Holdout holdout = Holdout.run(config, events, runDate);
       String selected = holdout == null ? "bg_nbd" : holdout.better();
       if (holdout != null) {
         holdout.fits().forEach(f -> modelRows.add(modelRow(runDate, f, "calibration", "all", holdout.calibrationEnd(), f.model().equals(selected))));
@@ -79,7 +77,7 @@ public final class ClvStep implements Step {
 
       PurchaseModel purchase = selected.equals("pareto_nbd") && pareto.usable() ? PurchaseModel.of(pareto.fit().model())
           : bg.usable() ? PurchaseModel.of(bg.fit().model()) : null;
-      Dataset<Row> values = customerValues(config, spark, summary, events, triples, purchase, gg.usable() ? gg.fit().model() : null, runDate);
+      Dataset<Row> values = customerValues(config, summary, events, purchase, gg.usable() ? gg.fit().model() : null, runDate);
       Dataset<Row> segments = new SimpleClv(config).segments(values, survival(ctx), journeys(ctx), runDate);
       Dataset<Row> withSimple = values.join(segments.where(col(SegmentValueTable.SEGMENT_TYPE).equalTo("cohort"))
               .select(col(SegmentValueTable.SEGMENT).as("_cohort_text"), col(SegmentValueTable.SIMPLE_CLV).as(CustomerValueTable.SIMPLE_CLV)),
@@ -113,18 +111,17 @@ public final class ClvStep implements Step {
     return clv.timeUnit() == Clv.TimeUnit.WEEKS ? days / 7 : days;
   }
 
-  static Dataset<Row> customerValues(LifecycleConfig config, SparkSession spark, Dataset<Row> summary, Dataset<Row> events,
-      RfmSummary triples, PurchaseModel purchase, GammaGammaModel spend, LocalDate runDate) {
+  static Dataset<Row> customerValues(LifecycleConfig config, Dataset<Row> summary, Dataset<Row> events,
+      PurchaseModel purchase, GammaGammaModel spend, LocalDate runDate) {
     Clv clv = config.clv();
-    Dataset<Row> perTriple = purchase == null ? null : perTriple(spark, clv, triples, purchase);
     Dataset<Row> customers = summary;
-    if (perTriple != null) {
-      customers = customers.join(broadcast(perTriple),
+    if (purchase != null) {
+      customers = customers.join(SummaryPredictions.lifetime(summary, clv, purchase),
           new String[] {CustomerSummary.FREQUENCY, CustomerSummary.RECENCY, CustomerSummary.AGE}, "left");
     } else {
       customers = customers.withColumn(CustomerValueTable.P_ALIVE, lit(null).cast("double"))
           .withColumn(CustomerValueTable.EXPECTED_PURCHASES, lit(null).cast("double"))
-          .withColumn("_discounted_purchases", lit(null).cast("double"));
+          .withColumn(SummaryPredictions.DISCOUNTED_PURCHASES, lit(null).cast("double"));
     }
     Column x = col(CustomerSummary.FREQUENCY).cast("double");
     Column expectedSpend = spend == null ? lit(null).cast("double")
@@ -135,7 +132,7 @@ public final class ClvStep implements Step {
     Dataset<Row> valued = customers.join(firsts, Columns.CUSTOMER_ID, "left")
         .withColumn(CustomerValueTable.EXPECTED_MEAN_SPEND, expectedSpend)
         .withColumn(CustomerValueTable.PREDICTED_CLV,
-            lit(clv.grossMargin()).multiply(col(CustomerValueTable.EXPECTED_MEAN_SPEND)).multiply(col("_discounted_purchases")));
+            lit(clv.grossMargin()).multiply(col(CustomerValueTable.EXPECTED_MEAN_SPEND)).multiply(col(SummaryPredictions.DISCOUNTED_PURCHASES)));
     // Two quantiles of one column: the tier thresholds.
     Row q = valued.agg(expr("percentile_approx(" + CustomerValueTable.PREDICTED_CLV + ", array(0.8, 0.95), 10000)")).head();
     List<Double> cuts = q.isNullAt(0) ? List.of(Double.MAX_VALUE, Double.MAX_VALUE) : q.getList(0);
@@ -157,34 +154,6 @@ public final class ClvStep implements Step {
         trunc(col(CustomerSummary.FIRST_PURCHASE_DATE), "month").as(CustomerValueTable.COHORT),
         coalesce(col(CustomerValueTable.CHANNEL), lit("unknown")).as(CustomerValueTable.CHANNEL),
         lit(purchase == null ? null : purchase.name()).cast("string").as(CustomerValueTable.PURCHASE_MODEL));
-  }
-
-  /**
-   * P(alive), expected purchases over the horizon and the monthly discounted expected purchases per
-   * distinct (x, t_x, T): the closed forms need the hypergeometric function, so they run here, once per
-   * distinct summary, instead of in a UDF once per customer.
-   */
-  public static Dataset<Row> perTriple(SparkSession spark, Clv clv, RfmSummary triples, PurchaseModel model) {
-    double monthly = Math.pow(1 + clv.annualDiscountRate(), 1.0 / 12) - 1;
-    List<Row> rows = new ArrayList<>(triples.size());
-    for (int i = 0; i < triples.size(); i++) {
-      double x = triples.x(i);
-      double tx = triples.tx(i);
-      double age = triples.age(i);
-      double previous = 0;
-      double discounted = 0;
-      for (int m = 1; m <= clv.horizonMonths(); m++) {
-        double cumulative = model.conditionalExpectedPurchases(units(clv, m), x, tx, age);
-        discounted += (cumulative - previous) / Math.pow(1 + monthly, m);
-        previous = cumulative;
-      }
-      rows.add(RowFactory.create((long) x, tx, age, model.probabilityAlive(x, tx, age), previous, discounted));
-    }
-    StructType schema = new StructType()
-        .add(CustomerSummary.FREQUENCY, DataTypes.LongType).add(CustomerSummary.RECENCY, DataTypes.DoubleType)
-        .add(CustomerSummary.AGE, DataTypes.DoubleType).add(CustomerValueTable.P_ALIVE, DataTypes.DoubleType)
-        .add(CustomerValueTable.EXPECTED_PURCHASES, DataTypes.DoubleType).add("_discounted_purchases", DataTypes.DoubleType);
-    return spark.createDataFrame(rows, schema);
   }
 
   static Row modelRow(LocalDate runDate, ModelFits.Fit<?> f, String purpose, String segment, LocalDate cutoff, boolean selected) {

@@ -16,8 +16,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
+import org.apache.spark.storage.StorageLevel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,13 +54,23 @@ public final class Holdout {
   }
 
   /** Null when the holdout is disabled or the calibration period holds no purchase. */
-  public static Holdout run(LifecycleConfig config, Dataset<Row> events, LocalDate runDate, SparkSession spark) {
+  public static Holdout run(LifecycleConfig config, Dataset<Row> events, LocalDate runDate) {
     int weeks = config.clv().holdoutWeeks();
     if (weeks == 0) {
       return null;
     }
     LocalDate end = runDate.minusWeeks(weeks);
-    Dataset<Row> calibration = CustomerSummary.of(events, config.stages().purchaseEventTypes(), end.minusDays(1), config.clv().timeUnit());
+    // Read by the compression, the predictions and the comparison: computed once.
+    Dataset<Row> calibration = CustomerSummary.of(events, config.stages().purchaseEventTypes(), end.minusDays(1), config.clv().timeUnit())
+        .persist(StorageLevel.MEMORY_AND_DISK());
+    try {
+      return run(config, events, runDate, end, calibration);
+    } finally {
+      calibration.unpersist();
+    }
+  }
+
+  private static Holdout run(LifecycleConfig config, Dataset<Row> events, LocalDate runDate, LocalDate end, Dataset<Row> calibration) {
     RfmSummary triples = ModelFits.triples(calibration);
     if (triples.size() == 0) {
       LOG.warn("no purchase before {}: no holdout check", end);
@@ -72,28 +81,20 @@ public final class Holdout {
     double days = ChronoUnit.DAYS.between(end, runDate);
     double t = config.clv().timeUnit() == LifecycleConfig.Clv.TimeUnit.WEEKS ? days / 7 : days;
 
-    // Predictions per distinct summary (driver, bounded), joined back to the calibration customers.
-    List<Row> preds = new ArrayList<>();
-    for (int i = 0; i < triples.size(); i++) {
-      double x = triples.x(i);
-      double tx = triples.tx(i);
-      double age = triples.age(i);
-      preds.add(RowFactory.create((long) x, tx, age,
-          bg.usable() ? bg.fit().model().conditionalExpectedPurchases(t, x, tx, age) : null,
-          pareto.usable() ? pareto.fit().model().conditionalExpectedPurchases(t, x, tx, age) : null));
-    }
-    StructType schema = new StructType().add(CustomerSummary.FREQUENCY, DataTypes.LongType)
-        .add(CustomerSummary.RECENCY, DataTypes.DoubleType).add(CustomerSummary.AGE, DataTypes.DoubleType)
-        .add("bg_nbd", DataTypes.DoubleType).add("pareto_nbd", DataTypes.DoubleType);
+    // Predictions per distinct summary, joined back to the calibration customers.
+    Dataset<Row> predictions = SummaryPredictions.expectedPurchases(calibration, t, List.of("bg_nbd", "pareto_nbd"),
+        java.util.Arrays.asList(bg.usable() ? PurchaseModel.of(bg.fit().model()) : null,
+            pareto.usable() ? PurchaseModel.of(pareto.fit().model()) : null));
     Column purchase = col(Columns.EVENT_TYPE).isin(config.stages().purchaseEventTypes().toArray());
     Column day = to_date(col(Columns.EVENT_TIME));
     Dataset<Row> actual = events.where(purchase.and(day.geq(lit(Date.valueOf(end)))).and(day.lt(lit(Date.valueOf(runDate)))))
         .groupBy(Columns.CUSTOMER_ID).agg(count_distinct(day).as("_actual"));
     Dataset<Row> joined = calibration
-        .join(broadcast(spark.createDataFrame(preds, schema)), new String[] {CustomerSummary.FREQUENCY, CustomerSummary.RECENCY, CustomerSummary.AGE})
+        .join(predictions, new String[] {CustomerSummary.FREQUENCY, CustomerSummary.RECENCY, CustomerSummary.AGE})
         .join(actual, new String[] {Columns.CUSTOMER_ID}, "left")
         .withColumn("_actual", coalesce(col("_actual"), lit(0L)).cast("double"))
-        .withColumn("_bucket", when(col(CustomerSummary.FREQUENCY).geq(7), lit("7+")).otherwise(col(CustomerSummary.FREQUENCY).cast("string")));
+        .withColumn("_bucket", when(col(CustomerSummary.FREQUENCY).geq(7), lit("7+")).otherwise(col(CustomerSummary.FREQUENCY).cast("string")))
+        .persist(StorageLevel.MEMORY_AND_DISK());
     List<Row> rows = new ArrayList<>();
     String better = "bg_nbd";
     double best = Double.MAX_VALUE;
@@ -116,6 +117,7 @@ public final class Holdout {
         better = f.model();
       }
     }
+    joined.unpersist();
     return new Holdout(end, List.of(bg, pareto), rows, better);
   }
 

@@ -3,8 +3,11 @@ package io.lifecycle.clv;
 import io.lifecycle.clv.model.BgNbdModel;
 import io.lifecycle.clv.model.ParetoNbdModel;
 
-/** The two purchase models behind one face, so fitting, holdout and scoring treat them alike. */
-public interface PurchaseModel {
+/**
+ * The two purchase models behind one face, so fitting, holdout and scoring treat them alike.
+ * Serializable: Spark tasks evaluate it per distinct customer summary.
+ */
+public interface PurchaseModel extends java.io.Serializable {
   String name();
 
   double probabilityAlive(double x, double tx, double age);

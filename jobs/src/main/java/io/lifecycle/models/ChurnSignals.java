@@ -2,10 +2,10 @@ package io.lifecycle.models;
 
 import static org.apache.spark.sql.functions.*;
 
-import io.lifecycle.clv.ClvStep;
 import io.lifecycle.clv.CustomerSummary;
 import io.lifecycle.clv.ModelFits;
 import io.lifecycle.clv.PurchaseModel;
+import io.lifecycle.clv.SummaryPredictions;
 import io.lifecycle.clv.model.BgNbdModel;
 import io.lifecycle.clv.model.RfmSummary;
 import io.lifecycle.config.LifecycleConfig;
@@ -42,8 +42,8 @@ public final class ChurnSignals {
       if (!fit.usable()) {
         continue;
       }
-      Dataset<Row> perTriple = ClvStep.perTriple(features.sparkSession(), config.clv(), triples, PurchaseModel.of(fit.fit().model()));
-      Dataset<Row> s = summary.join(broadcast(perTriple),
+      Dataset<Row> perSummary = SummaryPredictions.lifetime(summary, config.clv(), PurchaseModel.of(fit.fit().model()));
+      Dataset<Row> s = summary.join(perSummary,
               new String[] {CustomerSummary.FREQUENCY, CustomerSummary.RECENCY, CustomerSummary.AGE})
           .select(col(Columns.CUSTOMER_ID), lit(Date.valueOf(cutoff)).as(PointInTimeFeatures.CUTOFF),
               col(CustomerValueTable.P_ALIVE).as("_p_alive"), col(CustomerValueTable.EXPECTED_PURCHASES).as("_expected"));

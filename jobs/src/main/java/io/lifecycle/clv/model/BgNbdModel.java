@@ -17,7 +17,7 @@ import org.apache.commons.math3.special.Beta;
  * @param a     first shape of the dropout-probability distribution
  * @param b     second shape of the dropout-probability distribution
  */
-public record BgNbdModel(double r, double alpha, double a, double b) {
+public record BgNbdModel(double r, double alpha, double a, double b) implements java.io.Serializable {
 
     /** Around a = 1 the closed forms are 0/0; they are evaluated symmetrically this far away instead. */
     private static final double A_ONE_GAP = 1e-6;

@@ -15,7 +15,7 @@ import java.util.List;
  * @param s     shape of the dropout-rate distribution
  * @param beta  scale (time units) of the dropout-rate distribution
  */
-public record ParetoNbdModel(double r, double alpha, double s, double beta) {
+public record ParetoNbdModel(double r, double alpha, double s, double beta) implements java.io.Serializable {
 
     public ParetoNbdModel {
         for (double v : new double[] {r, alpha, s, beta}) {
