@@ -106,7 +106,7 @@ public final class ClvStep implements Step {
   }
 
   /** Horizon of t months in the configured time unit. */
-  static double units(Clv clv, double months) {
+  public static double units(Clv clv, double months) {
     double days = months * DAYS_PER_MONTH;
     return clv.timeUnit() == Clv.TimeUnit.WEEKS ? days / 7 : days;
   }

@@ -62,6 +62,22 @@ public final class SummaryPredictions {
   }
 
   /**
+   * Per distinct summary: P(alive) and the expected purchases in the next {@code t} time units (one
+   * evaluation each, where {@link #lifetime} needs one per month of the horizon).
+   */
+  public static Dataset<Row> aliveAndExpected(Dataset<Row> summary, double t, PurchaseModel model) {
+    StructType schema = KEYS.add(CustomerValueTable.P_ALIVE, DataTypes.DoubleType)
+        .add(CustomerValueTable.EXPECTED_PURCHASES, DataTypes.DoubleType);
+    return distinct(summary).map((MapFunction<Row, Row>) r -> {
+      double x = r.getLong(0);
+      double tx = r.getDouble(1);
+      double age = r.getDouble(2);
+      return RowFactory.create(r.getLong(0), tx, age, model.probabilityAlive(x, tx, age),
+          model.conditionalExpectedPurchases(t, x, tx, age));
+    }, Encoders.row(schema));
+  }
+
+  /**
    * Per distinct summary: each model's expected purchases in the next {@code t} time units, in a column
    * named after the model (null for a model that is null).
    */

@@ -2,6 +2,7 @@ package io.lifecycle.models;
 
 import static org.apache.spark.sql.functions.*;
 
+import io.lifecycle.clv.ClvStep;
 import io.lifecycle.clv.CustomerSummary;
 import io.lifecycle.clv.ModelFits;
 import io.lifecycle.clv.PurchaseModel;
@@ -42,7 +43,8 @@ public final class ChurnSignals {
       if (!fit.usable()) {
         continue;
       }
-      Dataset<Row> perSummary = SummaryPredictions.lifetime(summary, config.clv(), PurchaseModel.of(fit.fit().model()));
+      Dataset<Row> perSummary = SummaryPredictions.aliveAndExpected(summary, ClvStep.units(config.clv(), config.clv().horizonMonths()),
+          PurchaseModel.of(fit.fit().model()));
       Dataset<Row> s = summary.join(perSummary,
               new String[] {CustomerSummary.FREQUENCY, CustomerSummary.RECENCY, CustomerSummary.AGE})
           .select(col(Columns.CUSTOMER_ID), lit(Date.valueOf(cutoff)).as(PointInTimeFeatures.CUTOFF),
