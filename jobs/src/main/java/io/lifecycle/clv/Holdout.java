@@ -95,30 +95,33 @@ public final class Holdout {
         .withColumn("_actual", coalesce(col("_actual"), lit(0L)).cast("double"))
         .withColumn("_bucket", when(col(CustomerSummary.FREQUENCY).geq(7), lit("7+")).otherwise(col(CustomerSummary.FREQUENCY).cast("string")))
         .persist(StorageLevel.MEMORY_AND_DISK());
-    List<Row> rows = new ArrayList<>();
-    String better = "bg_nbd";
-    double best = Double.MAX_VALUE;
-    for (ModelFits.Fit<?> f : List.of(bg, pareto)) {
-      if (!f.usable()) {
-        continue;
+    try {
+      List<Row> rows = new ArrayList<>();
+      String better = "bg_nbd";
+      double best = Double.MAX_VALUE;
+      for (ModelFits.Fit<?> f : List.of(bg, pareto)) {
+        if (!f.usable()) {
+          continue;
+        }
+        Column p = col(f.model());
+        // Bounded: per frequency bucket and in total, a handful of rows.
+        for (Row r : joined.groupBy("_bucket").agg(count(lit(1)), sum(p), sum("_actual")).collectAsList()) {
+          rows.add(RowFactory.create(f.model(), r.getString(0), r.getLong(1), r.getDouble(2), r.getDouble(3)));
+        }
+        Row total = joined.agg(count(lit(1)), sum(p), sum("_actual"), sqrt(avg(pow(p.minus(col("_actual")), 2)))).head();
+        rows.add(RowFactory.create(f.model(), "all", total.getLong(0), total.getDouble(1), total.getDouble(2)));
+        LOG.info("holdout {}: predicted {} vs actual {} repeat purchase days ({} customers), RMSE {}", f.model(),
+            String.format("%.1f", total.getDouble(1)), String.format("%.0f", total.getDouble(2)), total.getLong(0),
+            String.format("%.4f", total.getDouble(3)));
+        if (total.getDouble(3) < best) {
+          best = total.getDouble(3);
+          better = f.model();
+        }
       }
-      Column p = col(f.model());
-      // Bounded: per frequency bucket and in total, a handful of rows.
-      for (Row r : joined.groupBy("_bucket").agg(count(lit(1)), sum(p), sum("_actual")).collectAsList()) {
-        rows.add(RowFactory.create(f.model(), r.getString(0), r.getLong(1), r.getDouble(2), r.getDouble(3)));
-      }
-      Row total = joined.agg(count(lit(1)), sum(p), sum("_actual"), sqrt(avg(pow(p.minus(col("_actual")), 2)))).head();
-      rows.add(RowFactory.create(f.model(), "all", total.getLong(0), total.getDouble(1), total.getDouble(2)));
-      LOG.info("holdout {}: predicted {} vs actual {} repeat purchase days ({} customers), RMSE {}", f.model(),
-          String.format("%.1f", total.getDouble(1)), String.format("%.0f", total.getDouble(2)), total.getLong(0),
-          String.format("%.4f", total.getDouble(3)));
-      if (total.getDouble(3) < best) {
-        best = total.getDouble(3);
-        better = f.model();
-      }
+      return new Holdout(end, List.of(bg, pareto), rows, better);
+    } finally {
+      joined.unpersist();
     }
-    joined.unpersist();
-    return new Holdout(end, List.of(bg, pareto), rows, better);
   }
 
   public Dataset<Row> table(SparkSession spark, LocalDate runDate) {
