@@ -36,6 +36,7 @@ final class GenerateCommand {
       throw new LifecycleException(ExitCode.USAGE_OR_CONFIG, e.getMessage());
     }
     SparkSession spark = SparkSessions.builder("lifecycle-generate").getOrCreate();
+    output = io.lifecycle.io.Locations.qualify(output, spark.sessionState().newHadoopConf(), Main.callerDirectory());
     long started = System.nanoTime();
     RawEventWriter.write(spark, settings, output, format);
     LOG.info("generated {} customers ({} bots) as {} under {} in {} s", settings.customers(), settings.bots(), format,

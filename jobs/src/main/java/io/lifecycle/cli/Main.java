@@ -4,6 +4,7 @@ import io.lifecycle.ExitCode;
 import io.lifecycle.LifecycleException;
 import io.lifecycle.config.ConfigLoader;
 import io.lifecycle.config.LifecycleConfig;
+import io.lifecycle.io.Locations;
 import io.lifecycle.io.RunLock;
 import io.lifecycle.pipeline.RunContext;
 import io.lifecycle.pipeline.Steps;
@@ -25,6 +26,8 @@ public final class Main {
   private static final Logger LOG = LoggerFactory.getLogger(Main.class);
   /** Set by bin/lifecycle: the JVM is ours to exit. */
   static final String LOCAL_LAUNCHER = "lifecycle.local";
+  /** Set by bin/lifecycle: the folder the command was typed in. */
+  static final String CALLER_DIR = "lifecycle.caller.dir";
 
   private Main() {}
 
@@ -68,12 +71,6 @@ public final class Main {
 
   private static void run(CommandLine line) {
     LifecycleConfig config = config(line);
-    if (line.option("input") != null) {
-      config = config.withInputPath(line.option("input"));
-    }
-    if (line.option("output") != null) {
-      config = config.withOutputRoot(line.option("output"));
-    }
     if (line.mode() != null) {
       config = config.withMode(line.mode());
     }
@@ -86,12 +83,29 @@ public final class Main {
     // Fail on a missing pseudonymization key before Spark starts, not halfway through a run.
     io.lifecycle.privacy.Pseudonymizer.from(config.privacy());
     SparkSession spark = SparkSessions.builder("lifecycle").getOrCreate();
-    LOG.info("lifecycle run: config {} (hash {}), output {}, steps {}", config.source(), config.hash(),
-        config.output().root(), line.steps().isEmpty() ? "all" : line.steps());
+    var hadoop = spark.sessionState().newHadoopConf();
+    // Paths typed on the command line are relative to where they were typed (the launcher may cd).
+    if (line.option("input") != null) {
+      config = config.withInputPath(Locations.qualify(line.option("input"), hadoop, callerDirectory()));
+    }
+    if (line.option("output") != null) {
+      config = config.withOutputRoot(Locations.qualify(line.option("output"), hadoop, callerDirectory()));
+    }
     RunContext ctx = new RunContext(spark, config, line.runDate());
-    try (RunLock lock = RunLock.acquire(spark.sessionState().newHadoopConf(), config.output().root(),
+    LOG.info("lifecycle run: config {} (hash {}), input {}, output {}, steps {}", config.source(), config.hash(),
+        ctx.config().input().path(), ctx.config().output().root(), line.steps().isEmpty() ? "all" : line.steps());
+    try (RunLock lock = RunLock.acquire(hadoop, ctx.config().output().root(),
         "attempt " + ctx.attemptId(), java.time.Duration.ofHours(12))) {
       pipeline.run(ctx, line.steps());
     }
+  }
+
+  /**
+   * The folder the user typed the command in: {@code bin/lifecycle} passes it as {@value #CALLER_DIR}
+   * before it changes to the repository root for the default run; otherwise the working directory.
+   */
+  static java.nio.file.Path callerDirectory() {
+    String dir = System.getProperty(CALLER_DIR);
+    return dir == null || dir.isBlank() ? Locations.workingDirectory() : java.nio.file.Path.of(dir);
   }
 }

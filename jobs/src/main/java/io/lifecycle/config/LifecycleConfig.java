@@ -195,6 +195,12 @@ public record LifecycleConfig(
         generate, incremental);
   }
 
+  /** A copy with the pseudonymization key file replaced (made absolute when paths are qualified). */
+  public LifecycleConfig withPrivacyKeyFile(String keyFile) {
+    return new LifecycleConfig(source, hash, input, stages, new Privacy(privacy.pseudonymize(), privacy.keyEnv(), keyFile),
+        quality, sessions, churnThreshold, cohorts, clv, models, output, generate, incremental);
+  }
+
   /** A copy with the run mode replaced (the {@code --mode} option). */
   public LifecycleConfig withMode(Mode mode) {
     return new LifecycleConfig(source, hash, input, stages, privacy, quality, sessions, churnThreshold, cohorts, clv,

@@ -49,8 +49,7 @@ public final class DeltaStore {
 
   /** Where a table lives: one folder per table under the output root, named as the table. */
   public String location(TableDef table) {
-    String root = output.root().endsWith("/") ? output.root().substring(0, output.root().length() - 1) : output.root();
-    return root + "/" + physicalName(table);
+    return Locations.child(output.root(), physicalName(table));
   }
 
   public String physicalName(TableDef table) {
@@ -232,8 +231,7 @@ public final class DeltaStore {
    * on, replacing an earlier one; returns its location.
    */
   public String writeFile(String relativePath, String text) {
-    String root = output.root().endsWith("/") ? output.root().substring(0, output.root().length() - 1) : output.root();
-    Path path = new Path(root + "/" + relativePath);
+    Path path = new Path(Locations.child(output.root(), relativePath));
     try {
       FileSystem fs = path.getFileSystem(spark.sessionState().newHadoopConf());
       if (fs instanceof org.apache.hadoop.fs.ChecksumFileSystem checksummed) {

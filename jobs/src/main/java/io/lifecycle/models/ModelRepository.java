@@ -23,7 +23,7 @@ public final class ModelRepository {
 
   public ModelRepository(SparkSession spark, String outputRoot) {
     this.spark = spark;
-    this.root = outputRoot + "/models";
+    this.root = io.lifecycle.io.Locations.child(outputRoot, "models");
   }
 
   public void save(String name, String version, PipelineModel model) {

@@ -141,7 +141,8 @@ public final class Pipeline {
         result == null ? null : result.quarantinedRows(),
         ctx.config().hash(), Versions.app(), ctx.spark().version(), Versions.delta(), error,
         ctx.config().incremental().mode().name().toLowerCase(java.util.Locale.ROOT),
-        result == null || result.highWaterMark() == null ? null : Timestamp.from(result.highWaterMark())));
+        result == null || result.highWaterMark() == null ? null : Timestamp.from(result.highWaterMark()),
+        ctx.config().output().root()));
     ctx.store().write(RunLogTable.DEF, ctx.spark().createDataFrame(rows, RunLogTable.DEF.schema()), ctx.runDate());
   }
 }

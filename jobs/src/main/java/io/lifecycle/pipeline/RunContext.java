@@ -9,6 +9,7 @@ import io.lifecycle.tables.Columns;
 import io.lifecycle.tables.RunLogTable;
 import org.apache.spark.sql.Row;
 import io.lifecycle.io.DeltaStore;
+import io.lifecycle.io.Locations;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -29,10 +30,14 @@ public final class RunContext {
   private final String attemptId;
   private LocalDate runDate;
 
+  /**
+   * A run of {@code config}. Its paths are qualified here ({@link Locations#qualifyPaths}), relative ones
+   * from the process's working directory, so every step, table, model and the report see one root.
+   */
   public RunContext(SparkSession spark, LifecycleConfig config, LocalDate runDate) {
     this.spark = spark;
-    this.config = config;
-    this.store = new DeltaStore(spark, config.output());
+    this.config = Locations.qualifyPaths(config, spark.sessionState().newHadoopConf(), Locations.workingDirectory());
+    this.store = new DeltaStore(spark, this.config.output());
     this.runDate = runDate;
     this.attemptId = UUID.randomUUID().toString();
   }

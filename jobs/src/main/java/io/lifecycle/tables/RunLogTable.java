@@ -23,6 +23,7 @@ public final class RunLogTable {
   public static final String ERROR_MESSAGE = "error_message";
   public static final String MODE = "mode";
   public static final String HIGH_WATER_MARK = "high_water_mark";
+  public static final String OUTPUT_ROOT = "output_root";
 
   public static final String SUCCEEDED = "SUCCEEDED";
   public static final String FAILED = "FAILED";
@@ -46,6 +47,7 @@ public final class RunLogTable {
           .optional(ERROR_MESSAGE, DataTypes.StringType, "Error of a failed step.")
           .optional(MODE, DataTypes.StringType, "Run mode: full or incremental (null in rows written before modes existed).")
           .optional(HIGH_WATER_MARK, DataTypes.TimestampType, "ingest: the latest clean event time it read; sessionize: the as-of instant its sessions cover.")
+          .optional(OUTPUT_ROOT, DataTypes.StringType, "The qualified output root the run wrote to (e.g. file:/srv/lifecycle/warehouse, s3a://bucket/lifecycle); null in rows written before it was recorded.")
           .writeMode(WriteMode.APPEND)
           .build();
 }
