@@ -110,7 +110,7 @@ class MainErrorsTest {
     LifecycleException e = assertThrows(LifecycleException.class, () -> new Pipeline(List.of(new IngestStep()))
         .run(new RunContext(spark, config, LocalDate.of(2024, 4, 1)), List.of()));
     assertEquals(ExitCode.USAGE_OR_CONFIG, e.exitCode());
-    assertTrue(e.getMessage().startsWith("Cannot create table events_quarantine at " + file.resolve("out")), e.getMessage());
+    assertTrue(e.getMessage().startsWith("Cannot create table events_quarantine at file:" + file.resolve("out")), e.getMessage());
   }
 
   @Test
