@@ -1,89 +1,42 @@
 package io.lifecycle;
 
 import io.lifecycle.config.LifecycleConfig;
-import io.lifecycle.pipeline.RunContext;
-import io.lifecycle.pipeline.Steps;
-import java.io.File;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
-import java.util.Comparator;
-import java.util.List;
-import java.util.stream.Stream;
 
 /**
- * One default pipeline run on the committed sample (data-samples/, conf/local.conf), shared by every
- * test class that checks the outputs as users see them (the table contract, the notebooks, the report),
- * so the suite pays for the run once. Surefire runs all classes in one JVM; the output is deleted when
- * the JVM exits. A test may rerun steps on it (a rerun of the same date gives the same tables).
+ * The default pipeline run on the committed sample, shared by every test that checks the outputs as
+ * users see them (the table contract, the notebooks, the report, the models' quality): the tables that
+ * {@code bin/lifecycle run} wrote in a fresh clone of HEAD ({@link FreshClone}), so the suite pays for
+ * the sample run once and the outputs it checks are those of the README's first command.
  */
 public final class SampleRun {
+  /** The day after the sample's latest event: the default run date. */
   public static final LocalDate RUN_DATE = LocalDate.of(2026, 1, 1);
-  /** The catalog database the run registers its tables in. */
+  /** The catalog database a rerun of the sample registers its tables in. */
   public static final String DATABASE = "lifecycle_contract_test";
-
-  private static Path root;
-  private static LifecycleConfig config;
 
   private SampleRun() {}
 
-  /**
-   * The output root of the run, running the pipeline on first use. With {@code -Dlifecycle.sampleRun=DIR}
-   * the run goes to DIR and is kept, and a later test JVM reuses a completed run there (for iterating on
-   * the notebooks or the report without rerunning the pipeline; delete DIR after changing a step).
-   */
+  /** The output root of the run ({@code warehouse/} of the clone); fails when the run failed. */
   public static synchronized Path output() {
-    if (root == null) {
-      try {
-        String keep = System.getProperty("lifecycle.sampleRun");
-        Path dir = keep == null ? Files.createTempDirectory("lifecycle-sample-run") : Path.of(keep).toAbsolutePath();
-        if (keep == null) {
-          Runtime.getRuntime().addShutdownHook(new Thread(() -> delete(dir)));
-        }
-        File sample = TestSupport.projectFile("data-samples/events.csv");
-        LifecycleConfig c = TestSupport.config(
-            "include file(\"" + TestSupport.projectFile("conf/local.conf").getAbsolutePath() + "\")",
-            "lifecycle.input.path = \"" + sample.getAbsolutePath() + "\"",
-            "lifecycle.output.root = \"" + dir.resolve("out") + "\"",
-            "lifecycle.output.database = " + DATABASE);
-        Path done = dir.resolve("_complete");
-        if (!Files.exists(done)) {
-          delete(dir.resolve("out"));
-          Steps.standard().run(new RunContext(SharedSpark.get(), c, RUN_DATE), List.of());
-          Files.createDirectories(dir);
-          Files.writeString(done, RUN_DATE.toString());
-        } else {
-          // The reused run's tables, registered in this JVM's catalog as the run did, and its report
-          // rebuilt with the current code.
-          RunContext ctx = new RunContext(SharedSpark.get(), c, RUN_DATE);
-          io.lifecycle.tables.Tables.all().stream().filter(ctx.store()::exists).forEach(ctx.store()::registerInCatalog);
-          Steps.standard().run(ctx, List.of("report"));
-        }
-        config = c;
-        root = dir.resolve("out");
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
+    FreshClone.Result r = FreshClone.firstRun();
+    if (r.exitCode() != 0) {
+      throw new AssertionError("bin/lifecycle run failed in a fresh clone (exit " + r.exitCode() + "):\n" + r.output());
     }
-    return root;
+    return FreshClone.root().resolve("warehouse");
   }
 
-  /** The run's configuration. */
-  public static synchronized LifecycleConfig config() {
-    output();
-    return config;
-  }
-
-  private static void delete(Path dir) {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> files = Files.walk(dir)) {
-      files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException e) {
-      // best effort at exit
-    }
+  /**
+   * The run's configuration ({@code conf/local.conf} with its relative paths taken from the clone, as
+   * the launcher runs it) writing to {@code outputRoot}: a rerun with it repeats the sample run.
+   */
+  public static LifecycleConfig config(Path outputRoot) {
+    Path clone = FreshClone.root();
+    return TestSupport.config(
+        "include file(\"" + clone.resolve("conf/local.conf") + "\")",
+        "lifecycle.input.path = \"" + clone.resolve("data-samples/events.csv") + "\"",
+        "lifecycle.output.root = \"" + outputRoot + "\"",
+        "lifecycle.output.database = " + DATABASE);
   }
 }

@@ -17,7 +17,7 @@ final class GenerateCommand {
 
   private GenerateCommand() {}
 
-  static void run(CommandLine line, LifecycleConfig config) {
+  static void run(CommandLine line, LifecycleConfig config, java.nio.file.Path callerDir) {
     String output = line.option("output");
     if (output == null) {
       throw new LifecycleException(ExitCode.USAGE_OR_CONFIG, "generate needs --output PATH (see lifecycle --help)");
@@ -36,7 +36,7 @@ final class GenerateCommand {
       throw new LifecycleException(ExitCode.USAGE_OR_CONFIG, e.getMessage());
     }
     SparkSession spark = SparkSessions.builder("lifecycle-generate").getOrCreate();
-    output = io.lifecycle.io.Locations.qualify(output, spark.sessionState().newHadoopConf(), Main.callerDirectory());
+    output = io.lifecycle.io.Locations.qualify(output, spark.sessionState().newHadoopConf(), callerDir);
     long started = System.nanoTime();
     RawEventWriter.write(spark, settings, output, format);
     LOG.info("generated {} customers ({} bots) as {} under {} in {} s", settings.customers(), settings.bots(), format,

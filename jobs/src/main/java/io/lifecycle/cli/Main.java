@@ -43,13 +43,22 @@ public final class Main {
 
   /** Runs a command and returns its exit code. */
   public static int execute(String[] args) {
+    return execute(args, callerDirectory(), Locations.workingDirectory());
+  }
+
+  /**
+   * Runs a command as if typed in {@code callerDir} (command-line paths are relative to it), with
+   * relative paths in the config file taken from {@code configDir} (the launcher's default run changes
+   * to the repository root first). Tests run the README's commands from a clone this way.
+   */
+  static int execute(String[] args, java.nio.file.Path callerDir, java.nio.file.Path configDir) {
     try {
       CommandLine line = CommandLine.parse(args);
       switch (line.command()) {
         case "help" -> System.out.println(CommandLine.USAGE);
         case "contract" -> System.out.print(TableContract.markdown());
-        case "run" -> run(line);
-        case "generate" -> GenerateCommand.run(line, config(line));
+        case "run" -> run(line, callerDir, configDir);
+        case "generate" -> GenerateCommand.run(line, config(line, callerDir), callerDir);
         default -> throw new IllegalStateException(line.command());
       }
       return ExitCode.OK.code();
@@ -64,13 +73,17 @@ public final class Main {
     }
   }
 
-  static LifecycleConfig config(CommandLine line) {
+  static LifecycleConfig config(CommandLine line, java.nio.file.Path callerDir) {
     String file = line.option("conf");
-    return file == null ? ConfigLoader.defaults() : ConfigLoader.load(new File(file));
+    if (file == null) {
+      return ConfigLoader.defaults();
+    }
+    File f = new File(file);
+    return ConfigLoader.load(f.isAbsolute() || callerDir.equals(Locations.workingDirectory()) ? f : callerDir.resolve(file).toFile());
   }
 
-  private static void run(CommandLine line) {
-    LifecycleConfig config = config(line);
+  private static void run(CommandLine line, java.nio.file.Path callerDir, java.nio.file.Path configDir) {
+    LifecycleConfig config = config(line, callerDir);
     if (line.mode() != null) {
       config = config.withMode(line.mode());
     }
@@ -81,15 +94,18 @@ public final class Main {
     var pipeline = Steps.standard();
     pipeline.select(line.steps());
     // Fail on a missing pseudonymization key before Spark starts, not halfway through a run.
+    config = config.withPrivacyKeyFile(Locations.localFile(config.privacy().keyFile(), configDir, "lifecycle.privacy.key_file"));
     io.lifecycle.privacy.Pseudonymizer.from(config.privacy());
     SparkSession spark = SparkSessions.builder("lifecycle").getOrCreate();
     var hadoop = spark.sessionState().newHadoopConf();
-    // Paths typed on the command line are relative to where they were typed (the launcher may cd).
+    // Paths typed on the command line are relative to where they were typed (the launcher may cd), those
+    // of the config file to the working directory.
+    config = Locations.qualifyPaths(config, hadoop, configDir);
     if (line.option("input") != null) {
-      config = config.withInputPath(Locations.qualify(line.option("input"), hadoop, callerDirectory()));
+      config = config.withInputPath(Locations.qualify(line.option("input"), hadoop, callerDir));
     }
     if (line.option("output") != null) {
-      config = config.withOutputRoot(Locations.qualify(line.option("output"), hadoop, callerDirectory()));
+      config = config.withOutputRoot(Locations.qualify(line.option("output"), hadoop, callerDir));
     }
     RunContext ctx = new RunContext(spark, config, line.runDate());
     LOG.info("lifecycle run: config {} (hash {}), input {}, output {}, steps {}", config.source(), config.hash(),

@@ -26,6 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Logs at INFO (ours and Spark's) never print event rows: an ingest of rows carrying a marker in every
  * field, clean, duplicate, quarantined and malformed, logs its counts but never the marker.
  */
+@org.junit.jupiter.api.parallel.Isolated("captures every log line written while it runs")
 class IngestLoggingTest {
   private static final String MARKER = "ZQX-MARKER";
 

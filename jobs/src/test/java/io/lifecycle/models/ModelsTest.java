@@ -23,7 +23,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The models on generated data, where the ground truth gives signal: they must beat their baselines. */
+/**
+ * Training with the grid search (the default {@code models.tuning}) on a small generated set, scoring with
+ * the saved models, and their errors. That the models beat their baselines is checked once on the
+ * sample run's models ({@code SampleModelsIT}), which the README's first command trains anyway.
+ */
 class ModelsTest {
   @TempDir static Path dir;
   static SparkSession spark;
@@ -34,7 +38,7 @@ class ModelsTest {
   @BeforeAll
   static void trainOnGeneratedData() {
     spark = SharedSpark.get();
-    RawEventWriter.write(spark, GeneratorSettings.defaults(6000, 21), dir.resolve("in").toString(), "csv");
+    RawEventWriter.write(spark, GeneratorSettings.defaults(1500, 21), dir.resolve("in").toString(), "csv");
     config = TestSupport.config("lifecycle.input.path = \"" + dir.resolve("in") + "\"",
         "lifecycle.output.root = \"" + dir.resolve("out") + "\"");
     Steps.standard().run(new RunContext(spark, config, RUN_DATE), List.of("ingest", "sessionize", "train", "score"));
@@ -51,23 +55,16 @@ class ModelsTest {
   }
 
   @Test
-  void churnModelsBeatTheirBaselines() {
-    double gbt = metric("churn_gbt", "auc_roc");
-    assertTrue(gbt > metric("baseline_recency", "auc_roc"), "GBT " + gbt + " vs recency " + metric("baseline_recency", "auc_roc"));
-    assertTrue(gbt > 0.6, "GBT AUC " + gbt);
-    assertTrue(metric("churn_gbt", "lift_top_decile") > 1.0);
-    double brier = metric("churn_gbt", "brier");
-    double rate = metric("churn_gbt", "positive_rate");
-    assertTrue(brier < rate * (1 - rate), "Brier " + brier + " must beat the constant forecast " + rate * (1 - rate));
-  }
-
-  @Test
-  void nextStageModelBeatsMarkovAndMajority() {
-    double forest = metric("next_stage_forest", "macro_f1");
-    assertTrue(forest > metric("baseline_markov", "macro_f1"), "forest macro-F1 " + forest + " vs markov " + metric("baseline_markov", "macro_f1"));
-    assertTrue(forest > metric("baseline_majority", "macro_f1"));
-    // Balanced class weights trade raw accuracy for the rare stages: accuracy is reported, macro-F1 decides.
-    assertTrue(metric("next_stage_forest", "accuracy") > 0.3);
+  void theGridSearchTrainsEveryModelAndRecordsItBesideTheBaselines() {
+    for (String model : List.of("churn_gbt", "churn_logistic", "baseline_recency", "baseline_bgnbd_p_alive")) {
+      double auc = metric(model, "auc_roc");
+      assertTrue(auc >= 0 && auc <= 1, model + " AUC " + auc);
+    }
+    for (String model : List.of("next_stage_forest", "baseline_markov", "baseline_majority")) {
+      double f1 = metric(model, "macro_f1");
+      assertTrue(f1 >= 0 && f1 <= 1, model + " macro-F1 " + f1);
+    }
+    assertTrue(metric("churn_gbt", "test_rows") > 100, "held-out customers: " + metric("churn_gbt", "test_rows"));
   }
 
   @Test

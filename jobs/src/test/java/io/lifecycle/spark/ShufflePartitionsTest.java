@@ -6,6 +6,7 @@ import io.lifecycle.SharedSpark;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 
+@org.junit.jupiter.api.parallel.Isolated("sets the session's shuffle partitions")
 class ShufflePartitionsTest {
   private static final long MB = 1L << 20;
 

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
  * <p>Needs Debian's {@code chromium} package. Without it the test is skipped locally and fails in CI
  * ({@code CI=true}), where {@code .ci/run} installs it.
  */
-class ReportBrowserTest {
+class ReportBrowserIT {
   static final List<String> FLAGS = List.of("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
       "--disable-background-networking", "--disable-component-update", "--disable-sync", "--hide-scrollbars");
 

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.TestFactory;
  * so a notebook cannot silently rot when a table changes. A SQL cell starts with {@code %%sql} and
  * refers to tables as {@code delta.`{output_root}/<table>`}.
  */
-class NotebooksTest {
+class NotebooksIT {
   static final String PLACEHOLDER = "{output_root}";
   static final List<String> REQUIRED = List.of(
       "01_cohorts_retention_churn.ipynb", "02_funnel_paths_transitions.ipynb",

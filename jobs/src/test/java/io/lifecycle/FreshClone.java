@@ -1,0 +1,176 @@
+package io.lifecycle;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * The README's first command as a newcomer meets it: the committed HEAD cloned into an empty folder
+ * (no {@code warehouse/}, no {@code jobs/target/}, nothing carried over from this checkout), and
+ * {@code bin/lifecycle run} with no arguments from that folder. It builds the jar with its own Maven,
+ * then runs the whole pipeline on the committed sample. Done once per test JVM and shared: the tables
+ * it writes are the sample run every output check reads ({@link SampleRun}).
+ *
+ * <p>{@code ../shared} is linked beside the clone, as it is beside a checkout, so the README's commands
+ * that read the shared data sets run from the clone as written.
+ */
+public final class FreshClone {
+  /** What the README tells a new user to type first. */
+  public static final List<String> FIRST_COMMAND = List.of("bin/lifecycle", "run");
+
+  /** A finished command in the clone. */
+  public record Result(List<String> command, int exitCode, String output, Duration took) {}
+
+  private static Path root;
+  private static Result first;
+
+  private FreshClone() {}
+
+  /** The clone's folder, cloning on first use. */
+  public static synchronized Path root() {
+    if (root == null) {
+      try {
+        Path keep = System.getProperty("lifecycle.sampleRun") == null ? null : Path.of(System.getProperty("lifecycle.sampleRun")).toAbsolutePath();
+        Path dir = keep != null ? keep : Files.createTempDirectory("lifecycle-fresh-clone");
+        Path clone = dir.resolve("lifecycle");
+        if (keep == null) {
+          Runtime.getRuntime().addShutdownHook(new Thread(() -> delete(dir)));
+        }
+        if (!Files.exists(clone.resolve("bin/lifecycle"))) {
+          delete(clone);
+          cloneHead(TestSupport.repoRoot().toPath(), clone);
+          linkShared(dir);
+        }
+        root = clone;
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    return root;
+  }
+
+  /**
+   * {@code bin/lifecycle run} in the clone, run once. With {@code -Dlifecycle.sampleRun=DIR} the clone
+   * lives in DIR and a completed run there is reused by later test JVMs (handy when working on the report
+   * or the notebooks; delete DIR to test a new commit).
+   */
+  public static synchronized Result firstRun() {
+    if (first == null) {
+      Path done = root().resolve("warehouse/_first_run_complete");
+      if (System.getProperty("lifecycle.sampleRun") != null && Files.exists(done)) {
+        first = new Result(FIRST_COMMAND, 0, "(reused " + done + ")", Duration.ZERO);
+      } else {
+        delete(root().resolve("warehouse"));
+        first = run(FIRST_COMMAND, 25);
+        if (first.exitCode() == 0) {
+          try {
+            Files.writeString(done, Instant.now().toString());
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+        }
+      }
+    }
+    return first;
+  }
+
+  /** A command run in the clone's folder, as typed there (the first word is the program). */
+  public static Result run(List<String> command, long timeoutMinutes) {
+    List<String> cmd = new ArrayList<>();
+    if (command.get(0).startsWith("bin/")) {
+      cmd.add("bash");
+    }
+    cmd.addAll(command);
+    try {
+      Path log = Files.createTempFile("lifecycle-clone-command", ".log");
+      Instant started = Instant.now();
+      ProcessBuilder pb = new ProcessBuilder(cmd).directory(root().toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
+      // The child builds and runs with its own settings, not this JVM's test ones.
+      pb.environment().remove("JAVA_TOOL_OPTIONS");
+      pb.environment().remove("MAVEN_OPTS");
+      Process p = pb.start();
+      if (!p.waitFor(timeoutMinutes, TimeUnit.MINUTES)) {
+        p.descendants().forEach(ProcessHandle::destroyForcibly);
+        p.destroyForcibly();
+        throw new AssertionError("timed out after " + timeoutMinutes + " min: " + command + "\n" + Files.readString(log));
+      }
+      Result r = new Result(command, p.exitValue(), Files.readString(log), Duration.between(started, Instant.now()));
+      Files.delete(log);
+      return r;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The committed HEAD (not the working tree) in {@code target}; a tree that is not a git checkout is copied. */
+  private static void cloneHead(Path repo, Path target) throws IOException {
+    if (Files.exists(repo.resolve(".git"))) {
+      ProcessBuilder pb = new ProcessBuilder("git", "clone", "--quiet", "--no-hardlinks", repo.toString(), target.toString())
+          .redirectErrorStream(true);
+      try {
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes());
+        if (p.waitFor() != 0) {
+          throw new AssertionError("git clone failed: " + out);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+      return;
+    }
+    // A source tree without git (an unpacked archive): everything but build outputs and earlier runs.
+    try (Stream<Path> files = Files.walk(repo)) {
+      for (Path p : files.toList()) {
+        Path rel = repo.relativize(p);
+        String first = rel.getNameCount() == 0 ? "" : rel.getName(0).toString();
+        if (List.of("warehouse", "target", ".git").contains(first) || rel.toString().startsWith("jobs" + File.separator + "target")) {
+          continue;
+        }
+        Path to = target.resolve(rel.toString());
+        if (Files.isDirectory(p)) {
+          Files.createDirectories(to);
+        } else {
+          Files.copy(p, to);
+        }
+      }
+    }
+  }
+
+  /** {@code shared/} beside the clone, pointing at the one beside this checkout, when there is one. */
+  private static void linkShared(Path dir) throws IOException {
+    Path link = dir.resolve("shared");
+    if (Files.exists(link)) {
+      return;
+    }
+    try {
+      Path datasets = TestSupport.sharedDataset("").toPath().toAbsolutePath().normalize();
+      Files.createSymbolicLink(link, datasets.getParent());
+    } catch (IllegalStateException e) {
+      // No shared data sets here: the commands that need them say so when they run.
+    }
+  }
+
+  static void delete(Path dir) {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> files = Files.walk(dir)) {
+      files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      // best effort
+    }
+  }
+}

@@ -1,0 +1,182 @@
+package io.lifecycle.cli;
+
+import static org.apache.spark.sql.functions.*;
+import static org.junit.jupiter.api.Assertions.*;
+
+import io.lifecycle.FreshClone;
+import io.lifecycle.SampleRun;
+import io.lifecycle.SharedSpark;
+import io.lifecycle.TestSupport;
+import io.lifecycle.report.ReportStep;
+import io.lifecycle.tables.Columns;
+import io.lifecycle.tables.RunLogTable;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The other commands the README shows a user to copy, each run as written from the fresh clone after
+ * its first command ({@link FreshClone}), with a smaller input where the README says the test uses one.
+ * Each command is checked to be in the README verbatim, so the two cannot drift apart. The class runs
+ * after the other integration tests ({@code ClassOrderer} in {@code junit-platform.properties}): the
+ * incremental example adds a day to the clone's {@code warehouse/}, which they read as the first run left it.
+ */
+@Order(Integer.MAX_VALUE)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ReadmeCommandsIT {
+  static String readme;
+  static Path clone;
+  private final SparkSession spark = SharedSpark.get();
+
+  @BeforeAll
+  static void afterTheFirstCommand() throws Exception {
+    readme = Files.readString(TestSupport.projectFile("README.md").toPath());
+    SampleRun.output();
+    clone = FreshClone.root();
+  }
+
+  /** The command's words, after checking the README shows it on a line of its own in a code block. */
+  private static List<String> asInReadme(String command) {
+    assertTrue(readme.contains("\n" + command + "\n") || readme.contains("\n" + command + "  "),
+        "the README no longer shows: " + command);
+    return List.of(command.split(" +"));
+  }
+
+  private static List<String> replaced(List<String> words, Map<String, String> replacements) {
+    List<String> out = new ArrayList<>(words);
+    replacements.forEach((from, to) -> out.replaceAll(w -> w.equals(from) ? to : w));
+    return out;
+  }
+
+  private Dataset<Row> table(Path root, String name) {
+    return spark.read().format("delta").load(root.resolve(name).toString());
+  }
+
+  @Test
+  @Order(1)
+  void stepsReportRebuildsTheReportAlone() throws Exception {
+    Path index = clone.resolve("warehouse").resolve(ReportStep.LATEST);
+    FileTime before = Files.getLastModifiedTime(index);
+    long logRows = table(clone.resolve("warehouse"), "run_log").count();
+    long reportRows = reportRuns();
+    FreshClone.Result r = FreshClone.run(asInReadme("bin/lifecycle run --steps report"), 10);
+    assertEquals(0, r.exitCode(), r.output());
+    assertTrue(Files.getLastModifiedTime(index).compareTo(before) > 0, "the report was not rewritten");
+    Dataset<Row> log = table(clone.resolve("warehouse"), "run_log");
+    assertEquals(logRows + 1, log.count(), "one step ran");
+    assertEquals(reportRows + 1, reportRuns(), "the report step ran again for the same run date");
+    assertTrue(Files.readString(index).contains("<figure class=\"chart\""), "the rebuilt report has its charts");
+  }
+
+  /** Successful report steps for the sample's run date in the clone's run_log. */
+  private long reportRuns() {
+    return table(clone.resolve("warehouse"), "run_log").where(col(RunLogTable.STEP).equalTo("report")
+        .and(col(Columns.RUN_DATE).equalTo(lit(java.sql.Date.valueOf(SampleRun.RUN_DATE))))
+        .and(col(RunLogTable.STATUS).equalTo(RunLogTable.SUCCEEDED))).count();
+  }
+
+  @Test
+  @Order(2)
+  void generateWritesEventsAndGroundTruth(@TempDir Path dir) {
+    // The README's command with 2,000 customers instead of 100,000 and a folder of the test's own.
+    List<String> command = replaced(asInReadme("bin/lifecycle generate --customers 100000 --seed 7 --format parquet --output /tmp/events"),
+        Map.of("100000", "2000", "/tmp/events", dir.resolve("events").toString()));
+    FreshClone.Result r = FreshClone.run(command, 10);
+    assertEquals(0, r.exitCode(), r.output());
+    Dataset<Row> events = spark.read().parquet(dir.resolve("events").toString());
+    assertEquals(2000, events.select("customer_id").distinct().count());
+    assertTrue(events.count() > 10_000, "about nine events per customer: " + events.count());
+    assertEquals(2000, spark.read().option("header", "true").csv(dir.resolve("events/_ground_truth").toString()).count());
+  }
+
+  @Test
+  @Order(3)
+  void cdnowOnTheMasterFile() {
+    // In the test JVM through the job's entry point, as typed in the clone (the launcher adds nothing
+    // when --conf is given): the whole pipeline on the 69,659 CDNOW purchases.
+    String[] args = asInReadme("bin/lifecycle run --conf conf/cdnow.conf --input ../shared/datasets/cdnow/CDNOW_master.txt")
+        .subList(1, 6).toArray(String[]::new);
+    assertTrue(Files.exists(clone.resolve("../shared/datasets/cdnow/CDNOW_master.txt")), "../shared beside the clone");
+    assertEquals(0, Main.execute(args, clone, clone));
+    Path out = clone.resolve("warehouse/cdnow");
+    Row ingest = table(out, "run_log").where(col(RunLogTable.STEP).equalTo("ingest")).head();
+    assertEquals(69_660L, ingest.<Long>getAs(RunLogTable.INPUT_ROWS), "lines read");
+    Map<String, Long> written = ingest.getJavaMap(ingest.fieldIndex(RunLogTable.OUTPUT_ROWS));
+    assertEquals(69_659L, written.get("events"));
+    assertEquals(1L, written.get("skipped"), "the header line");
+    assertEquals(0L, ingest.<Long>getAs(RunLogTable.QUARANTINED_ROWS));
+    assertEquals(java.time.LocalDate.of(1998, 7, 1), ingest.getAs(Columns.RUN_DATE), "the day after the last purchase");
+    assertEquals(0, table(out, "run_log").where(col(RunLogTable.STATUS).notEqual(RunLogTable.SUCCEEDED)).count());
+    assertEquals(23_570, table(out, "customer_value").count(), "every CDNOW customer purchased");
+
+    // The 1997-Q1 monthly cohort matrix, internally consistent.
+    Dataset<Row> m = table(out, "cohort_retention").where("channel = 'all' and not is_projected");
+    // Every CDNOW customer made a first purchase in 1997-Q1: three cohorts, 23,570 customers (7,846 + 8,476 + 7,248).
+    List<Row> sizes = m.groupBy("cohort_period").agg(first("cohort_size"), count(lit(1))).orderBy("cohort_period").collectAsList();
+    assertEquals(3, sizes.size());
+    assertEquals(List.of(7846L, 8476L, 7248L), sizes.stream().map(x -> x.getLong(1)).toList());
+    // Observed offsets: January reaches June 1998 (0..17), February 0..16, March 0..15; all complete.
+    assertEquals(List.of(18L, 17L, 16L), sizes.stream().map(x -> x.getLong(2)).toList());
+    assertEquals(0, m.where("not period_complete").count());
+    assertEquals(3, m.where("period_offset = 0 and retention_rate = 1.0").count());
+    assertEquals(0, m.where("active_customers > cohort_size or retention_rate < 0").count());
+    // The cohorts' revenue adds up to all purchases.
+    double revenue = m.agg(sum("revenue")).head().getDouble(0);
+    double purchases = table(out, "events").agg(sum("amount")).head().getDouble(0);
+    assertEquals(purchases, revenue, 0.01);
+    Dataset<Row> rates = table(out, "churn_rates");
+    assertEquals(0, rates.where("customers_at_start + acquired + reactivated - churned <> customers_at_end").count());
+    assertTrue(rates.where("segment_type = 'overall' and churned > 0").count() > 0);
+  }
+
+  @Test
+  @Order(4)
+  void theIncrementalExampleAddsTheNextDay() {
+    Path warehouse = clone.resolve("warehouse");
+    long eventsBefore = table(warehouse, "events").count();
+    FreshClone.Result r = FreshClone.run(
+        asInReadme("bin/lifecycle run --mode incremental --run-date 2026-01-02 --input data-samples/day-2026-01-01.csv"), 15);
+    assertEquals(0, r.exitCode(), r.output());
+    Dataset<Row> log = table(warehouse, "run_log").where(col(Columns.RUN_DATE).equalTo(lit(java.sql.Date.valueOf("2026-01-02"))));
+    assertEquals(0, log.where(col(RunLogTable.STATUS).notEqual(RunLogTable.SUCCEEDED)).count());
+    Row ingest = log.where(col(RunLogTable.STEP).equalTo("ingest")).head();
+    assertEquals("incremental", ingest.getAs(RunLogTable.MODE));
+    // 14 rows read = 13 new events + 1 re-delivered event already stored; nothing quarantined.
+    assertEquals(14L, ingest.<Long>getAs(RunLogTable.INPUT_ROWS));
+    Map<String, Long> written = ingest.getJavaMap(ingest.fieldIndex(RunLogTable.OUTPUT_ROWS));
+    assertEquals(1L, written.get("duplicates"));
+    assertEquals(eventsBefore + 13, table(warehouse, "events").count());
+    // The session open at midnight continues: C00003189's purchase at 23:31 and the views after midnight.
+    Row session = table(warehouse, "sessions").where("customer_id = 'C00003189'").orderBy(col("session_start").desc()).head();
+    assertEquals(java.time.Instant.parse("2026-01-01T00:09:45Z"), session.getAs("session_end"));
+    assertTrue(session.<java.time.Instant>getAs("session_start").isBefore(java.time.Instant.parse("2026-01-01T00:00:00Z")));
+    // The new customer who converted the same day has a journey to CONVERSION.
+    Row journey = table(warehouse, "customer_journeys").where("customer_id = 'C00009001'").head();
+    assertEquals("AWARENESS>CONSIDERATION>CONVERSION", journey.getAs("stage_path"));
+    assertTrue(Files.exists(warehouse.resolve(ReportStep.dated(java.time.LocalDate.of(2026, 1, 2)))), "the day's report");
+  }
+
+  @Test
+  @Order(5)
+  void theBenchmarkComparesWithItsReference(@TempDir Path dir) {
+    // The README's reference benchmark with 20,000 events instead of ten million.
+    List<String> command = new ArrayList<>(replaced(asInReadme("bin/benchmark --events 10M --mode reference"), Map.of("10M", "20K")));
+    command.addAll(Arrays.asList("--workdir", dir.toString()));
+    FreshClone.Result r = FreshClone.run(command, 15);
+    assertEquals(0, r.exitCode(), r.output());
+    assertTrue(r.output().contains("sessions: equal"), r.output());
+  }
+}
