@@ -1,6 +1,5 @@
 package io.lifecycle;
 
-import io.lifecycle.config.LifecycleConfig;
 import java.nio.file.Path;
 import java.time.LocalDate;
 
@@ -13,8 +12,6 @@ import java.time.LocalDate;
 public final class SampleRun {
   /** The day after the sample's latest event: the default run date. */
   public static final LocalDate RUN_DATE = LocalDate.of(2026, 1, 1);
-  /** The catalog database a rerun of the sample registers its tables in. */
-  public static final String DATABASE = "lifecycle_contract_test";
 
   private SampleRun() {}
 
@@ -25,18 +22,5 @@ public final class SampleRun {
       throw new AssertionError("bin/lifecycle run failed in a fresh clone (exit " + r.exitCode() + "):\n" + r.output());
     }
     return FreshClone.root().resolve("warehouse");
-  }
-
-  /**
-   * The run's configuration ({@code conf/local.conf} with its relative paths taken from the clone, as
-   * the launcher runs it) writing to {@code outputRoot}: a rerun with it repeats the sample run.
-   */
-  public static LifecycleConfig config(Path outputRoot) {
-    Path clone = FreshClone.root();
-    return TestSupport.config(
-        "include file(\"" + clone.resolve("conf/local.conf") + "\")",
-        "lifecycle.input.path = \"" + clone.resolve("data-samples/events.csv") + "\"",
-        "lifecycle.output.root = \"" + outputRoot + "\"",
-        "lifecycle.output.database = " + DATABASE);
   }
 }

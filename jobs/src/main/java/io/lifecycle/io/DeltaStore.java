@@ -115,12 +115,14 @@ public final class DeltaStore {
   }
 
   private long save(TableDef table, String path, org.apache.spark.sql.DataFrameWriter<Row> writer, String how) {
+    // An empty replaceWhere that matches no file commits nothing: the last commit is then an earlier one's.
+    long before = currentVersion(path);
     try {
       writer.save(path);
     } catch (DeltaConcurrentModificationException e) {
       throw conflict(table, path, e);
     }
-    long written = lastCommitRows(path);
+    long written = currentVersion(path) == before ? 0L : lastCommitRows(path);
     LOG.info("wrote {} rows to {} ({})", written, table.name(), how);
     registerInCatalog(table);
     return written;

@@ -167,6 +167,15 @@ class ReadmeCommandsIT {
     Row journey = table(warehouse, "customer_journeys").where("customer_id = 'C00009001'").head();
     assertEquals("AWARENESS>CONSIDERATION>CONVERSION", journey.getAs("stage_path"));
     assertTrue(Files.exists(warehouse.resolve(ReportStep.dated(java.time.LocalDate.of(2026, 1, 2)))), "the day's report");
+    // The tables replaced per run date keep the first date's slice beside the new one's.
+    for (io.lifecycle.tables.TableDef t : io.lifecycle.tables.Tables.all()) {
+      if (t.writeMode() == io.lifecycle.tables.WriteMode.REPLACE_RUN_DATE && !t.name().equals("events_quarantine")
+          && Files.isDirectory(warehouse.resolve(t.name()).resolve("_delta_log"))) {
+        Dataset<Row> df = table(warehouse, t.name());
+        assertTrue(df.where(t.runDateColumn() + " = DATE'" + SampleRun.RUN_DATE + "'").count() > 0, t.name() + " lost the first date");
+        assertTrue(df.where(t.runDateColumn() + " = DATE'2026-01-02'").count() > 0, t.name() + " lacks the second date");
+      }
+    }
   }
 
   @Test
@@ -177,6 +186,9 @@ class ReadmeCommandsIT {
     command.addAll(Arrays.asList("--workdir", dir.toString()));
     FreshClone.Result r = FreshClone.run(command, 15);
     assertEquals(0, r.exitCode(), r.output());
-    assertTrue(r.output().contains("sessions: equal"), r.output());
+    assertTrue(r.output().contains("every row and column equal in Spark and DuckDB"), r.output());
+    assertEquals(2, r.output().split("every row and column equal in Spark and DuckDB", -1).length - 1,
+        "sessions and cohort_retention both checked: " + r.output());
+    assertTrue(r.output().contains("ratio   sessionize + cohort_retention: Spark/DuckDB"), r.output());
   }
 }

@@ -1,0 +1,57 @@
+package io.lifecycle.io;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import io.lifecycle.SharedSpark;
+import io.lifecycle.TestSupport;
+import io.lifecycle.tables.QuarantineTable;
+import java.nio.file.Path;
+import java.sql.Date;
+import java.time.LocalDate;
+import java.util.List;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The row count a write returns is the rows that write committed. An empty replace of a run date with
+ * no rows yet commits nothing in Delta; the count used to be the previous commit's (a clean next day's
+ * ingest then failed with "quarantine wrote 5 rows, expected 0").
+ */
+class DeltaStoreWriteTest {
+  private final SparkSession spark = SharedSpark.get();
+
+  @Test
+  void anEmptyReplaceOfANewRunDateWritesNoRowsAndKeepsTheOthers(@TempDir Path dir) {
+    DeltaStore store = new DeltaStore(spark, TestSupport.config(
+        "lifecycle.output.root = \"" + dir.resolve("out") + "\"").output());
+    LocalDate day1 = LocalDate.of(2026, 1, 1);
+    List<Row> rows = List.of(
+        RowFactory.create(Date.valueOf(day1), "r1", "malformed", null, "x,y", "f.csv"),
+        RowFactory.create(Date.valueOf(day1), "r1", "missing_time", null, "c1,,view", "f.csv"));
+    assertEquals(2, store.write(QuarantineTable.DEF, spark.createDataFrame(rows, QuarantineTable.DEF.schema()), day1));
+    assertEquals(0, store.write(QuarantineTable.DEF,
+        spark.createDataFrame(List.of(), QuarantineTable.DEF.schema()), day1.plusDays(1)));
+    assertEquals(2, store.read(QuarantineTable.DEF).where("run_date = DATE'2026-01-01'").count());
+    assertEquals(2, store.read(QuarantineTable.DEF).count());
+  }
+
+  @Test
+  void withADatabaseEveryWrittenTableIsQueryableByName(@TempDir Path dir) {
+    DeltaStore store = new DeltaStore(spark, TestSupport.config(
+        "lifecycle.output.root = \"" + dir.resolve("out") + "\"",
+        "lifecycle.output.database = lifecycle_store_test").output());
+    LocalDate day = LocalDate.of(2026, 1, 1);
+    Row row = RowFactory.create(Date.valueOf(day), "r1", "malformed", null, "x,y", "f.csv");
+    store.write(QuarantineTable.DEF, spark.createDataFrame(List.of(row, row), QuarantineTable.DEF.schema()), day);
+    assertEquals(2, spark.sql("SELECT * FROM lifecycle_store_test.events_quarantine").count());
+    // An external table over the location: the next write is seen through the name without registering again.
+    Row next = RowFactory.create(Date.valueOf(day.plusDays(1)), "r2", "malformed", null, "z", "g.csv");
+    store.write(QuarantineTable.DEF, spark.createDataFrame(List.of(next), QuarantineTable.DEF.schema()), day.plusDays(1));
+    assertEquals(3, spark.sql("SELECT * FROM lifecycle_store_test.events_quarantine").count());
+    assertEquals(dir.resolve("out/events_quarantine").toUri().getPath().replaceAll("/$", ""),
+        java.net.URI.create(spark.sql("DESCRIBE DETAIL lifecycle_store_test.events_quarantine").head().<String>getAs("location")).getPath());
+  }
+}
