@@ -186,7 +186,8 @@ public final class ConfigLoader {
             config.getLong("lifecycle.models.seed"),
             optionalString("lifecycle.models.score_version"),
             choice("lifecycle.models.tuning", Tuning.class) == Tuning.GRID,
-            intAtLeast("lifecycle.models.max_training_customers", 1));
+            intAtLeast("lifecycle.models.max_training_customers", 1),
+            nonNegativeDuration("lifecycle.models.retrain_every"));
     Output output = readOutput();
     Generate generate = readGenerate();
     LifecycleConfig.Incremental incremental = new LifecycleConfig.Incremental(

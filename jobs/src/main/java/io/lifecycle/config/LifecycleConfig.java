@@ -160,7 +160,8 @@ public record LifecycleConfig(
       long seed,
       String scoreVersion,
       boolean gridSearch,
-      int maxTrainingCustomers) {
+      int maxTrainingCustomers,
+      Duration retrainEvery) {
     public enum ChurnActivity {
       ANY_EVENT,
       PURCHASE

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -25,7 +26,8 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code train}: labelled examples from rolling cutoffs, the churn and next-stage models, their
  * evaluation beside the baselines ({@code model_metrics}), feature importances ({@code model_features}),
- * and the pipelines saved under the output root as version {@code v<run date>}.
+ * and the pipelines saved under the output root as version {@code v<run date>}. Skipped while the saved
+ * models are younger than {@code models.retrain_every} ({@link RetrainSchedule}).
  */
 public final class TrainStep implements Step {
   private static final Logger LOG = LoggerFactory.getLogger(TrainStep.class);
@@ -41,6 +43,21 @@ public final class TrainStep implements Step {
 
   @Override
   public StepResult run(RunContext ctx) {
+    ModelRepository repo = new ModelRepository(ctx.spark(), ctx.config().output().root());
+    Optional<String> oldest = Optional.empty();
+    for (String model : List.of(ModelTrainer.CHURN_GBT, ModelTrainer.NEXT_STAGE_FOREST)) {
+      Optional<String> latest = repo.latest(model);
+      if (latest.isEmpty()) {
+        oldest = Optional.empty();
+        break;
+      }
+      oldest = oldest.isEmpty() || latest.get().compareTo(oldest.get()) < 0 ? latest : oldest;
+    }
+    Optional<String> keep = new RetrainSchedule(ctx.config().models().retrainEvery())
+        .keepReason(oldest, ctx.runDate(), ctx.askedFor(name()));
+    if (keep.isPresent()) {
+      return StepResult.skipped(keep.get());
+    }
     TrainingSet set = new TrainingSet(ctx.config());
     Dataset<Row> asOf = ctx.eventsAsOf();
     // Above models.max_training_customers, train on a fixed sample of customers: the estimate of the
@@ -58,7 +75,6 @@ public final class TrainStep implements Step {
     Dataset<Row> examples = new ChurnSignals(ctx.config()).addBgNbd(set.build(events, sessions, ctx.runDate()), events, cutoffs);
     ModelTrainer.Result result = new ModelTrainer(ctx.config()).train(examples);
     String version = version(ctx.runDate());
-    ModelRepository repo = new ModelRepository(ctx.spark(), ctx.config().output().root());
     result.models().forEach((name, model) -> repo.save(name, version, model));
 
     Date runDate = Date.valueOf(ctx.runDate());

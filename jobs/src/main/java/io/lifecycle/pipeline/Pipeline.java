@@ -56,6 +56,7 @@ public final class Pipeline {
 
   public Map<String, StepResult> run(RunContext ctx, List<String> requested) {
     List<Step> selected = select(requested);
+    ctx.stepsAskedFor(requested == null ? List.of() : requested);
     Map<String, StepResult> results = new LinkedHashMap<>();
     if (ShufflePartitions.jobChooses(ctx.spark())) {
       long bytes = eventBytes(ctx);
@@ -79,9 +80,13 @@ public final class Pipeline {
         recordQuietly(ctx, step.name(), started, null, failure.getMessage());
         throw failure;
       }
-      LOG.info("step {} finished in {}: input rows {}, output rows {}{}", step.name(), seconds(started),
-          result.inputRows(), result.outputRows(),
-          result.quarantinedRows() > 0 ? ", quarantined " + result.quarantinedRows() : "");
+      if (result.isSkipped()) {
+        LOG.info("step {} skipped: {}", step.name(), result.skippedBecause());
+      } else {
+        LOG.info("step {} finished in {}: input rows {}, output rows {}{}", step.name(), seconds(started),
+            result.inputRows(), result.outputRows(),
+            result.quarantinedRows() > 0 ? ", quarantined " + result.quarantinedRows() : "");
+      }
       record(ctx, step.name(), started, result, null);
       results.put(step.name(), result);
     }
@@ -135,14 +140,15 @@ public final class Pipeline {
     rows.add(RowFactory.create(
         ctx.runId(), Date.valueOf(ctx.runDate()), ctx.attemptId(), step,
         Timestamp.from(started), Timestamp.from(Instant.now()),
-        error == null ? RunLogTable.SUCCEEDED : RunLogTable.FAILED,
+        error != null ? RunLogTable.FAILED : result != null && result.isSkipped() ? RunLogTable.SKIPPED : RunLogTable.SUCCEEDED,
         result == null ? null : result.inputRows(),
         result == null ? null : scala.jdk.javaapi.CollectionConverters.asScala(result.outputRows()),
         result == null ? null : result.quarantinedRows(),
         ctx.config().hash(), Versions.app(), ctx.spark().version(), Versions.delta(), error,
         ctx.config().incremental().mode().name().toLowerCase(java.util.Locale.ROOT),
         result == null || result.highWaterMark() == null ? null : Timestamp.from(result.highWaterMark()),
-        ctx.config().output().root()));
+        ctx.config().output().root(),
+        result == null ? null : result.skippedBecause()));
     ctx.store().write(RunLogTable.DEF, ctx.spark().createDataFrame(rows, RunLogTable.DEF.schema()), ctx.runDate());
   }
 }

@@ -11,6 +11,7 @@ import org.apache.spark.sql.Row;
 import io.lifecycle.io.DeltaStore;
 import io.lifecycle.io.Locations;
 import java.time.LocalDate;
+import java.util.List;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.Instant;
@@ -28,6 +29,7 @@ public final class RunContext {
   private final LifecycleConfig config;
   private final DeltaStore store;
   private final String attemptId;
+  private List<String> stepsAskedFor = List.of();
   private LocalDate runDate;
 
   /**
@@ -76,6 +78,16 @@ public final class RunContext {
     return store.read(io.lifecycle.tables.EventsTable.DEF)
         .where(org.apache.spark.sql.functions.col(io.lifecycle.tables.Columns.EVENT_TIME)
             .lt(org.apache.spark.sql.functions.lit(java.sql.Timestamp.from(asOf()))));
+  }
+
+  /** Records the steps the user named ({@code --steps}); empty for the default, every step. */
+  void stepsAskedFor(List<String> steps) {
+    stepsAskedFor = List.copyOf(steps);
+  }
+
+  /** Whether the user named this step ({@code --steps train}), rather than running the default steps. */
+  public boolean askedFor(String step) {
+    return stepsAskedFor.contains(step);
   }
 
   /**

@@ -8,13 +8,27 @@ import java.util.Map;
  * latest event time the step has taken in, recorded so that the next incremental run knows where it
  * starts.
  */
-public record StepResult(long inputRows, Map<String, Long> outputRows, long quarantinedRows, Instant highWaterMark) {
+public record StepResult(long inputRows, Map<String, Long> outputRows, long quarantinedRows, Instant highWaterMark,
+    String skippedBecause) {
   public StepResult {
     outputRows = Map.copyOf(outputRows);
   }
 
+  public StepResult(long inputRows, Map<String, Long> outputRows, long quarantinedRows, Instant highWaterMark) {
+    this(inputRows, outputRows, quarantinedRows, highWaterMark, null);
+  }
+
   public StepResult(long inputRows, Map<String, Long> outputRows, long quarantinedRows) {
-    this(inputRows, outputRows, quarantinedRows, null);
+    this(inputRows, outputRows, quarantinedRows, null, null);
+  }
+
+  /** A step that had nothing to do this run, and why (run_log status SKIPPED, the reason in its note). */
+  public static StepResult skipped(String because) {
+    return new StepResult(0, Map.of(), 0, null, because);
+  }
+
+  public boolean isSkipped() {
+    return skippedBecause != null;
   }
 
   public static StepResult of(long inputRows, Map<String, Long> outputRows) {

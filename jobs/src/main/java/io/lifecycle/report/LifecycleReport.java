@@ -509,8 +509,17 @@ public final class LifecycleReport {
     if (metrics.isEmpty()) {
       return;
     }
-    // Metrics of the run date: bounded by models x metrics (a few hundred numbers).
-    List<Row> rows = metrics.get().where(onRunDate)
+    // The evaluation of the models in use: those trained for the run date, or for the latest date
+    // before it when training was skipped (models.retrain_every). One aggregate row.
+    Row latest = metrics.get().where(col(Columns.RUN_DATE).leq(lit(Date.valueOf(runDate))))
+        .agg(max(col(Columns.RUN_DATE))).head();
+    java.time.LocalDate trained = latest.isNullAt(0) ? runDate : latest.<java.time.LocalDate>getAs(0);
+    if (!trained.equals(runDate)) {
+      page.note("The models in use were trained and evaluated for run date " + trained
+          + " (training is skipped while they are younger than models.retrain_every); the predictions are this run's.");
+    }
+    // Bounded by models x metrics (a few hundred numbers).
+    List<Row> rows = metrics.get().where(col(Columns.RUN_DATE).equalTo(lit(Date.valueOf(trained))))
         .select(ModelMetricsTable.TASK, ModelMetricsTable.MODEL, ModelMetricsTable.IS_BASELINE, ModelMetricsTable.METRIC,
             ModelMetricsTable.VALUE)
         .collectAsList();

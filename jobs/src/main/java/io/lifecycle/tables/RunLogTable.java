@@ -24,9 +24,11 @@ public final class RunLogTable {
   public static final String MODE = "mode";
   public static final String HIGH_WATER_MARK = "high_water_mark";
   public static final String OUTPUT_ROOT = "output_root";
+  public static final String NOTE = "note";
 
   public static final String SUCCEEDED = "SUCCEEDED";
   public static final String FAILED = "FAILED";
+  public static final String SKIPPED = "SKIPPED";
 
   public static final TableDef DEF =
       TableDef.builder("run_log", "One row per pipeline step attempt: timing, row counts, status and error (append-only).")
@@ -36,7 +38,7 @@ public final class RunLogTable {
           .required(STEP, DataTypes.StringType, "Pipeline step name.")
           .required(STARTED_AT, DataTypes.TimestampType, "When the step started, UTC.")
           .optional(FINISHED_AT, DataTypes.TimestampType, "When the step finished, UTC.")
-          .required(STATUS, DataTypes.StringType, "SUCCEEDED or FAILED.")
+          .required(STATUS, DataTypes.StringType, "SUCCEEDED, FAILED, or SKIPPED when the step had nothing to do (train while the saved models are younger than models.retrain_every); the reason is in note.")
           .optional(INPUT_ROWS, DataTypes.LongType, "Rows the step read from its main input.")
           .optional(OUTPUT_ROWS, DataTypes.createMapType(DataTypes.StringType, DataTypes.LongType), "Rows written per table; the ingest step also records its duplicates and skipped input rows (keys duplicates, skipped), an incremental journeys step the customers it recomputed (key recomputed_customers).")
           .optional(QUARANTINED_ROWS, DataTypes.LongType, "Rows the step sent to quarantine.")
@@ -48,6 +50,7 @@ public final class RunLogTable {
           .optional(MODE, DataTypes.StringType, "Run mode: full or incremental (null in rows written before modes existed).")
           .optional(HIGH_WATER_MARK, DataTypes.TimestampType, "ingest: the latest clean event time it read; sessionize: the as-of instant its sessions cover.")
           .optional(OUTPUT_ROOT, DataTypes.StringType, "The qualified output root the run wrote to (e.g. file:/srv/lifecycle/warehouse, s3a://bucket/lifecycle); null in rows written before it was recorded.")
+          .optional(NOTE, DataTypes.StringType, "Why a step was skipped (e.g. train: the saved models' version and age against models.retrain_every); null otherwise.")
           .writeMode(WriteMode.APPEND)
           .build();
 }

@@ -144,14 +144,25 @@ class ReadmeCommandsIT {
 
   @Test
   @Order(4)
-  void theIncrementalExampleAddsTheNextDay() {
+  void theIncrementalExampleAddsTheNextDay() throws Exception {
     Path warehouse = clone.resolve("warehouse");
     long eventsBefore = table(warehouse, "events").count();
     FreshClone.Result r = FreshClone.run(
         asInReadme("bin/lifecycle run --mode incremental --run-date 2026-01-02 --input data-samples/day-2026-01-01.csv"), 15);
     assertEquals(0, r.exitCode(), r.output());
     Dataset<Row> log = table(warehouse, "run_log").where(col(Columns.RUN_DATE).equalTo(lit(java.sql.Date.valueOf("2026-01-02"))));
-    assertEquals(0, log.where(col(RunLogTable.STATUS).notEqual(RunLogTable.SUCCEEDED)).count());
+    // Every step succeeded but train, skipped: the models of 2026-01-01 are a day old (models.retrain_every = 7 days).
+    assertEquals(List.of("train"), log.where(col(RunLogTable.STATUS).notEqual(RunLogTable.SUCCEEDED))
+        .select(RunLogTable.STEP).as(org.apache.spark.sql.Encoders.STRING()).collectAsList());
+    Row train = log.where(col(RunLogTable.STEP).equalTo("train")).head();
+    assertEquals(RunLogTable.SKIPPED, train.getAs(RunLogTable.STATUS));
+    assertTrue(train.<String>getAs(RunLogTable.NOTE).startsWith("the saved models v20260101 are 1 day old, models.retrain_every = 7 days"),
+        train.<String>getAs(RunLogTable.NOTE));
+    assertTrue(r.output().contains("step train skipped: the saved models v20260101"), r.output());
+    // Scored with the saved models, the day's new customers included.
+    Dataset<Row> scored = table(warehouse, "churn_predictions").where("run_date = DATE'2026-01-02'");
+    assertEquals(List.of("v20260101"), scored.select("model_version").distinct().as(org.apache.spark.sql.Encoders.STRING()).collectAsList());
+    assertEquals(2, scored.where("customer_id in ('C00009001', 'C00009002')").count());
     Row ingest = log.where(col(RunLogTable.STEP).equalTo("ingest")).head();
     assertEquals("incremental", ingest.getAs(RunLogTable.MODE));
     // 14 rows read = 13 new events + 1 re-delivered event already stored; nothing quarantined.
@@ -166,10 +177,14 @@ class ReadmeCommandsIT {
     // The new customer who converted the same day has a journey to CONVERSION.
     Row journey = table(warehouse, "customer_journeys").where("customer_id = 'C00009001'").head();
     assertEquals("AWARENESS>CONSIDERATION>CONVERSION", journey.getAs("stage_path"));
-    assertTrue(Files.exists(warehouse.resolve(ReportStep.dated(java.time.LocalDate.of(2026, 1, 2)))), "the day's report");
+    Path report = warehouse.resolve(ReportStep.dated(java.time.LocalDate.of(2026, 1, 2)));
+    assertTrue(Files.exists(report), "the day's report");
+    assertTrue(Files.readString(report).contains("trained and evaluated for run date 2026-01-01"), "the report says which models it shows");
     // The tables replaced per run date keep the first date's slice beside the new one's.
     for (io.lifecycle.tables.TableDef t : io.lifecycle.tables.Tables.all()) {
+      // Not the quarantine (nothing was quarantined) nor the tables only train writes (skipped).
       if (t.writeMode() == io.lifecycle.tables.WriteMode.REPLACE_RUN_DATE && !t.name().equals("events_quarantine")
+          && !t.name().equals("model_metrics") && !t.name().equals("model_features")
           && Files.isDirectory(warehouse.resolve(t.name()).resolve("_delta_log"))) {
         Dataset<Row> df = table(warehouse, t.name());
         assertTrue(df.where(t.runDateColumn() + " = DATE'" + SampleRun.RUN_DATE + "'").count() > 0, t.name() + " lost the first date");

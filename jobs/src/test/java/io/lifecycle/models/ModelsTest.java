@@ -85,6 +85,29 @@ class ModelsTest {
   }
 
   @Test
+  void withRetrainEveryAWeekALaterDaysTrainIsSkippedAndLoggedAndScoreUsesTheSavedModels() {
+    LifecycleConfig weekly = TestSupport.config("lifecycle.input.path = \"" + dir.resolve("in") + "\"",
+        "lifecycle.output.root = \"" + dir.resolve("out") + "\"", "lifecycle.models.retrain_every = 7 days");
+    LocalDate later = RUN_DATE.plusDays(3);
+    // The default steps (train and score here: the pipeline of these two, as the full pipeline runs them).
+    Map<String, io.lifecycle.pipeline.StepResult> results =
+        new io.lifecycle.pipeline.Pipeline(List.of(new TrainStep(), new ScoreStep())).run(new RunContext(spark, weekly, later), List.of());
+    io.lifecycle.pipeline.StepResult train = results.get("train");
+    assertTrue(train.isSkipped());
+    assertEquals("the saved models v20260101 are 3 days old, models.retrain_every = 7 days (retraining on 2026-01-08;"
+        + " --steps train retrains now)", train.skippedBecause());
+    assertEquals(0, spark.read().format("delta").load(dir.resolve("out/model_metrics").toString())
+        .where("run_date = DATE'2026-01-04'").count(), "a skipped train writes no metrics");
+    Row logged = spark.read().format("delta").load(dir.resolve("out/run_log").toString())
+        .where("run_date = DATE'2026-01-04' and step = 'train'").head();
+    assertEquals("SKIPPED", logged.getAs("status"));
+    assertEquals(train.skippedBecause(), logged.getAs("note"));
+    assertEquals(List.of("v20260101"), spark.read().format("delta").load(dir.resolve("out/churn_predictions").toString())
+        .where("run_date = DATE'2026-01-04'").select("model_version").distinct()
+        .as(org.apache.spark.sql.Encoders.STRING()).collectAsList());
+  }
+
+  @Test
   void trainsOnOnePartitionPer200000Examples() {
     assertEquals(1, ModelTrainer.partitionsFor(4_149));
     assertEquals(1, ModelTrainer.partitionsFor(200_000));
