@@ -54,7 +54,7 @@ class SparkSubmitIT {
         Files.write(input, lines.limit(4_001).toList());
       }
       List<String> cmd = submit(master, root, "run", "--conf", "conf/local.conf", "--input", input.toString(),
-          "--output", out.toString(), "--steps", "ingest,sessionize,cohorts,clv");
+          "--output", out.toString(), "--steps", "ingest,sessionize,clv");
       ProcessRunner.Result r = ProcessRunner.run(root, cmd, 20);
       assertEquals(0, r.exitCode(), r.output());
       SparkSession spark = SharedSpark.get();
