@@ -67,13 +67,17 @@ public final class FreshClone {
     if (first == null) {
       Path done = root().resolve("warehouse/_first_run_complete");
       if (System.getProperty("lifecycle.sampleRun") != null && Files.exists(done)) {
-        first = new Result(FIRST_COMMAND, 0, "(reused " + done + ")", Duration.ZERO);
+        try {
+          first = new Result(FIRST_COMMAND, 0, "(reused " + done + ")\n" + Files.readString(done), Duration.ZERO);
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
       } else {
         delete(root().resolve("warehouse"));
         first = run(FIRST_COMMAND, 25);
         if (first.exitCode() == 0) {
           try {
-            Files.writeString(done, Instant.now().toString());
+            Files.writeString(done, first.output());
           } catch (IOException e) {
             throw new UncheckedIOException(e);
           }
