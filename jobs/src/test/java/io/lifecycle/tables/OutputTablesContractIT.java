@@ -12,6 +12,7 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -23,8 +24,8 @@ import org.junit.jupiter.api.Test;
  * The whole pipeline on the committed sample (the README's first command in a fresh clone), checked as
  * BI users depend on it: every table's real schema equals its definition (with comments), readers other
  * than Spark (Delta Kernel) see the same rows, the protocol stays readable by conservative readers, and
- * a rerun of the same date gives the same tables (on a copy, so the first run's tables stay as the other
- * tests read them). A run for the next date keeping the first date's slices is
+ * the same command run again for the same date gives the same tables (each table's new version against
+ * the first run's, by Delta time travel). A run for the next date keeping the first date's slices is
  * checked on the README's incremental example ({@code ReadmeCommandsIT}); the catalog registration in
  * {@code DeltaStoreWriteTest}.
  */
@@ -32,7 +33,7 @@ class OutputTablesContractIT {
   static SparkSession spark;
   static Path out;
   static final LocalDate RUN_DATE = SampleRun.RUN_DATE;
-  private static Path rerun;
+  private static Map<String, Long> firstRun;
 
   @BeforeAll
   static void runPipeline() {
@@ -49,42 +50,21 @@ class OutputTablesContractIT {
   }
 
   /**
-   * A copy of the first run's output after a rerun of the same date on it, in this JVM: what a
-   * scheduler's retry of the day does. The rerun uses the shuffle partitions the launcher chose for
-   * the first run (its log line), so that sums of doubles add up in the same order and the tables are
-   * bit for bit the same; the suite's own setting is restored afterwards.
+   * The version of each table the first run left, after the README's first command ran a second time
+   * in the clone: what a scheduler's retry of the day does. Run once; the tables' latest versions are the
+   * rerun's, which every later reader sees (they hold the same rows).
    */
-  private static synchronized Path rerun() throws java.io.IOException {
-    if (rerun == null) {
-      java.util.regex.Matcher m = java.util.regex.Pattern.compile("shuffle partitions: (\\d+) for")
-          .matcher(FreshClone.firstRun().output());
-      assertTrue(m.find(), "the first run logs its shuffle partitions:\n" + FreshClone.firstRun().output());
-      Path copy = java.nio.file.Files.createTempDirectory("lifecycle-rerun").resolve("warehouse");
-      try (java.util.stream.Stream<Path> files = java.nio.file.Files.walk(out)) {
-        for (Path p : files.toList()) {
-          Path to = copy.resolve(out.relativize(p).toString());
-          if (java.nio.file.Files.isDirectory(p)) {
-            java.nio.file.Files.createDirectories(to);
-          } else {
-            java.nio.file.Files.copy(p, to);
-          }
-        }
+  private static synchronized Map<String, Long> firstRunVersions() {
+    if (firstRun == null) {
+      Map<String, Long> versions = new java.util.HashMap<>();
+      for (TableDef t : written()) {
+        versions.put(t.name(), DeltaTable.forPath(spark, path(t)).history(1).select("version").head().getLong(0));
       }
-      Path clone = FreshClone.root();
-      io.lifecycle.config.LifecycleConfig config = io.lifecycle.TestSupport.config(
-          "include file(\"" + clone.resolve("conf/local.conf") + "\")",
-          "lifecycle.input.path = \"" + clone.resolve("data-samples/events.csv") + "\"",
-          "lifecycle.output.root = \"" + copy + "\"");
-      String partitions = spark.conf().get("spark.sql.shuffle.partitions");
-      spark.conf().set("spark.sql.shuffle.partitions", m.group(1));
-      try {
-        io.lifecycle.pipeline.Steps.standard().run(new io.lifecycle.pipeline.RunContext(spark, config, RUN_DATE), List.of());
-      } finally {
-        spark.conf().set("spark.sql.shuffle.partitions", partitions);
-      }
-      rerun = copy;
+      FreshClone.Result r = FreshClone.run(FreshClone.FIRST_COMMAND, 25);
+      assertEquals(0, r.exitCode(), r.output());
+      firstRun = versions;
     }
-    return rerun;
+    return firstRun;
   }
 
   private static List<TableDef> written() {
@@ -126,24 +106,24 @@ class OutputTablesContractIT {
   }
 
   @Test
-  void rerunOfTheSameDateGivesTheSameTables() throws Exception {
+  void rerunOfTheSameDateGivesTheSameTables() {
     List<TableDef> compared = written().stream().filter(t -> t.writeMode() != WriteMode.APPEND).toList();
-    Path copy = rerun();
+    Map<String, Long> first = firstRunVersions();
     // conf/local.conf retrains weekly: the rerun keeps the models it trained, and train writes nothing.
-    Row train = spark.read().format("delta").load(path(copy, RunLogTable.DEF)).where("step = 'train'")
+    Row train = spark.read().format("delta").load(path(RunLogTable.DEF)).where("step = 'train'")
         .orderBy(org.apache.spark.sql.functions.col(RunLogTable.STARTED_AT).desc()).head();
     assertEquals(RunLogTable.SKIPPED, train.getAs(RunLogTable.STATUS), "the rerun's train step");
     assertTrue(train.<String>getAs(RunLogTable.NOTE).startsWith("the saved models v20260101 are 0 days old"), train.<String>getAs(RunLogTable.NOTE));
     for (TableDef t : compared) {
-      long version = DeltaTable.forPath(spark, path(t)).history(1).select("version").head().getLong(0);
-      long now = DeltaTable.forPath(spark, path(copy, t)).history(1).select("version").head().getLong(0);
+      long version = first.get(t.name());
+      long now = DeltaTable.forPath(spark, path(t)).history(1).select("version").head().getLong(0);
       if (TRAIN_OUTPUTS.contains(t.name())) {
         assertEquals(version, now, t.name() + " written by a skipped train step");
       } else {
         assertTrue(now > version, t.name() + " was not written again by the rerun");
       }
-      Dataset<Row> after = comparable(spark.read().format("delta").load(path(copy, t)).drop(volatileColumns(t)));
-      Dataset<Row> b = comparable(spark.read().format("delta").load(path(t)).drop(volatileColumns(t)));
+      Dataset<Row> after = comparable(spark.read().format("delta").load(path(t)).drop(volatileColumns(t)));
+      Dataset<Row> b = comparable(spark.read().format("delta").option("versionAsOf", version).load(path(t)).drop(volatileColumns(t)));
       if (MODEL_OUTPUTS.contains(t.name())) {
         // Retrained models are compared by their rows' keys: tree ensembles are not guaranteed to be
         // bit-for-bit identical across runs, the rows a rerun replaces must be.
