@@ -33,7 +33,7 @@ class ModelsTest {
   static SparkSession spark;
   static LifecycleConfig config;
   static final LocalDate RUN_DATE = LocalDate.of(2026, 1, 1);
-  static Map<String, Double> metrics = new HashMap<>();
+  static MetricValues metrics;
 
   @BeforeAll
   static void trainOnGeneratedData() {
@@ -42,16 +42,11 @@ class ModelsTest {
     config = TestSupport.config("lifecycle.input.path = \"" + dir.resolve("in") + "\"",
         "lifecycle.output.root = \"" + dir.resolve("out") + "\"");
     Steps.standard().run(new RunContext(spark, config, RUN_DATE), List.of("ingest", "sessionize", "train", "score"));
-    for (Row r : spark.read().format("delta").load(dir.resolve("out/model_metrics").toString()).collectAsList()) {
-      if (!r.isNullAt(r.fieldIndex("value"))) {
-        metrics.put(r.<String>getAs("model") + "/" + r.<String>getAs("metric"), r.<Double>getAs("value"));
-      }
-    }
+    metrics = new MetricValues(dir.resolve("out/model_metrics"));
   }
 
   private static double metric(String model, String metric) {
-    assertTrue(metrics.containsKey(model + "/" + metric), "missing " + model + "/" + metric + " in " + metrics.keySet());
-    return metrics.get(model + "/" + metric);
+    return metrics.get(model, metric);
   }
 
   @Test

@@ -15,21 +15,15 @@ import org.junit.jupiter.api.Test;
  * gives signal), evaluated on held-out customers: they must beat their baselines.
  */
 class SampleModelsIT {
-  static Map<String, Double> metrics = new HashMap<>();
+  static MetricValues metrics;
 
   @BeforeAll
   static void readTheSampleRunsMetrics() {
-    // A few hundred metric rows of one run date: bounded.
-    for (Row r : SharedSpark.get().read().format("delta").load(SampleRun.output().resolve("model_metrics").toString()).collectAsList()) {
-      if (!r.isNullAt(r.fieldIndex("value"))) {
-        metrics.put(r.<String>getAs("model") + "/" + r.<String>getAs("metric"), r.<Double>getAs("value"));
-      }
-    }
+    metrics = new MetricValues(SampleRun.output().resolve("model_metrics"));
   }
 
   private static double metric(String model, String metric) {
-    assertTrue(metrics.containsKey(model + "/" + metric), "missing " + model + "/" + metric + " in " + metrics.keySet());
-    return metrics.get(model + "/" + metric);
+    return metrics.get(model, metric);
   }
 
   @Test
