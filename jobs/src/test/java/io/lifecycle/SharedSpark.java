@@ -35,10 +35,6 @@ public final class SharedSpark {
               .config("spark.sql.codegen.factoryMode", "NO_CODEGEN")
               .getOrCreate();
     }
-    // The session is active only on the thread that built it; test classes run on several threads, and
-    // a thread without an active session builds row encoders from the default SQL settings (java.sql.Date
-    // instead of LocalDate: spark.sql.datetime.java8API.enabled is off there).
-    SparkSession.setActiveSession(spark);
     return spark;
   }
 }

@@ -124,8 +124,8 @@ class OutputTablesContractIT {
       } else {
         assertTrue(now > version, t.name() + " was not written again by the rerun");
       }
-      Dataset<Row> after = comparable(spark.read().format("delta").load(path(again, t)).drop(volatileColumns(t)), again);
-      Dataset<Row> b = comparable(spark.read().format("delta").load(path(t)).drop(volatileColumns(t)), out);
+      Dataset<Row> after = comparable(spark.read().format("delta").load(path(again, t)).drop(volatileColumns(t)));
+      Dataset<Row> b = comparable(spark.read().format("delta").load(path(t)).drop(volatileColumns(t)));
       if (MODEL_OUTPUTS.contains(t.name())) {
         // Retrained models are compared by their rows' keys: tree ensembles are not guaranteed to be
         // bit-for-bit identical across runs, the rows a rerun replaces must be.
@@ -154,17 +154,7 @@ class OutputTablesContractIT {
       "next_stage_predictions", new String[] {"run_date", "customer_id", "current_stage", "model_version"});
 
   /** Set operations cannot compare maps: each map becomes its entries, sorted by key. */
-  /**
-   * The rows as compared across runs: map columns as sorted entries, and the input files named relative
-   * to the clone they were read in ({@code source_file} holds the copy's folder after the rerun).
-   */
-  private static Dataset<Row> comparable(Dataset<Row> df, Path root) {
-    if (List.of(df.columns()).contains(Columns.SOURCE_FILE)) {
-      String clone = root.toAbsolutePath().getParent().toString();
-      df = df.withColumn(Columns.SOURCE_FILE, org.apache.spark.sql.functions.replace(
-          org.apache.spark.sql.functions.col(Columns.SOURCE_FILE), org.apache.spark.sql.functions.lit(clone),
-          org.apache.spark.sql.functions.lit("<clone>")));
-    }
+  private static Dataset<Row> comparable(Dataset<Row> df) {
     for (StructField f : df.schema().fields()) {
       if (f.dataType() instanceof org.apache.spark.sql.types.MapType) {
         df = df.withColumn(f.name(), org.apache.spark.sql.functions.array_sort(org.apache.spark.sql.functions.map_entries(
