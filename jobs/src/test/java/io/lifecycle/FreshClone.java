@@ -22,12 +22,6 @@ import java.util.stream.Stream;
  *
  * <p>{@code ../shared} is linked beside the clone, as it is beside a checkout, so the README's commands
  * that read the shared data sets run from the clone as written.
- *
- * <p>After the first run the clone is only read: a test whose commands change {@code warehouse/} (the
- * rerun, the README's next commands) runs them in its own {@link #copyOfFirstRun copy} of the clone
- * as the first run left it, so the integration tests can run side by side in any order. The first run
- * starts as soon as the test plan holds a class that needs it ({@link SampleRunStarter}), while the
- * classes that do not (the cluster submit) run.
  */
 public final class FreshClone {
   /** What the README tells a new user to type first. */
@@ -37,8 +31,7 @@ public final class FreshClone {
   public record Result(List<String> command, int exitCode, String output, Duration took) {}
 
   private static Path root;
-  private static java.util.concurrent.CompletableFuture<Result> first;
-  private static final java.util.Map<String, Path> COPIES = new java.util.HashMap<>();
+  private static Result first;
 
   private FreshClone() {}
 
@@ -70,77 +63,32 @@ public final class FreshClone {
    * lives in DIR and a completed run there is reused by later test JVMs (handy when working on the report
    * or the notebooks; delete DIR to test a new commit).
    */
-  public static Result firstRun() {
-    return startFirstRun().join();
-  }
-
-  /** Starts the first run in the background unless it has started; {@link #firstRun} waits for it. */
-  public static synchronized java.util.concurrent.CompletableFuture<Result> startFirstRun() {
+  public static synchronized Result firstRun() {
     if (first == null) {
-      Path clone = root();
-      first = java.util.concurrent.CompletableFuture.supplyAsync(() -> runFirstCommand(clone));
+      Path done = root().resolve("warehouse/_first_run_complete");
+      if (System.getProperty("lifecycle.sampleRun") != null && Files.exists(done)) {
+        try {
+          first = new Result(FIRST_COMMAND, 0, "(reused " + done + ")\n" + Files.readString(done), Duration.ZERO);
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      } else {
+        delete(root().resolve("warehouse"));
+        first = run(FIRST_COMMAND, 25);
+        if (first.exitCode() == 0) {
+          try {
+            Files.writeString(done, first.output());
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+        }
+      }
     }
     return first;
   }
 
-  private static Result runFirstCommand(Path clone) {
-    Path done = clone.resolve("warehouse/_first_run_complete");
-    try {
-      if (System.getProperty("lifecycle.sampleRun") != null && Files.exists(done)) {
-        return new Result(FIRST_COMMAND, 0, "(reused " + done + ")\n" + Files.readString(done), Duration.ZERO);
-      }
-      delete(clone.resolve("warehouse"));
-      Result r = run(clone, FIRST_COMMAND, 25);
-      if (r.exitCode() == 0) {
-        Files.writeString(done, r.output());
-      }
-      return r;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  /**
-   * A copy of the clone as the first run left it (its jar, its {@code warehouse/}), made once per
-   * {@code name} in a folder of its own with {@code ../shared} beside it: commands that change the
-   * warehouse run there, and the clone keeps the first run's tables for every reader.
-   */
-  public static Path copyOfFirstRun(String name) {
-    Result r = firstRun();
-    if (r.exitCode() != 0) {
-      throw new AssertionError("bin/lifecycle run failed in a fresh clone (exit " + r.exitCode() + "):\n" + r.output());
-    }
-    synchronized (COPIES) {
-      return COPIES.computeIfAbsent(name, n -> {
-        try {
-          Path dir = Files.createTempDirectory("lifecycle-" + n);
-          Runtime.getRuntime().addShutdownHook(new Thread(() -> delete(dir)));
-          Path copy = dir.resolve("lifecycle");
-          // cp -a keeps the files' times: the copied jar stays newer than the sources and is not rebuilt.
-          Process p = new ProcessBuilder("cp", "-a", root().toString(), copy.toString()).redirectErrorStream(true).start();
-          String out = new String(p.getInputStream().readAllBytes());
-          if (p.waitFor() != 0) {
-            throw new AssertionError("cp -a failed: " + out);
-          }
-          linkShared(dir);
-          return copy;
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new IllegalStateException(e);
-        }
-      });
-    }
-  }
-
   /** A command run in the clone's folder, as typed there (the first word is the program). */
   public static Result run(List<String> command, long timeoutMinutes) {
-    return run(root(), command, timeoutMinutes);
-  }
-
-  /** A command run in {@code folder} (the clone or a {@link #copyOfFirstRun copy}), as typed there. */
-  public static Result run(Path folder, List<String> command, long timeoutMinutes) {
     List<String> cmd = new ArrayList<>();
     if (command.get(0).startsWith("bin/")) {
       cmd.add("bash");
@@ -149,7 +97,7 @@ public final class FreshClone {
     try {
       Path log = Files.createTempFile("lifecycle-clone-command", ".log");
       Instant started = Instant.now();
-      ProcessBuilder pb = new ProcessBuilder(cmd).directory(folder.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
+      ProcessBuilder pb = new ProcessBuilder(cmd).directory(root().toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
       // The child builds and runs with its own settings, not this JVM's test ones.
       pb.environment().remove("JAVA_TOOL_OPTIONS");
       pb.environment().remove("MAVEN_OPTS");

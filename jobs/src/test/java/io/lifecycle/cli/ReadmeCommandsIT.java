@@ -3,7 +3,6 @@ package io.lifecycle.cli;
 import static org.apache.spark.sql.functions.*;
 import static org.junit.jupiter.api.Assertions.*;
 
-import io.lifecycle.NeedsSampleRun;
 import io.lifecycle.FreshClone;
 import io.lifecycle.SampleRun;
 import io.lifecycle.SharedSpark;
@@ -29,14 +28,14 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The other commands the README shows a user to copy, each run as written after its first command, in
- * a copy of the fresh clone as that command left it ({@link FreshClone#copyOfFirstRun}: the incremental
- * example adds a day to {@code warehouse/}, which the other tests read as the first run left it), with a
- * smaller input where the README says the test uses one. Each command is checked to be in the README
- * verbatim, so the two cannot drift apart.
+ * The other commands the README shows a user to copy, each run as written from the fresh clone after
+ * its first command ({@link FreshClone}), with a smaller input where the README says the test uses one.
+ * Each command is checked to be in the README verbatim, so the two cannot drift apart. The class runs
+ * after the other integration tests ({@code ClassOrderer} in {@code junit-platform.properties}): the
+ * incremental example adds a day to the clone's {@code warehouse/}, which they read as the first run left it.
  */
+@Order(Integer.MAX_VALUE)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-@NeedsSampleRun
 class ReadmeCommandsIT {
   static String readme;
   static Path clone;
@@ -45,7 +44,8 @@ class ReadmeCommandsIT {
   @BeforeAll
   static void afterTheFirstCommand() throws Exception {
     readme = Files.readString(TestSupport.projectFile("README.md").toPath());
-    clone = FreshClone.copyOfFirstRun("readme");
+    SampleRun.output();
+    clone = FreshClone.root();
   }
 
   /** The command's words, after checking the README shows it on a line of its own in a code block. */
@@ -72,7 +72,7 @@ class ReadmeCommandsIT {
     FileTime before = Files.getLastModifiedTime(index);
     long logRows = table(clone.resolve("warehouse"), "run_log").count();
     long reportRows = reportRuns();
-    FreshClone.Result r = FreshClone.run(clone, asInReadme("bin/lifecycle run --steps report"), 10);
+    FreshClone.Result r = FreshClone.run(asInReadme("bin/lifecycle run --steps report"), 10);
     assertEquals(0, r.exitCode(), r.output());
     assertTrue(Files.getLastModifiedTime(index).compareTo(before) > 0, "the report was not rewritten");
     Dataset<Row> log = table(clone.resolve("warehouse"), "run_log");
@@ -94,7 +94,7 @@ class ReadmeCommandsIT {
     // The README's command with 2,000 customers instead of 100,000 and a folder of the test's own.
     List<String> command = replaced(asInReadme("bin/lifecycle generate --customers 100000 --seed 7 --format parquet --output /tmp/events"),
         Map.of("100000", "2000", "/tmp/events", dir.resolve("events").toString()));
-    FreshClone.Result r = FreshClone.run(clone, command, 10);
+    FreshClone.Result r = FreshClone.run(command, 10);
     assertEquals(0, r.exitCode(), r.output());
     Dataset<Row> events = spark.read().parquet(dir.resolve("events").toString());
     assertEquals(2000, events.select("customer_id").distinct().count());
@@ -150,7 +150,7 @@ class ReadmeCommandsIT {
   void theIncrementalExampleAddsTheNextDay() throws Exception {
     Path warehouse = clone.resolve("warehouse");
     long eventsBefore = table(warehouse, "events").count();
-    FreshClone.Result r = FreshClone.run(clone,
+    FreshClone.Result r = FreshClone.run(
         asInReadme("bin/lifecycle run --mode incremental --run-date 2026-01-02 --input data-samples/day-2026-01-01.csv"), 15);
     assertEquals(0, r.exitCode(), r.output());
     Dataset<Row> log = table(warehouse, "run_log").where(col(Columns.RUN_DATE).equalTo(lit(java.sql.Date.valueOf("2026-01-02"))));
@@ -203,7 +203,7 @@ class ReadmeCommandsIT {
     // The README's reference benchmark with 20,000 events instead of ten million.
     List<String> command = new ArrayList<>(replaced(asInReadme("bin/benchmark --events 10M --mode reference"), Map.of("10M", "20K")));
     command.addAll(Arrays.asList("--workdir", dir.toString()));
-    FreshClone.Result r = FreshClone.run(clone, command, 15);
+    FreshClone.Result r = FreshClone.run(command, 15);
     assertEquals(0, r.exitCode(), r.output());
     assertTrue(r.output().contains("every row and column equal in Spark and DuckDB"), r.output());
     assertEquals(2, r.output().split("every row and column equal in Spark and DuckDB", -1).length - 1,

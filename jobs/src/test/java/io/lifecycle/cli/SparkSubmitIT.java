@@ -20,10 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
  * what {@code spark-submit} runs), submitted in client mode to a real Spark standalone cluster on
  * loopback: a master and two workers, each its own JVM, built from the Spark jars Maven resolved. Proves
  * the jar carries Delta and its config, that it works across separate executor JVMs (serialization,
- * classpath, paths), and that exit codes reach the scheduler (spark-submit's own exit code). First in
- * the class order: it needs no sample run, so it runs while that one does.
+ * classpath, paths), and that exit codes reach the scheduler (spark-submit's own exit code).
  */
-@org.junit.jupiter.api.Order(1)
 class SparkSubmitIT {
 
   @Test
