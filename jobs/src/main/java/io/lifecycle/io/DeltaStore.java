@@ -122,7 +122,8 @@ public final class DeltaStore {
     } catch (DeltaConcurrentModificationException e) {
       throw conflict(table, path, e);
     }
-    long written = currentVersion(path) == before ? 0L : lastCommitRows(path);
+    Row last = lastCommit(path);
+    long written = last.getLong(0) == before ? 0L : metric(last, "numOutputRows");
     LOG.info("wrote {} rows to {} ({})", written, table.name(), how);
     registerInCatalog(table);
     return written;
@@ -196,15 +197,13 @@ public final class DeltaStore {
 
   /** Rows the commit after version {@code before} added (0 when there is none), by its metric. */
   private long committedRows(TableDef table, String path, long before, String metric) {
-    Row last = DeltaTable.forPath(spark, path).history(1).select("version", "operationMetrics").head();
+    Row last = lastCommit(path);
     if (last.getLong(0) == before) {
       LOG.info("{}: no change", table.name());
       return 0;
     }
-    Map<String, String> metrics = last.getJavaMap(1);
-    long rows = Long.parseLong(metrics.getOrDefault(metric, "0"));
-    LOG.info("{}: {} rows added, {} deleted (incremental)", table.name(), rows,
-        metrics.getOrDefault("numTargetRowsDeleted", "0"));
+    long rows = metric(last, metric);
+    LOG.info("{}: {} rows added, {} deleted (incremental)", table.name(), rows, metric(last, "numTargetRowsDeleted"));
     registerInCatalog(table);
     return rows;
   }
@@ -260,11 +259,15 @@ public final class DeltaStore {
     delta.vacuum(retentionHours);
   }
 
-  /** Rows written by the table's latest commit, from Delta's own commit metrics (no extra scan). */
-  private long lastCommitRows(String path) {
-    Row last = DeltaTable.forPath(spark, path).history(1).select("operationMetrics").head();
-    Map<String, String> metrics = last.getJavaMap(0);
-    String rows = metrics == null ? null : metrics.get("numOutputRows");
+  /** The table's latest commit: its version and Delta's own metrics of it (one bounded row; no data is read). */
+  private Row lastCommit(String path) {
+    return DeltaTable.forPath(spark, path).history(1).select("version", "operationMetrics").head();
+  }
+
+  /** A row count from a commit's metrics ({@link #lastCommit}); 0 when the commit does not report it. */
+  private static long metric(Row commit, String name) {
+    Map<String, String> metrics = commit.isNullAt(1) ? null : commit.getJavaMap(1);
+    String rows = metrics == null ? null : metrics.get(name);
     return rows == null ? 0L : Long.parseLong(rows);
   }
 

@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.*;
 import io.lifecycle.ExitCode;
 import io.lifecycle.Failures;
 import io.lifecycle.LifecycleException;
+import io.lifecycle.spark.ExpressionEvaluation;
 import io.lifecycle.spark.ShufflePartitions;
 import io.lifecycle.tables.Columns;
 import io.lifecycle.tables.EventsTable;
@@ -58,9 +59,17 @@ public final class Pipeline {
     List<Step> selected = select(requested);
     ctx.stepsAskedFor(requested == null ? List.of() : requested);
     Map<String, StepResult> results = new LinkedHashMap<>();
-    if (ShufflePartitions.jobChooses(ctx.spark())) {
+    boolean partitions = ShufflePartitions.jobChooses(ctx.spark());
+    boolean evaluation = ExpressionEvaluation.jobChooses(ctx.spark());
+    if (partitions || evaluation) {
       long bytes = eventBytes(ctx);
-      LOG.info("shuffle partitions: {} for {} MB of events", ShufflePartitions.fitTo(ctx.spark(), bytes), bytes >> 20);
+      if (partitions) {
+        LOG.info("shuffle partitions: {} for {} MB of events", ShufflePartitions.fitTo(ctx.spark(), bytes), bytes >> 20);
+      }
+      if (evaluation) {
+        LOG.info("expressions {} for {} MB of events", ExpressionEvaluation.fitTo(ctx.spark(), bytes)
+            ? "interpreted (no code generation)" : "compiled (code generation)", bytes >> 20);
+      }
     }
     for (Step step : selected) {
       if (!ctx.hasRunDate() && !step.name().equals("ingest")) {
