@@ -187,7 +187,8 @@ public final class ConfigLoader {
             optionalString("lifecycle.models.score_version"),
             choice("lifecycle.models.tuning", Tuning.class) == Tuning.GRID,
             intAtLeast("lifecycle.models.max_training_customers", 1),
-            nonNegativeDuration("lifecycle.models.retrain_every"));
+            nonNegativeDuration("lifecycle.models.retrain_every"),
+            positiveDouble("lifecycle.models.drift_retrain_psi"));
     Output output = readOutput();
     Generate generate = readGenerate();
     LifecycleConfig.Incremental incremental = new LifecycleConfig.Incremental(
@@ -440,6 +441,14 @@ public final class ConfigLoader {
     double v = config.getDouble(key);
     if (!(v >= 0 && v <= 1)) {
       throw fail(key, "must be in [0, 1] (got " + v + ")");
+    }
+    return v;
+  }
+
+  private double positiveDouble(String key) {
+    double v = config.getDouble(key);
+    if (!(v > 0 && Double.isFinite(v))) {
+      throw fail(key, "must be a positive number (got " + v + ")");
     }
     return v;
   }

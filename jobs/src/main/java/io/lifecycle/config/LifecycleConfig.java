@@ -161,7 +161,8 @@ public record LifecycleConfig(
       String scoreVersion,
       boolean gridSearch,
       int maxTrainingCustomers,
-      Duration retrainEvery) {
+      Duration retrainEvery,
+      double driftRetrainPsi) {
     public enum ChurnActivity {
       ANY_EVENT,
       PURCHASE

@@ -3,6 +3,7 @@ package io.lifecycle.models;
 import static org.apache.spark.sql.functions.*;
 
 import io.lifecycle.config.LifecycleConfig;
+import io.lifecycle.tables.ModelDriftTable;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -49,7 +50,26 @@ public final class ModelTrainer {
   public record Metric(String task, String model, boolean baseline, String metric, double value) {}
 
   /** The trained pipelines, their metrics and the tree models' feature importances. */
-  public record Result(Map<String, PipelineModel> models, List<Metric> metrics, Map<String, Map<String, Double>> importances, long examples) {}
+  public record Result(Map<String, PipelineModel> models, List<Metric> metrics, Map<String, Map<String, Double>> importances, long examples,
+      List<PopulationStability.Reference> driftReference) {}
+
+  /**
+   * The columns whose drift the score step measures: the numeric features the churn model sees (the
+   * BG/NBD ones when {@code frame} has them) and its score, as {@link ModelDriftTable#SCORE}.
+   */
+  static List<String> driftColumns(Dataset<Row> frame) {
+    List<String> columns = new ArrayList<>(PointInTimeFeatures.NUMERIC);
+    if (List.of(frame.columns()).contains(PointInTimeFeatures.P_ALIVE)) {
+      columns.addAll(PointInTimeFeatures.BG_NBD);
+    }
+    columns.add(ModelDriftTable.SCORE);
+    return columns;
+  }
+
+  /** {@code rows} scored by the churn model, its probability also as {@link ModelDriftTable#SCORE} for the drift check. */
+  static Dataset<Row> withDriftScore(PipelineModel churnModel, Dataset<Row> rows) {
+    return churnProbability(churnModel, rows).withColumn(ModelDriftTable.SCORE, col(CHURN_P));
+  }
 
   private final LifecycleConfig config;
 
@@ -138,7 +158,10 @@ public final class ModelTrainer {
           .forEach((k, v) -> metrics.add(new Metric("next_stage", "baseline_majority", true, k, v)));
       RandomForestClassificationModel rf = (RandomForestClassificationModel) forestModel.stages()[forestModel.stages().length - 1];
       importances.put(NEXT_STAGE_FOREST, importances(forestModel, rf.featureImportances()));
-      return new Result(models, metrics, importances, count);
+      // The training data's distribution, against which each score measures drift.
+      Dataset<Row> scoredTrain = withDriftScore(gbtModel, train);
+      List<PopulationStability.Reference> reference = PopulationStability.reference(scoredTrain, driftColumns(scoredTrain));
+      return new Result(models, metrics, importances, count, reference);
     } finally {
       data.unpersist();
     }

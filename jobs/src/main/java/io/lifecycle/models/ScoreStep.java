@@ -7,23 +7,32 @@ import io.lifecycle.pipeline.Step;
 import io.lifecycle.pipeline.StepResult;
 import io.lifecycle.tables.ChurnPredictionsTable;
 import io.lifecycle.tables.Columns;
+import io.lifecycle.tables.ModelDriftTable;
 import io.lifecycle.tables.NextStagePredictionsTable;
 import java.sql.Timestamp;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.ml.feature.IndexToString;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code score}: the customers active at the run date, scored with the latest saved models (or the
  * version in {@code models.score_version}), into {@code churn_predictions} and {@code next_stage_predictions}.
- * A run can score without training when a model exists ({@code --steps score}).
+ * A run can score without training when a model exists ({@code --steps score}). Each run also measures
+ * how far the scored customers have drifted from the churn model's training data ({@code model_drift}).
  */
 public final class ScoreStep implements Step {
+  private static final Logger LOG = LoggerFactory.getLogger(ScoreStep.class);
+
   @Override
   public String name() {
     return "score";
@@ -43,7 +52,8 @@ public final class ScoreStep implements Step {
         .cache();
     try {
       Column runDate = lit(java.sql.Date.valueOf(ctx.runDate()));
-      Dataset<Row> churnScores = ModelTrainer.churnProbability(churn.model(), features).select(
+      Dataset<Row> scored = ModelTrainer.withDriftScore(churn.model(), features);
+      Dataset<Row> churnScores = scored.select(
           runDate.as(Columns.RUN_DATE),
           col(Columns.CUSTOMER_ID),
           col(ModelTrainer.CHURN_P).as(ChurnPredictionsTable.CHURN_PROBABILITY),
@@ -65,10 +75,41 @@ public final class ScoreStep implements Step {
       Map<String, Long> out = new LinkedHashMap<>();
       out.put(ChurnPredictionsTable.DEF.name(), ctx.store().write(ChurnPredictionsTable.DEF, churnScores, ctx.runDate()));
       out.put(NextStagePredictionsTable.DEF.name(), ctx.store().write(NextStagePredictionsTable.DEF, stageScores, ctx.runDate()));
+      Optional<List<PopulationStability.Reference>> reference = repo.reference(ModelTrainer.CHURN_GBT, churn.version());
+      if (reference.isPresent()) {
+        out.put(ModelDriftTable.DEF.name(), ctx.store().write(ModelDriftTable.DEF,
+            ctx.spark().createDataFrame(drift(reference.get(), scored, churn.version(), ctx), ModelDriftTable.DEF.schema()), ctx.runDate()));
+      } else {
+        LOG.info("no drift check: model {} {} was saved without its training distribution (retrain to get one)",
+            ModelTrainer.CHURN_GBT, churn.version());
+      }
       return StepResult.of(out.get(ChurnPredictionsTable.DEF.name()), out);
     } finally {
       features.unpersist();
       events.unpersist();
     }
+  }
+
+  /** The PSI of each reference column over the scored customers: a row per column, logged by the largest. */
+  private static List<Row> drift(List<PopulationStability.Reference> reference, Dataset<Row> scored, String version, RunContext ctx) {
+    List<double[]> shares = PopulationStability.shares(scored, reference);
+    java.sql.Date runDate = java.sql.Date.valueOf(ctx.runDate());
+    List<Row> rows = new ArrayList<>();
+    PopulationStability.Reference largest = null;
+    double largestPsi = -1;
+    for (int i = 0; i < reference.size(); i++) {
+      PopulationStability.Reference r = reference.get(i);
+      double psi = PopulationStability.psi(r.shares(), shares.get(i));
+      rows.add(RowFactory.create(runDate, ModelTrainer.CHURN_GBT, version, r.column(), psi, r.bins(), ModelDriftTable.status(psi)));
+      if (psi > largestPsi) {
+        largest = r;
+        largestPsi = psi;
+      }
+    }
+    if (largest != null) {
+      LOG.info("drift against the training data of {} {}: largest PSI {} ({}), {}", ModelTrainer.CHURN_GBT, version,
+          String.format("%.3f", largestPsi), largest.column(), ModelDriftTable.status(largestPsi));
+    }
+    return rows;
   }
 }

@@ -6,6 +6,7 @@ import io.lifecycle.pipeline.RunContext;
 import io.lifecycle.pipeline.Step;
 import io.lifecycle.pipeline.StepResult;
 import io.lifecycle.tables.Columns;
+import io.lifecycle.tables.ModelDriftTable;
 import io.lifecycle.tables.ModelFeaturesTable;
 import io.lifecycle.tables.ModelMetricsTable;
 import io.lifecycle.tables.SessionsTable;
@@ -27,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * {@code train}: labelled examples from rolling cutoffs, the churn and next-stage models, their
  * evaluation beside the baselines ({@code model_metrics}), feature importances ({@code model_features}),
  * and the pipelines saved under the output root as version {@code v<run date>}. Skipped while the saved
- * models are younger than {@code models.retrain_every} ({@link RetrainSchedule}).
+ * models are younger than {@code models.retrain_every} and have not drifted ({@link RetrainSchedule}).
  */
 public final class TrainStep implements Step {
   private static final Logger LOG = LoggerFactory.getLogger(TrainStep.class);
@@ -41,9 +42,28 @@ public final class TrainStep implements Step {
     return "v" + runDate.format(DateTimeFormatter.BASIC_ISO_DATE);
   }
 
-  @Override
-  public StepResult run(RunContext ctx) {
-    ModelRepository repo = new ModelRepository(ctx.spark(), ctx.config().output().root());
+  /**
+   * The largest drift that a scoring run before this run date measured against {@code version}'s training
+   * data (one row), or empty when none was measured.
+   */
+  private static Optional<RetrainSchedule.Drift> largestDrift(RunContext ctx, String version) {
+    if (!ctx.store().exists(ModelDriftTable.DEF)) {
+      return Optional.empty();
+    }
+    Row top = ctx.store().read(ModelDriftTable.DEF)
+        .where(col(ModelDriftTable.MODEL_VERSION).equalTo(version).and(col(Columns.RUN_DATE).lt(lit(Date.valueOf(ctx.runDate()))))
+            .and(col(ModelDriftTable.PSI).isNotNull()))
+        .orderBy(col(ModelDriftTable.PSI).desc(), col(Columns.RUN_DATE), col(ModelDriftTable.FEATURE))
+        .select(Columns.RUN_DATE, ModelDriftTable.FEATURE, ModelDriftTable.PSI).limit(1).collectAsList().stream().findFirst().orElse(null);
+    return top == null ? Optional.empty()
+        : Optional.of(new RetrainSchedule.Drift(top.getAs(0), top.getString(1), top.getDouble(2)));
+  }
+
+  /**
+   * Why this run keeps the saved models ({@link RetrainSchedule}), or empty when it trains; a retraining
+   * that the drift brings forward is logged with its reason.
+   */
+  static Optional<String> keepReason(RunContext ctx, ModelRepository repo, boolean askedFor) {
     Optional<String> oldest = Optional.empty();
     for (String model : List.of(ModelTrainer.CHURN_GBT, ModelTrainer.NEXT_STAGE_FOREST)) {
       Optional<String> latest = repo.latest(model);
@@ -53,8 +73,20 @@ public final class TrainStep implements Step {
       }
       oldest = oldest.isEmpty() || latest.get().compareTo(oldest.get()) < 0 ? latest : oldest;
     }
-    Optional<String> keep = new RetrainSchedule(ctx.config().models().retrainEvery())
-        .keepReason(oldest, ctx.runDate(), ctx.askedFor(name()));
+    RetrainSchedule schedule = new RetrainSchedule(ctx.config().models().retrainEvery(), ctx.config().models().driftRetrainPsi());
+    Optional<RetrainSchedule.Drift> drift = ctx.config().models().retrainEvery().isZero() || oldest.isEmpty() ? Optional.empty()
+        : repo.latest(ModelTrainer.CHURN_GBT).flatMap(v -> largestDrift(ctx, v));
+    Optional<String> keep = schedule.keepReason(oldest, ctx.runDate(), askedFor, drift);
+    if (keep.isEmpty() && !askedFor) {
+      schedule.driftReason(drift).ifPresent(reason -> LOG.info("retraining before the schedule: {}", reason));
+    }
+    return keep;
+  }
+
+  @Override
+  public StepResult run(RunContext ctx) {
+    ModelRepository repo = new ModelRepository(ctx.spark(), ctx.config().output().root());
+    Optional<String> keep = keepReason(ctx, repo, ctx.askedFor(name()));
     if (keep.isPresent()) {
       return StepResult.skipped(keep.get());
     }
@@ -76,6 +108,7 @@ public final class TrainStep implements Step {
     ModelTrainer.Result result = new ModelTrainer(ctx.config()).train(examples);
     String version = version(ctx.runDate());
     result.models().forEach((name, model) -> repo.save(name, version, model));
+    repo.saveReference(ModelTrainer.CHURN_GBT, version, result.driftReference());
 
     Date runDate = Date.valueOf(ctx.runDate());
     Date from = Date.valueOf(cutoffs.get(cutoffs.size() - 1));

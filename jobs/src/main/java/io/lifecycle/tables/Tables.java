@@ -27,6 +27,7 @@ public final class Tables {
         ModelFeaturesTable.DEF,
         ChurnPredictionsTable.DEF,
         NextStagePredictionsTable.DEF,
+        ModelDriftTable.DEF,
         RunLogTable.DEF,
         BenchmarksTable.DEF);
   }

@@ -84,6 +84,8 @@ class ConfigLoaderTest {
     assertTrue(fails("lifecycle.input.timestamp.zone = Mars/Olympus").getMessage().contains("not a time zone id"));
     assertTrue(fails("lifecycle.clv.acquisition_cost { paid = -3 }").getMessage().contains("acquisition_cost.paid: must be >= 0"));
     assertTrue(fails("lifecycle.models.max_training_customers = 0").getMessage().contains("lifecycle.models.max_training_customers: must be at least 1"));
+    assertTrue(fails("lifecycle.models.drift_retrain_psi = 0").getMessage().contains("lifecycle.models.drift_retrain_psi: must be a positive number (got 0.0)"));
+    assertEquals(0.25, io.lifecycle.TestSupport.config().models().driftRetrainPsi());
   }
 
   @Test

@@ -103,6 +103,33 @@ class ModelsTest {
   }
 
   @Test
+  void eachScoreMeasuresDriftAgainstTheTrainingDataAndALargeDriftRetrainsEarly() {
+    Dataset<Row> drift = spark.read().format("delta").load(dir.resolve("out/model_drift").toString())
+        .where("run_date = DATE'2026-01-01'");
+    // A row per numeric feature, the two BG/NBD signals and the churn score.
+    assertEquals(PointInTimeFeatures.NUMERIC.size() + PointInTimeFeatures.BG_NBD.size() + 1, drift.count());
+    assertEquals(List.of("churn_gbt|v20260101"), TestSupport.rows(drift.select("model", "model_version").distinct()));
+    assertEquals(1, drift.where("feature = 'churn_probability'").count());
+    assertEquals(0, drift.where("psi is null or psi < 0 or bins < 2 or bins > 11").count());
+    assertEquals(0, drift.where("status <> case when psi < 0.1 then 'stable' when psi < 0.25 then 'moderate' else 'shifted' end").count());
+    // Today's active customers are not the training examples (every customer at every cutoff): recency moved.
+    assertTrue(drift.where("feature = 'recency_days'").head().<Double>getAs("psi") > 0.0);
+
+    // Three days later, with weekly retraining: the models are kept, unless a drift reached the limit.
+    double largest = drift.agg(org.apache.spark.sql.functions.max("psi")).head().getDouble(0);
+    LocalDate later = RUN_DATE.plusDays(3);
+    ModelRepository repo = new ModelRepository(spark, dir.resolve("out").toString());
+    LifecycleConfig keeps = TestSupport.config("lifecycle.output.root = \"" + dir.resolve("out") + "\"",
+        "lifecycle.models.retrain_every = 7 days", "lifecycle.models.drift_retrain_psi = " + (largest * 2));
+    assertTrue(TrainStep.keepReason(new RunContext(spark, keeps, later), repo, false).isPresent());
+    LifecycleConfig drifted = TestSupport.config("lifecycle.output.root = \"" + dir.resolve("out") + "\"",
+        "lifecycle.models.retrain_every = 7 days", "lifecycle.models.drift_retrain_psi = " + largest);
+    assertEquals(java.util.Optional.empty(), TrainStep.keepReason(new RunContext(spark, drifted, later), repo, false));
+    // Only drift measured before the run date counts: a rerun of the scoring date decides as its first attempt.
+    assertTrue(TrainStep.keepReason(new RunContext(spark, drifted, RUN_DATE), repo, false).isPresent());
+  }
+
+  @Test
   void trainsOnOnePartitionPer200000Examples() {
     assertEquals(1, ModelTrainer.partitionsFor(4_149));
     assertEquals(1, ModelTrainer.partitionsFor(200_000));
