@@ -50,6 +50,7 @@ public final class TrainStep implements Step {
     if (!ctx.store().exists(ModelDriftTable.DEF)) {
       return Optional.empty();
     }
+    // Bounded: one row (limit 1).
     Row top = ctx.store().read(ModelDriftTable.DEF)
         .where(col(ModelDriftTable.MODEL_VERSION).equalTo(version).and(col(Columns.RUN_DATE).lt(lit(Date.valueOf(ctx.runDate()))))
             .and(col(ModelDriftTable.PSI).isNotNull()))
