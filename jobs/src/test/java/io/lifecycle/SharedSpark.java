@@ -4,36 +4,45 @@ import io.lifecycle.spark.SparkSessions;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * The one local SparkSession every test shares (starting Spark costs seconds, not millis).
+ * The one local SparkSession every test of a JVM shares (starting Spark costs seconds, not millis).
  *
- * <p>Expressions are evaluated by Spark's interpreter rather than compiled
+ * <p>Unit tests: expressions are evaluated by Spark's interpreter rather than compiled
  * ({@code spark.sql.codegen.factoryMode = NO_CODEGEN}, no whole-stage code generation), as Spark's own
  * suites run one of their modes: on inputs of a few rows, generating and JIT-compiling code for each
  * of the suite's thousands of queries costs more than running them (the journeys tests: 122 s compiled,
- * 63 s interpreted). The results are the same by Spark's contract; the packaged job, run by the
- * integration tests ({@code *IT}) on the sample as users run it, keeps code generation on.
+ * 63 s interpreted). The results are the same by Spark's contract. Two shuffle partitions: tiny inputs.
+ *
+ * <p>Integration tests ({@value #AS_LAUNCHER} set, with {@code spark.master}, by the failsafe plugin): the
+ * session {@code bin/lifecycle} builds, with nothing the job chooses for itself fixed here (shuffle
+ * partitions, expression evaluation), so a command those tests run through the job's entry point in this
+ * JVM ({@code InJvmCommand}) computes exactly what the same command computes in its own process.
  */
 public final class SharedSpark {
   private static SparkSession spark;
 
   private SharedSpark() {}
 
+  /** System property: build the session as the launcher does. */
+  public static final String AS_LAUNCHER = "lifecycle.tests.launcherSession";
+
   public static synchronized SparkSession get() {
     if (spark == null) {
-      spark =
-          SparkSessions.builder("lifecycle-tests")
-              .master("local[2]")
-              .config("spark.ui.enabled", "false")
-              .config("spark.sql.shuffle.partitions", "2")
-              .config("spark.default.parallelism", "2")
-              .config("spark.driver.bindAddress", "127.0.0.1")
-              .config("spark.driver.host", "127.0.0.1")
-              .config("spark.sql.warehouse.dir", System.getProperty("java.io.tmpdir") + "/lifecycle-test-warehouse")
-              .config("spark.databricks.delta.snapshotPartitions", "2")
-              .config("spark.ui.showConsoleProgress", "false")
-              .config("spark.sql.codegen.wholeStage", "false")
-              .config("spark.sql.codegen.factoryMode", "NO_CODEGEN")
-              .getOrCreate();
+      boolean asLauncher = Boolean.getBoolean(AS_LAUNCHER);
+      SparkSession.Builder builder = SparkSessions.builder(asLauncher ? "lifecycle" : "lifecycle-tests")
+          .config("spark.ui.enabled", "false")
+          .config("spark.driver.bindAddress", "127.0.0.1")
+          .config("spark.driver.host", "127.0.0.1")
+          .config("spark.sql.warehouse.dir", System.getProperty("java.io.tmpdir") + "/lifecycle-test-warehouse")
+          .config("spark.ui.showConsoleProgress", "false");
+      if (!asLauncher) {
+        builder.master("local[2]")
+            .config("spark.sql.shuffle.partitions", "2")
+            .config("spark.default.parallelism", "2")
+            .config("spark.databricks.delta.snapshotPartitions", "2")
+            .config("spark.sql.codegen.wholeStage", "false")
+            .config("spark.sql.codegen.factoryMode", "NO_CODEGEN");
+      }
+      spark = builder.getOrCreate();
     }
     return spark;
   }

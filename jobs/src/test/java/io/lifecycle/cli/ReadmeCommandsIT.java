@@ -30,6 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The other commands the README shows a user to copy, each run as written from the fresh clone after
  * its first command ({@link FreshClone}), with a smaller input where the README says the test uses one.
+ * The {@code bin/lifecycle} commands run through the job's entry point in this JVM ({@link InJvmCommand}:
+ * the launcher itself is proven by the first command); the benchmark, a script of its own, in a process.
  * Each command is checked to be in the README verbatim, so the two cannot drift apart. The class runs
  * after the other integration tests ({@code ClassOrderer} in {@code junit-platform.properties}): the
  * incremental example adds a day to the clone's {@code warehouse/}, which they read as the first run left it.
@@ -72,7 +74,7 @@ class ReadmeCommandsIT {
     FileTime before = Files.getLastModifiedTime(index);
     long logRows = table(clone.resolve("warehouse"), "run_log").count();
     long reportRows = reportRuns();
-    FreshClone.Result r = FreshClone.run(asInReadme("bin/lifecycle run --steps report"), 10);
+    FreshClone.Result r = InJvmCommand.run(asInReadme("bin/lifecycle run --steps report"));
     assertEquals(0, r.exitCode(), r.output());
     assertTrue(Files.getLastModifiedTime(index).compareTo(before) > 0, "the report was not rewritten");
     Dataset<Row> log = table(clone.resolve("warehouse"), "run_log");
@@ -94,7 +96,7 @@ class ReadmeCommandsIT {
     // The README's command with 2,000 customers instead of 100,000 and a folder of the test's own.
     List<String> command = replaced(asInReadme("bin/lifecycle generate --customers 100000 --seed 7 --format parquet --output /tmp/events"),
         Map.of("100000", "2000", "/tmp/events", dir.resolve("events").toString()));
-    FreshClone.Result r = FreshClone.run(command, 10);
+    FreshClone.Result r = InJvmCommand.run(command);
     assertEquals(0, r.exitCode(), r.output());
     Dataset<Row> events = spark.read().parquet(dir.resolve("events").toString());
     assertEquals(2000, events.select("customer_id").distinct().count());
@@ -105,15 +107,13 @@ class ReadmeCommandsIT {
   @Test
   @Order(3)
   void cdnowOnTheMasterFile() {
-    // In the test JVM through the job's entry point, as typed in the clone (the launcher adds nothing
-    // when --conf is given), on the 69,659 CDNOW purchases: the steps whose tables are checked here (the
-    // models' steps run on the sample in every other integration test).
-    List<String> words = new ArrayList<>(asInReadme("bin/lifecycle run --conf conf/cdnow.conf --input ../shared/datasets/cdnow/CDNOW_master.txt")
-        .subList(1, 6));
+    // On the 69,659 CDNOW purchases: the steps whose tables are checked here (the models' steps run on
+    // the sample in every other integration test).
+    List<String> words = new ArrayList<>(asInReadme("bin/lifecycle run --conf conf/cdnow.conf --input ../shared/datasets/cdnow/CDNOW_master.txt"));
     words.addAll(List.of("--steps", "ingest,cohorts,clv"));
-    String[] args = words.toArray(String[]::new);
     assertTrue(Files.exists(clone.resolve("../shared/datasets/cdnow/CDNOW_master.txt")), "../shared beside the clone");
-    assertEquals(0, Main.execute(args, clone, clone));
+    FreshClone.Result r = InJvmCommand.run(words);
+    assertEquals(0, r.exitCode(), r.output());
     Path out = clone.resolve("warehouse/cdnow");
     Row ingest = table(out, "run_log").where(col(RunLogTable.STEP).equalTo("ingest")).head();
     assertEquals(69_660L, ingest.<Long>getAs(RunLogTable.INPUT_ROWS), "lines read");
@@ -150,8 +150,8 @@ class ReadmeCommandsIT {
   void theIncrementalExampleAddsTheNextDay() throws Exception {
     Path warehouse = clone.resolve("warehouse");
     long eventsBefore = table(warehouse, "events").count();
-    FreshClone.Result r = FreshClone.run(
-        asInReadme("bin/lifecycle run --mode incremental --run-date 2026-01-02 --input data-samples/day-2026-01-01.csv"), 15);
+    FreshClone.Result r = InJvmCommand.run(
+        asInReadme("bin/lifecycle run --mode incremental --run-date 2026-01-02 --input data-samples/day-2026-01-01.csv"));
     assertEquals(0, r.exitCode(), r.output());
     Dataset<Row> log = table(warehouse, "run_log").where(col(Columns.RUN_DATE).equalTo(lit(java.sql.Date.valueOf("2026-01-02"))));
     // Every step succeeded but train, skipped: the models of 2026-01-01 are a day old (models.retrain_every = 7 days).
