@@ -7,6 +7,7 @@ import io.lifecycle.Failures;
 import io.lifecycle.LifecycleException;
 import io.lifecycle.spark.ExpressionEvaluation;
 import io.lifecycle.spark.ShufflePartitions;
+import io.lifecycle.spark.SnapshotPartitions;
 import io.lifecycle.tables.Columns;
 import io.lifecycle.tables.EventsTable;
 import io.lifecycle.tables.RunLogTable;
@@ -61,7 +62,8 @@ public final class Pipeline {
     Map<String, StepResult> results = new LinkedHashMap<>();
     boolean partitions = ShufflePartitions.jobChooses(ctx.spark());
     boolean evaluation = ExpressionEvaluation.jobChooses(ctx.spark());
-    if (partitions || evaluation) {
+    boolean snapshots = SnapshotPartitions.jobChooses(ctx.spark());
+    if (partitions || evaluation || snapshots) {
       long bytes = eventBytes(ctx);
       if (partitions) {
         LOG.info("shuffle partitions: {} for {} MB of events", ShufflePartitions.fitTo(ctx.spark(), bytes), bytes >> 20);
@@ -69,6 +71,9 @@ public final class Pipeline {
       if (evaluation) {
         LOG.info("expressions {} for {} MB of events", ExpressionEvaluation.fitTo(ctx.spark(), bytes)
             ? "interpreted (no code generation)" : "compiled (code generation)", bytes >> 20);
+      }
+      if (snapshots) {
+        LOG.info("Delta snapshot partitions: {} for {} MB of events", SnapshotPartitions.fitTo(ctx.spark(), bytes), bytes >> 20);
       }
     }
     for (Step step : selected) {

@@ -57,6 +57,9 @@ class SparkSubmitIT {
           "--output", out.toString(), "--steps", "ingest,sessionize,clv");
       ProcessRunner.Result r = ProcessRunner.run(root, cmd, 20);
       assertEquals(0, r.exitCode(), r.output());
+      // A small run on a cluster: interpreted expressions, Delta snapshots on the two executor cores.
+      assertTrue(r.output().contains("expressions interpreted (no code generation) for 0 MB of events"), r.output());
+      assertTrue(r.output().contains("Delta snapshot partitions: 2 for 0 MB of events"), r.output());
       SparkSession spark = SharedSpark.get();
       long events = spark.read().format("delta").load(out.resolve("events").toString()).count();
       long quarantined = spark.read().format("delta").load(out.resolve("events_quarantine").toString()).count();

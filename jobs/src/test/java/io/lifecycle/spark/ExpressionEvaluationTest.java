@@ -21,13 +21,13 @@ class ExpressionEvaluationTest {
   }
 
   @Test
-  void theJobChoosesOnlyOnALocalMasterWhereTheUserSetNeither() {
-    assertTrue(ExpressionEvaluation.jobChooses("local[*]", new SparkConf(false)));
-    assertTrue(ExpressionEvaluation.jobChooses("local[2]", new SparkConf(false).set("spark.sql.shuffle.partitions", "4")));
-    assertFalse(ExpressionEvaluation.jobChooses("spark://127.0.0.1:7077", new SparkConf(false)));
-    assertFalse(ExpressionEvaluation.jobChooses("yarn", new SparkConf(false)));
-    assertFalse(ExpressionEvaluation.jobChooses("local[*]", new SparkConf(false).set(ExpressionEvaluation.WHOLE_STAGE, "true")));
-    assertFalse(ExpressionEvaluation.jobChooses("local[*]", new SparkConf(false).set(ExpressionEvaluation.FACTORY_MODE, "FALLBACK")));
+  void theJobChoosesWhereTheUserSetNeither() {
+    assertTrue(ExpressionEvaluation.jobChooses(new SparkConf(false)));
+    assertTrue(ExpressionEvaluation.jobChooses(new SparkConf(false).set("spark.sql.shuffle.partitions", "4")));
+    assertTrue(ExpressionEvaluation.jobChooses(new SparkConf(false).setMaster("spark://127.0.0.1:7077")));
+    assertFalse(ExpressionEvaluation.jobChooses(new SparkConf(false).set(ExpressionEvaluation.WHOLE_STAGE, "true")));
+    assertFalse(ExpressionEvaluation.jobChooses(new SparkConf(false).set(ExpressionEvaluation.FACTORY_MODE, "FALLBACK")));
+    assertFalse(ExpressionEvaluation.jobChooses(new SparkConf(false).setMaster("yarn").set(ExpressionEvaluation.WHOLE_STAGE, "false")));
   }
 
   @Test
