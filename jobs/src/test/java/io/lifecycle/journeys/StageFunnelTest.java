@@ -16,10 +16,11 @@ import org.junit.jupiter.api.Test;
 
 class StageFunnelTest {
 
+  /** The funnel, computed once: the assertions below query it six times. */
   private Dataset<Row> funnel() {
     SharedSpark.get();
     return StageFunnelTable.DEF.conform(new StageFunnel(JourneyFixtures.MODEL, JourneyFixtures.RUN_DATE)
-        .funnel(JourneyFixtures.journeys(), JourneyFixtures.episodes()));
+        .funnel(JourneyFixtures.journeys(), JourneyFixtures.episodes())).localCheckpoint();
   }
 
   private static List<String> cohort(Dataset<Row> funnel, String month, String channel) {
