@@ -43,6 +43,11 @@ public final class SharedSpark {
             .config("spark.sql.codegen.factoryMode", "NO_CODEGEN");
       }
       spark = builder.getOrCreate();
+      if (asLauncher) {
+        // The tests' own reads are of the sample's small tables: interpreted, as the job chooses for a
+        // small input (a command run in this JVM chooses again for its events, as in its own process).
+        io.lifecycle.spark.ExpressionEvaluation.fitTo(spark, 0L);
+      }
     }
     return spark;
   }
