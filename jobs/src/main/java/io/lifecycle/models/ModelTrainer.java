@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Future;
 import org.apache.spark.ml.Pipeline;
 import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.ml.PipelineStage;
@@ -96,18 +97,43 @@ public final class ModelTrainer {
       List<Metric> metrics = new ArrayList<>();
       Map<String, Map<String, Double>> importances = new LinkedHashMap<>();
 
-      // ---- churn ----
-      Dataset<Row> churnTrain = balanced(train, Labels.CHURN);
-      GBTClassifier gbt = new GBTClassifier().setLabelCol(Labels.CHURN).setFeaturesCol(Pipelines.FEATURES)
-          .setWeightCol(WEIGHT).setSeed(seed).setMaxIter(25).setSubsamplingRate(0.8);
-      PipelineModel gbtModel = search(Pipelines.featureStages(false), gbt,
-          new ParamGridBuilder().addGrid(gbt.maxDepth(), new int[] {3, 5}).addGrid(gbt.stepSize(), new double[] {0.15}).build(),
-          new BinaryClassificationEvaluator().setLabelCol(Labels.CHURN).setWeightCol(WEIGHT), churnTrain, seed);
-      LogisticRegression lr = new LogisticRegression().setLabelCol(Labels.CHURN).setFeaturesCol(Pipelines.SCALED)
-          .setWeightCol(WEIGHT).setMaxIter(100);
-      PipelineModel lrModel = search(Pipelines.featureStages(true), lr,
-          new ParamGridBuilder().addGrid(lr.regParam(), new double[] {0.001, 0.05}).addGrid(lr.elasticNetParam(), new double[] {0.0}).build(),
-          new BinaryClassificationEvaluator().setLabelCol(Labels.CHURN).setWeightCol(WEIGHT), churnTrain, seed);
+      // The three models are fitted side by side (ConcurrentFits): each is independent and seeded, so the
+      // models are those of fitting them in turn.
+      PipelineModel gbtModel;
+      PipelineModel lrModel;
+      PipelineModel forestModel;
+      StringIndexerModel labels;
+      try (ConcurrentFits fits = new ConcurrentFits()) {
+        // ---- churn ----
+        Dataset<Row> churnTrain = balanced(train, Labels.CHURN);
+        GBTClassifier gbt = new GBTClassifier().setLabelCol(Labels.CHURN).setFeaturesCol(Pipelines.FEATURES)
+            .setWeightCol(WEIGHT).setSeed(seed).setMaxIter(25).setSubsamplingRate(0.8);
+        Future<PipelineModel> gbtFit = fits.start(() -> search(Pipelines.featureStages(false), gbt,
+            new ParamGridBuilder().addGrid(gbt.maxDepth(), new int[] {3, 5}).addGrid(gbt.stepSize(), new double[] {0.15}).build(),
+            new BinaryClassificationEvaluator().setLabelCol(Labels.CHURN).setWeightCol(WEIGHT), churnTrain, seed));
+        LogisticRegression lr = new LogisticRegression().setLabelCol(Labels.CHURN).setFeaturesCol(Pipelines.SCALED)
+            .setWeightCol(WEIGHT).setMaxIter(100);
+        Future<PipelineModel> lrFit = fits.start(() -> search(Pipelines.featureStages(true), lr,
+            new ParamGridBuilder().addGrid(lr.regParam(), new double[] {0.001, 0.05}).addGrid(lr.elasticNetParam(), new double[] {0.0}).build(),
+            new BinaryClassificationEvaluator().setLabelCol(Labels.CHURN).setWeightCol(WEIGHT), churnTrain, seed));
+
+        // ---- next stage ----
+        StringIndexer labelIndexer = new StringIndexer().setInputCol(Labels.NEXT_STAGE).setOutputCol(NEXT_INDEX)
+            .setStringOrderType("alphabetAsc").setHandleInvalid("keep");
+        labels = labelIndexer.fit(train);
+        Dataset<Row> stageTrain = balanced(labels.transform(train), NEXT_INDEX);
+        RandomForestClassifier forest = new RandomForestClassifier().setLabelCol(NEXT_INDEX).setFeaturesCol(Pipelines.FEATURES)
+            .setWeightCol(WEIGHT).setSeed(seed).setNumTrees(40);
+        Future<PipelineModel> forestFit = fits.start(() -> search(Pipelines.featureStages(false), forest,
+            new ParamGridBuilder().addGrid(forest.maxDepth(), new int[] {6, 10}).build(),
+            new MulticlassClassificationEvaluator().setLabelCol(NEXT_INDEX).setMetricName("f1").setWeightCol(WEIGHT),
+            stageTrain, seed));
+        gbtModel = fits.result(gbtFit);
+        lrModel = fits.result(lrFit);
+        forestModel = fits.result(forestFit);
+      }
+
+      // ---- churn evaluation ----
       models.put(CHURN_GBT, gbtModel);
       models.put(CHURN_LOGISTIC, lrModel);
       for (Map.Entry<String, PipelineModel> e : List.of(Map.entry(CHURN_GBT, gbtModel), Map.entry(CHURN_LOGISTIC, lrModel))) {
@@ -124,17 +150,7 @@ public final class ModelTrainer {
       }
       importances.put(CHURN_GBT, importances(gbtModel, ((GBTClassificationModel) gbtModel.stages()[gbtModel.stages().length - 1]).featureImportances()));
 
-      // ---- next stage ----
-      StringIndexer labelIndexer = new StringIndexer().setInputCol(Labels.NEXT_STAGE).setOutputCol(NEXT_INDEX)
-          .setStringOrderType("alphabetAsc").setHandleInvalid("keep");
-      StringIndexerModel labels = labelIndexer.fit(train);
-      Dataset<Row> stageTrain = balanced(labels.transform(train), NEXT_INDEX);
-      RandomForestClassifier forest = new RandomForestClassifier().setLabelCol(NEXT_INDEX).setFeaturesCol(Pipelines.FEATURES)
-          .setWeightCol(WEIGHT).setSeed(seed).setNumTrees(40);
-      PipelineModel forestModel = search(Pipelines.featureStages(false), forest,
-          new ParamGridBuilder().addGrid(forest.maxDepth(), new int[] {6, 10}).build(),
-          new MulticlassClassificationEvaluator().setLabelCol(NEXT_INDEX).setMetricName("f1").setWeightCol(WEIGHT),
-          stageTrain, seed);
+      // ---- next-stage evaluation ----
       PipelineModel withNames = new PipelineModel("next_stage", appendStage(forestModel,
           new IndexToString().setInputCol("prediction").setOutputCol(PREDICTED_STAGE).setLabels(labels.labelsArray()[0])));
       models.put(NEXT_STAGE_FOREST, withNames);
