@@ -6,6 +6,7 @@ import io.delta.tables.DeltaTable;
 import io.lifecycle.FreshClone;
 import io.lifecycle.SampleRun;
 import io.lifecycle.SharedSpark;
+import io.lifecycle.TestSupport;
 import java.io.File;
 import java.nio.file.Path;
 import java.time.LocalDate;
@@ -138,9 +139,10 @@ class OutputTablesContractIT {
           b = b.where("metric not like 'confusion:%'");
         }
       }
-      assertEquals(b.count(), after.count(), "rows of " + t.name() + " after a rerun");
-      assertEquals(0, b.exceptAll(after).count(), t.name() + " changed on rerun");
-      assertEquals(0, after.exceptAll(b).count(), t.name() + " changed on rerun");
+      TestSupport.RowDifference d = TestSupport.difference(b, after);
+      assertEquals(d.leftRows(), d.rightRows(), "rows of " + t.name() + " after a rerun");
+      assertEquals(0, d.onlyLeft(), t.name() + " changed on rerun: rows of the first run the rerun lacks");
+      assertEquals(0, d.onlyRight(), t.name() + " changed on rerun: rows of the rerun the first run lacks");
     }
   }
 
