@@ -309,9 +309,15 @@ public final class DeltaStore {
   /**
    * Lets adaptive execution size the output files (Spark's rebalance: splits skewed and merges small
    * partitions to the advisory size), by the partition columns when the table has them, so a write
-   * produces neither thousands of tiny files nor one huge one.
+   * produces neither thousands of tiny files nor one huge one. A clustered table's rows are range
+   * partitioned and sorted by its cluster column instead (adaptive execution merges adjacent ranges), so
+   * each file covers a narrow range of it.
    */
   private static Dataset<Row> sized(TableDef table, Dataset<Row> rows) {
+    if (table.clusterColumn() != null) {
+      Column by = org.apache.spark.sql.functions.col(table.clusterColumn());
+      return rows.repartitionByRange(by).sortWithinPartitions(by);
+    }
     Column[] by = table.partitionColumns().stream().map(org.apache.spark.sql.functions::col).toArray(Column[]::new);
     return rows.hint("rebalance", (Object[]) by);
   }

@@ -19,8 +19,8 @@ public final class EventsTable {
           .optional(EVENT_ID, DataTypes.StringType, "The source's event identifier, when it gives one.")
           .required(SOURCE_FILE, DataTypes.StringType, "Input file the event was read from.")
           .required(INGEST_RUN_ID, DataTypes.StringType, "Run that ingested the event.")
-          .required(EVENT_DATE, DataTypes.DateType, "UTC date of event_time (partition column).")
-          .partitionedBy(EVENT_DATE)
+          .required(EVENT_DATE, DataTypes.DateType, "UTC date of event_time (files are written in its order).")
+          .clusteredBy(EVENT_DATE)
           .mergedIncrementallyBy(CUSTOMER_ID)
           .build();
 }

@@ -6,7 +6,7 @@ import org.apache.spark.sql.types.DataTypes;
 
 /**
  * {@code sessions}: one row per customer session. A snapshot recomputed from all events before the run
- * date (a late event can change an old session), partitioned by the session's start date.
+ * date (a late event can change an old session), its files in order of the session's start date.
  */
 public final class SessionsTable {
   private SessionsTable() {}
@@ -37,8 +37,8 @@ public final class SessionsTable {
           .optional(STAGE, DataTypes.StringType, "Most advanced stage reached in the session by the stage model's order; null when no event has a stage.")
           .required(STAGES, DataTypes.createArrayType(DataTypes.StringType, false), "Distinct stages seen in the session, in the stage model's order.")
           .optional(FIRST_PURCHASE_TIME, DataTypes.TimestampType, "Time of the session's first purchase event; null when it has none.")
-          .required(SESSION_DATE, DataTypes.DateType, "UTC date of session_start (partition column).")
-          .partitionedBy(SESSION_DATE)
+          .required(SESSION_DATE, DataTypes.DateType, "UTC date of session_start (files are written in its order).")
+          .clusteredBy(SESSION_DATE)
           .mergedIncrementallyBy(CUSTOMER_ID, SESSION_ID)
           .build();
 }

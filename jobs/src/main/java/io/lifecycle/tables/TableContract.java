@@ -19,6 +19,9 @@ public final class TableContract {
       if (!t.partitionColumns().isEmpty()) {
         out.append(" Partitioned by ").append(String.join(", ", t.partitionColumns())).append(".");
       }
+      if (t.clusterColumn() != null) {
+        out.append(" Files in ").append(t.clusterColumn()).append(" order (filters on it skip files).");
+      }
       out.append("\n\n| column | type | nullable | comment |\n|---|---|---|---|\n");
       for (ColumnDef c : t.columns()) {
         out.append("| ").append(c.name()).append(" | ").append(c.type().simpleString()).append(" | ")

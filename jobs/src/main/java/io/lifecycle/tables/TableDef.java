@@ -13,8 +13,8 @@ import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * The single definition of an output table: logical name, comment, columns, partitioning and how a
- * rerun replaces it. The writer, the schema contract file, the README table list and the contract
+ * The single definition of an output table: logical name, comment, columns, layout (partitioning or
+ * clustering) and how a rerun replaces it. The writer, the schema contract file, the README table list and the contract
  * test all read it from here, so a schema change can only happen in one place.
  */
 public final class TableDef {
@@ -22,6 +22,7 @@ public final class TableDef {
   private final String comment;
   private final List<ColumnDef> columns;
   private final List<String> partitionColumns;
+  private final String clusterColumn;
   private final WriteMode writeMode;
   private final String runDateColumn;
   private final List<String> mergeKey;
@@ -31,6 +32,7 @@ public final class TableDef {
     this.comment = b.comment;
     this.columns = List.copyOf(b.columns);
     this.partitionColumns = List.copyOf(b.partitionColumns);
+    this.clusterColumn = b.clusterColumn;
     this.writeMode = b.writeMode;
     this.runDateColumn = b.runDateColumn;
     this.mergeKey = List.copyOf(b.mergeKey);
@@ -42,6 +44,9 @@ public final class TableDef {
       if (!names.contains(p)) {
         throw new IllegalStateException(name + ": partition column " + p + " is not a column");
       }
+    }
+    if (clusterColumn != null && (!names.contains(clusterColumn) || !partitionColumns.isEmpty())) {
+      throw new IllegalStateException(name + ": cluster column " + clusterColumn + " must be a column of an unpartitioned table");
     }
     if (!names.containsAll(mergeKey)) {
       throw new IllegalStateException(name + ": merge key " + mergeKey + " is not a list of columns");
@@ -69,6 +74,11 @@ public final class TableDef {
 
   public List<String> partitionColumns() {
     return partitionColumns;
+  }
+
+  /** The column every write orders its rows by (see {@link Builder#clusteredBy}); null when none. */
+  public String clusterColumn() {
+    return clusterColumn;
   }
 
   public WriteMode writeMode() {
@@ -123,6 +133,7 @@ public final class TableDef {
     private final String comment;
     private final List<ColumnDef> columns = new ArrayList<>();
     private final List<String> partitionColumns = new ArrayList<>();
+    private String clusterColumn;
     private WriteMode writeMode = WriteMode.OVERWRITE;
     private String runDateColumn;
     private final List<String> mergeKey = new ArrayList<>();
@@ -144,6 +155,18 @@ public final class TableDef {
 
     public Builder partitionedBy(String... columns) {
       partitionColumns.addAll(List.of(columns));
+      return this;
+    }
+
+    /**
+     * Unpartitioned, each write's rows in this column's order: every file then holds a narrow range of
+     * it, so Delta's data skipping (each file's min and max) bounds the files a read or MERGE filtered on
+     * it touches, as date partitions would, without a partition's small files per day (Delta's advice:
+     * partition only where each partition holds a gigabyte or more). On the 46,000-event sample, daily
+     * partitions made 731 files per table and most of a run's time.
+     */
+    public Builder clusteredBy(String column) {
+      this.clusterColumn = column;
       return this;
     }
 
