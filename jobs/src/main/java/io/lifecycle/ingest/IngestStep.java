@@ -192,7 +192,7 @@ public final class IngestStep implements Step {
     return Deduplicator.dropDuplicates(byCustomer, config.input().dedup());
   }
 
-  /** Adds the run's lineage and the partition column. */
+  /** Adds the run's lineage and the event's UTC date (the column the table's files are ordered by). */
   static Dataset<Row> lineage(Dataset<Row> staged, String runId) {
     return staged
         .withColumn(Columns.INGEST_RUN_ID, lit(runId))
