@@ -4,7 +4,6 @@ import static org.apache.spark.sql.functions.*;
 import static org.junit.jupiter.api.Assertions.*;
 
 import io.delta.tables.DeltaTable;
-
 import io.lifecycle.SharedSpark;
 import io.lifecycle.TestSupport;
 import io.lifecycle.tables.TableDef;
@@ -83,8 +82,8 @@ class ClusteredLayoutTest {
     store.write(DATED, threeDays(), DAY1);
     // The first two days' data files deleted from disk (the Delta log still lists them): whatever opens
     // one of them fails.
-    List<String> files = TestSupport.rows(files(store).select("first", "file"));
-    for (String dayAndFile : files.subList(0, 2)) {
+    List<String> dayAndFiles = TestSupport.rows(files(store).select("first", "file"));
+    for (String dayAndFile : dayAndFiles.subList(0, 2)) {
       java.nio.file.Files.delete(Path.of(java.net.URI.create(dayAndFile.substring(dayAndFile.indexOf('|') + 1))));
     }
     assertThrows(Exception.class, () -> store.read(DATED).where("id <> 'x'").count(), "an unbounded read opens every file");
