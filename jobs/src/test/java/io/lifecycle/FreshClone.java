@@ -31,7 +31,7 @@ public final class FreshClone {
   public record Result(List<String> command, int exitCode, String output, Duration took) {}
 
   private static Path root;
-  private static Result first;
+  private static java.util.concurrent.FutureTask<Result> pending;
 
   private FreshClone() {}
 
@@ -59,30 +59,46 @@ public final class FreshClone {
   }
 
   /**
-   * {@code bin/lifecycle run} in the clone, run once. With {@code -Dlifecycle.sampleRun=DIR} the clone
-   * lives in DIR and a completed run there is reused by later test JVMs (handy when working on the report
-   * or the notebooks; delete DIR to test a new commit).
+   * Starts {@link #firstRun} in the background, once: the integration tests' JVM calls this as soon as it
+   * knows a test class needs the sample run ({@link SampleRunStarter}), so the classes that do not need it
+   * run while the clone builds and runs.
    */
-  public static synchronized Result firstRun() {
-    if (first == null) {
-      Path done = root().resolve("warehouse/_first_run_complete");
-      if (System.getProperty("lifecycle.sampleRun") != null && Files.exists(done)) {
-        try {
-          first = new Result(FIRST_COMMAND, 0, "(reused " + done + ")\n" + Files.readString(done), Duration.ZERO);
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-      } else {
-        delete(root().resolve("warehouse"));
-        first = run(FIRST_COMMAND, 25);
-        if (first.exitCode() == 0) {
-          try {
-            Files.writeString(done, first.output());
-          } catch (IOException e) {
-            throw new UncheckedIOException(e);
-          }
-        }
-      }
+  public static synchronized void startFirstRun() {
+    if (pending == null) {
+      pending = new java.util.concurrent.FutureTask<>(FreshClone::runFirst);
+      Thread t = new Thread(pending, "fresh-clone-first-run");
+      t.setDaemon(true);
+      t.start();
+    }
+  }
+
+  /**
+   * {@code bin/lifecycle run} in the clone, run once (started here when {@link #startFirstRun} did not
+   * start it already; a later call waits for it). With {@code -Dlifecycle.sampleRun=DIR} the clone lives
+   * in DIR and a completed run there is reused by later test JVMs (handy when working on the report or
+   * the notebooks; delete DIR to test a new commit).
+   */
+  public static Result firstRun() {
+    startFirstRun();
+    try {
+      return pending.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
+    }
+  }
+
+  private static Result runFirst() throws IOException {
+    Path done = root().resolve("warehouse/_first_run_complete");
+    if (System.getProperty("lifecycle.sampleRun") != null && Files.exists(done)) {
+      return new Result(FIRST_COMMAND, 0, "(reused " + done + ")\n" + Files.readString(done), Duration.ZERO);
+    }
+    delete(root().resolve("warehouse"));
+    Result first = run(FIRST_COMMAND, 25);
+    if (first.exitCode() == 0) {
+      Files.writeString(done, first.output());
     }
     return first;
   }

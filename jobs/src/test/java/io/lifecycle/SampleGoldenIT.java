@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
  * precision a report shows. A deliberate change of results updates these values in the same commit and
  * says why.
  */
+@NeedsSampleRun
 class SampleGoldenIT {
   static SparkSession spark;
   static Path out;

@@ -3,6 +3,7 @@ package io.lifecycle.cli;
 import static org.junit.jupiter.api.Assertions.*;
 
 import io.lifecycle.FreshClone;
+import io.lifecycle.NeedsSampleRun;
 import io.lifecycle.SampleRun;
 import io.lifecycle.SharedSpark;
 import io.lifecycle.TestSupport;
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.Test;
  * HEAD (no {@code warehouse/}, no built jar) writes every table and the report under the relative
  * {@code warehouse/}, and {@code .ci/run} runs exactly the README's test command.
  */
+@NeedsSampleRun
 class FirstCommandIT {
 
   @Test

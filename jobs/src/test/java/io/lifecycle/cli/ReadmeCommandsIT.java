@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.*;
 import static org.junit.jupiter.api.Assertions.*;
 
 import io.lifecycle.FreshClone;
+import io.lifecycle.NeedsSampleRun;
 import io.lifecycle.SampleRun;
 import io.lifecycle.SharedSpark;
 import io.lifecycle.TestSupport;
@@ -36,6 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
  * after the other integration tests ({@code ClassOrderer} in {@code junit-platform.properties}): the
  * incremental example adds a day to the clone's {@code warehouse/}, which they read as the first run left it.
  */
+@NeedsSampleRun
 @Order(Integer.MAX_VALUE)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ReadmeCommandsIT {

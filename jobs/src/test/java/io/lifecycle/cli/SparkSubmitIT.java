@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,8 +21,11 @@ import org.junit.jupiter.api.io.TempDir;
  * what {@code spark-submit} runs), submitted in client mode to a real Spark standalone cluster on
  * loopback: a master and two workers, each its own JVM, built from the Spark jars Maven resolved. Proves
  * the jar carries Delta and its config, that it works across separate executor JVMs (serialization,
- * classpath, paths), and that exit codes reach the scheduler (spark-submit's own exit code).
+ * classpath, paths), and that exit codes reach the scheduler (spark-submit's own exit code). It needs no
+ * sample run, so it runs first, while the fresh clone builds and runs the README's first command in the
+ * background ({@code SampleRunStarter}).
  */
+@Order(1)
 class SparkSubmitIT {
 
   @Test
@@ -35,19 +39,22 @@ class SparkSubmitIT {
       daemons.add(start(sparkHome, dir.resolve("master.log"), "org.apache.spark.deploy.master.Master",
           "--host", "127.0.0.1", "--port", String.valueOf(masterPort), "--webui-port", String.valueOf(freePort())));
       waitForLog(dir.resolve("master.log"), "I have been elected leader", 90);
+      // The workers start side by side; the bad configuration's submit runs while they register.
       for (int i = 1; i <= 2; i++) {
         Path workDir = dir.resolve("worker" + i);
         Files.createDirectories(workDir);
         daemons.add(start(sparkHome, dir.resolve("worker" + i + ".log"), "org.apache.spark.deploy.worker.Worker",
             "--host", "127.0.0.1", "--cores", "1", "--memory", "1536m", "--webui-port", String.valueOf(freePort()),
             "--work-dir", workDir.toString(), master));
-        waitForLog(dir.resolve("worker" + i + ".log"), "Successfully registered with master", 90);
       }
       Path out = dir.resolve("out");
       // A bad configuration fails before any work, with exit code 2 from spark-submit itself.
       ProcessRunner.Result bad = ProcessRunner.run(root, submit(master, root, "run", "--conf", "does-not-exist.conf"), 5);
       assertEquals(2, bad.exitCode(), bad.output());
       assertTrue(bad.output().contains("Config file not found: does-not-exist.conf"), bad.output());
+      for (int i = 1; i <= 2; i++) {
+        waitForLog(dir.resolve("worker" + i + ".log"), "Successfully registered with master", 90);
+      }
       // The sample's first 4,000 lines (about 400 customers): executors in cold JVMs are the cost here, not rows.
       Path input = dir.resolve("events.csv");
       try (var lines = Files.lines(root.toPath().resolve("data-samples/events.csv"))) {
@@ -121,6 +128,8 @@ class SparkSubmitIT {
   private static Process start(Path sparkHome, Path log, String mainClass, String... args) throws IOException {
     List<String> cmd = new ArrayList<>(ProcessRunner.javaCommand());
     cmd.set(1, "-Xmx512m");
+    // The daemons only pass messages: the quick compiler suffices, and leaves the cores to the jobs.
+    cmd.addAll(2, List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"));
     cmd.addAll(List.of("-cp", ProcessRunner.sparkClasspath(), mainClass));
     cmd.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());

@@ -2,6 +2,7 @@ package io.lifecycle.models;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import io.lifecycle.NeedsSampleRun;
 import io.lifecycle.SampleRun;
 import io.lifecycle.SharedSpark;
 import java.util.HashMap;
@@ -14,6 +15,7 @@ import org.junit.jupiter.api.Test;
  * The models the README's first command trains on the sample (generated customers whose ground truth
  * gives signal), evaluated on held-out customers: they must beat their baselines.
  */
+@NeedsSampleRun
 class SampleModelsIT {
   static MetricValues metrics;
 

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.lifecycle.NeedsSampleRun;
 import io.lifecycle.SampleRun;
 import io.lifecycle.SharedSpark;
 import io.lifecycle.TestSupport;
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.TestFactory;
  * so a notebook cannot silently rot when a table changes. A SQL cell starts with {@code %%sql} and
  * refers to tables as {@code delta.`{output_root}/<table>`}.
  */
+@NeedsSampleRun
 class NotebooksIT {
   static final String PLACEHOLDER = "{output_root}";
   static final List<String> REQUIRED = List.of(

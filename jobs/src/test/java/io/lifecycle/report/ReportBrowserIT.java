@@ -3,6 +3,7 @@ package io.lifecycle.report;
 import static org.junit.jupiter.api.Assertions.*;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.lifecycle.NeedsSampleRun;
 import io.lifecycle.SampleRun;
 import io.lifecycle.TestSupport;
 import java.io.File;
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.Test;
  * <p>Needs Debian's {@code chromium} package. Without it the test is skipped locally and fails in CI
  * ({@code CI=true}), where {@code .ci/run} installs it.
  */
+@NeedsSampleRun
 class ReportBrowserIT {
   static final List<String> FLAGS = List.of("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
       "--disable-background-networking", "--disable-component-update", "--disable-sync", "--hide-scrollbars");

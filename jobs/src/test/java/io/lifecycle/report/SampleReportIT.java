@@ -2,6 +2,7 @@ package io.lifecycle.report;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import io.lifecycle.NeedsSampleRun;
 import io.lifecycle.SampleRun;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
@@ -13,6 +14,7 @@ import javax.xml.parsers.DocumentBuilderFactory;
 import org.junit.jupiter.api.Test;
 
 /** The report the README's first command writes ({@code warehouse/report/index.html}), as a reader gets it. */
+@NeedsSampleRun
 class SampleReportIT {
   static final Pattern SVG = Pattern.compile("<svg .*?</svg>", Pattern.DOTALL);
 

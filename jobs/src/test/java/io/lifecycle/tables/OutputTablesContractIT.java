@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import io.delta.tables.DeltaTable;
 import io.lifecycle.FreshClone;
+import io.lifecycle.NeedsSampleRun;
 import io.lifecycle.SampleRun;
 import io.lifecycle.SharedSpark;
 import io.lifecycle.TestSupport;
@@ -30,6 +31,7 @@ import org.junit.jupiter.api.Test;
  * checked on the README's incremental example ({@code ReadmeCommandsIT}); the catalog registration in
  * {@code DeltaStoreWriteTest}.
  */
+@NeedsSampleRun
 class OutputTablesContractIT {
   static SparkSession spark;
   static Path out;
@@ -100,11 +102,22 @@ class OutputTablesContractIT {
   @Test
   void deltaKernelReadsEveryTableLikeSpark() throws Exception {
     KernelTableReader kernel = new KernelTableReader();
-    for (TableDef t : written()) {
+    // Two tables at a time: reading a small table leaves a core idle.
+    record Seen(List<String> sparkColumns, long sparkRows, List<String> kernelColumns, long kernelRows) {}
+    Map<String, Seen> seen = new java.util.concurrent.ConcurrentHashMap<>();
+    written().parallelStream().forEach(t -> {
       Dataset<Row> df = spark.read().format("delta").load(path(t));
       List<String> sparkColumns = Arrays.stream(df.schema().fields()).map(f -> f.name() + " " + f.dataType().simpleString().replace(", ", ",")).toList();
-      assertEquals(sparkColumns, kernel.columns(path(t)), "schema seen by Kernel for " + t.name());
-      assertEquals(df.count(), kernel.countRows(path(t)), "rows seen by Kernel for " + t.name());
+      try {
+        seen.put(t.name(), new Seen(sparkColumns, df.count(), kernel.columns(path(t)), kernel.countRows(path(t))));
+      } catch (Exception e) {
+        throw new IllegalStateException("Kernel cannot read " + t.name(), e);
+      }
+    });
+    for (TableDef t : written()) {
+      Seen s = seen.get(t.name());
+      assertEquals(s.sparkColumns(), s.kernelColumns(), "schema seen by Kernel for " + t.name());
+      assertEquals(s.sparkRows(), s.kernelRows(), "rows seen by Kernel for " + t.name());
     }
   }
 
@@ -117,33 +130,45 @@ class OutputTablesContractIT {
         .orderBy(org.apache.spark.sql.functions.col(RunLogTable.STARTED_AT).desc()).head();
     assertEquals(RunLogTable.SKIPPED, train.getAs(RunLogTable.STATUS), "the rerun's train step");
     assertTrue(train.<String>getAs(RunLogTable.NOTE).startsWith("the saved models v20260101 are 0 days old"), train.<String>getAs(RunLogTable.NOTE));
+    // The tables are compared two at a time: each comparison is a small query that leaves a core idle.
+    Map<String, TestSupport.RowDifference> differences = new java.util.concurrent.ConcurrentHashMap<>();
+    Map<String, Long> versionsNow = new java.util.concurrent.ConcurrentHashMap<>();
+    compared.parallelStream().forEach(t -> {
+      versionsNow.put(t.name(), DeltaTable.forPath(spark, path(t)).history(1).select("version").head().getLong(0));
+      differences.put(t.name(), differenceSince(t, first.get(t.name())));
+    });
     for (TableDef t : compared) {
       long version = first.get(t.name());
-      long now = DeltaTable.forPath(spark, path(t)).history(1).select("version").head().getLong(0);
+      long now = versionsNow.get(t.name());
       if (TRAIN_OUTPUTS.contains(t.name())) {
         assertEquals(version, now, t.name() + " written by a skipped train step");
       } else {
         assertTrue(now > version, t.name() + " was not written again by the rerun");
       }
-      Dataset<Row> after = comparable(spark.read().format("delta").load(path(t)).drop(volatileColumns(t)));
-      Dataset<Row> b = comparable(spark.read().format("delta").option("versionAsOf", version).load(path(t)).drop(volatileColumns(t)));
-      if (MODEL_OUTPUTS.contains(t.name())) {
-        // Retrained models are compared by their rows' keys: tree ensembles are not guaranteed to be
-        // bit-for-bit identical across runs, the rows a rerun replaces must be.
-        String[] keys = MODEL_KEYS.get(t.name());
-        after = after.select(keys[0], java.util.Arrays.copyOfRange(keys, 1, keys.length));
-        b = b.select(keys[0], java.util.Arrays.copyOfRange(keys, 1, keys.length));
-        if (t.name().equals("model_metrics")) {
-          // Which confusion cells are non-empty depends on the predictions themselves.
-          after = after.where("metric not like 'confusion:%'");
-          b = b.where("metric not like 'confusion:%'");
-        }
-      }
-      TestSupport.RowDifference d = TestSupport.difference(b, after);
+      TestSupport.RowDifference d = differences.get(t.name());
       assertEquals(d.leftRows(), d.rightRows(), "rows of " + t.name() + " after a rerun");
       assertEquals(0, d.onlyLeft(), t.name() + " changed on rerun: rows of the first run the rerun lacks");
       assertEquals(0, d.onlyRight(), t.name() + " changed on rerun: rows of the rerun the first run lacks");
     }
+  }
+
+  /** The rows of {@code t} at {@code version} (the first run's) against its latest version. */
+  private static TestSupport.RowDifference differenceSince(TableDef t, long version) {
+    Dataset<Row> after = comparable(spark.read().format("delta").load(path(t)).drop(volatileColumns(t)));
+    Dataset<Row> b = comparable(spark.read().format("delta").option("versionAsOf", version).load(path(t)).drop(volatileColumns(t)));
+    if (MODEL_OUTPUTS.contains(t.name())) {
+      // Retrained models are compared by their rows' keys: tree ensembles are not guaranteed to be
+      // bit-for-bit identical across runs, the rows a rerun replaces must be.
+      String[] keys = MODEL_KEYS.get(t.name());
+      after = after.select(keys[0], java.util.Arrays.copyOfRange(keys, 1, keys.length));
+      b = b.select(keys[0], java.util.Arrays.copyOfRange(keys, 1, keys.length));
+      if (t.name().equals("model_metrics")) {
+        // Which confusion cells are non-empty depends on the predictions themselves.
+        after = after.where("metric not like 'confusion:%'");
+        b = b.where("metric not like 'confusion:%'");
+      }
+    }
+    return TestSupport.difference(b, after);
   }
 
   static final java.util.Set<String> TRAIN_OUTPUTS = java.util.Set.of("model_metrics", "model_features");

@@ -1,0 +1,15 @@
+package io.lifecycle;
+
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+/**
+ * Marks a test class that reads the README's first command's run in a fresh clone ({@link SampleRun},
+ * {@link FreshClone}): when a test plan holds one, {@link SampleRunStarter} starts that run before the
+ * first test, so the classes that do not need it run beside it.
+ */
+@Retention(RetentionPolicy.RUNTIME)
+@Target(ElementType.TYPE)
+public @interface NeedsSampleRun {}

@@ -1,0 +1,27 @@
+package io.lifecycle;
+
+import org.junit.platform.engine.support.descriptor.ClassSource;
+import org.junit.platform.launcher.TestExecutionListener;
+import org.junit.platform.launcher.TestIdentifier;
+import org.junit.platform.launcher.TestPlan;
+
+/**
+ * Starts the fresh clone's first command in the background when the test plan holds a class marked
+ * {@link NeedsSampleRun}: its Maven build and sample run take minutes in child processes, during which
+ * this JVM runs the classes that need neither (the cluster test, ordered first). A plan without such a
+ * class (the unit tests, a single integration test) starts nothing. Registered in
+ * {@code META-INF/services}.
+ */
+public final class SampleRunStarter implements TestExecutionListener {
+  @Override
+  public void testPlanExecutionStarted(TestPlan plan) {
+    for (TestIdentifier root : plan.getRoots()) {
+      for (TestIdentifier id : plan.getDescendants(root)) {
+        if (id.getSource().orElse(null) instanceof ClassSource c && c.getJavaClass().isAnnotationPresent(NeedsSampleRun.class)) {
+          FreshClone.startFirstRun();
+          return;
+        }
+      }
+    }
+  }
+}
