@@ -122,8 +122,8 @@ public final class DeltaStore {
     } catch (DeltaConcurrentModificationException e) {
       throw conflict(table, path, e);
     }
-    Row last = lastCommit(path);
-    long written = last.getLong(0) == before ? 0L : metric(last, "numOutputRows");
+    LatestCommit.Commit last = lastCommit(path);
+    long written = last.version() == before ? 0L : last.metric("numOutputRows");
     LOG.info("wrote {} rows to {} ({})", written, table.name(), how);
     registerInCatalog(table);
     return written;
@@ -191,19 +191,18 @@ public final class DeltaStore {
   }
 
   private long currentVersion(String path) {
-    // One row, bounded: the latest commit's version.
-    return DeltaTable.forPath(spark, path).history(1).select("version").head().getLong(0);
+    return lastCommit(path).version();
   }
 
   /** Rows the commit after version {@code before} added (0 when there is none), by its metric. */
   private long committedRows(TableDef table, String path, long before, String metric) {
-    Row last = lastCommit(path);
-    if (last.getLong(0) == before) {
+    LatestCommit.Commit last = lastCommit(path);
+    if (last.version() == before) {
       LOG.info("{}: no change", table.name());
       return 0;
     }
-    long rows = metric(last, metric);
-    LOG.info("{}: {} rows added, {} deleted (incremental)", table.name(), rows, metric(last, "numTargetRowsDeleted"));
+    long rows = last.metric(metric);
+    LOG.info("{}: {} rows added, {} deleted (incremental)", table.name(), rows, last.metric("numTargetRowsDeleted"));
     registerInCatalog(table);
     return rows;
   }
@@ -259,16 +258,9 @@ public final class DeltaStore {
     delta.vacuum(retentionHours);
   }
 
-  /** The table's latest commit: its version and Delta's own metrics of it (one bounded row; no data is read). */
-  private Row lastCommit(String path) {
-    return DeltaTable.forPath(spark, path).history(1).select("version", "operationMetrics").head();
-  }
-
-  /** A row count from a commit's metrics ({@link #lastCommit}); 0 when the commit does not report it. */
-  private static long metric(Row commit, String name) {
-    Map<String, String> metrics = commit.isNullAt(1) ? null : commit.getJavaMap(1);
-    String rows = metrics == null ? null : metrics.get(name);
-    return rows == null ? 0L : Long.parseLong(rows);
+  /** The table's latest commit: its version and Delta's own metrics of it (from the log; no data is read). */
+  private LatestCommit.Commit lastCommit(String path) {
+    return LatestCommit.of(spark.sessionState().newHadoopConf(), path);
   }
 
   private void ensureTable(TableDef table, String path) {
