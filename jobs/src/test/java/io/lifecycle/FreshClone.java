@@ -32,6 +32,7 @@ public final class FreshClone {
 
   private static Path root;
   private static java.util.concurrent.FutureTask<Result> pending;
+  private static final java.util.Set<Process> RUNNING = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   private FreshClone() {}
 
@@ -43,7 +44,14 @@ public final class FreshClone {
         Path dir = keep != null ? keep : Files.createTempDirectory("lifecycle-fresh-clone");
         Path clone = dir.resolve("lifecycle");
         if (keep == null) {
-          Runtime.getRuntime().addShutdownHook(new Thread(() -> delete(dir)));
+          // A command still running when the JVM ends (its tests filtered out) is stopped first.
+          Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            RUNNING.forEach(p -> {
+              p.descendants().forEach(ProcessHandle::destroyForcibly);
+              p.destroyForcibly();
+            });
+            delete(dir);
+          }));
         }
         if (!Files.exists(clone.resolve("bin/lifecycle"))) {
           delete(clone);
@@ -118,10 +126,15 @@ public final class FreshClone {
       pb.environment().remove("JAVA_TOOL_OPTIONS");
       pb.environment().remove("MAVEN_OPTS");
       Process p = pb.start();
-      if (!p.waitFor(timeoutMinutes, TimeUnit.MINUTES)) {
-        p.descendants().forEach(ProcessHandle::destroyForcibly);
-        p.destroyForcibly();
-        throw new AssertionError("timed out after " + timeoutMinutes + " min: " + command + "\n" + Files.readString(log));
+      RUNNING.add(p);
+      try {
+        if (!p.waitFor(timeoutMinutes, TimeUnit.MINUTES)) {
+          p.descendants().forEach(ProcessHandle::destroyForcibly);
+          p.destroyForcibly();
+          throw new AssertionError("timed out after " + timeoutMinutes + " min: " + command + "\n" + Files.readString(log));
+        }
+      } finally {
+        RUNNING.remove(p);
       }
       Result r = new Result(command, p.exitValue(), Files.readString(log), Duration.between(started, Instant.now()));
       Files.delete(log);
