@@ -98,6 +98,29 @@ public final class FreshClone {
     }
   }
 
+  /**
+   * Waits for the first command when it was started (its outcome is {@link #firstRun}'s to report), and
+   * returns at once when it was not: lets a test that does not need the sample run do its heaviest work
+   * after the first run rather than beside it.
+   */
+  public static void awaitFirstRunIfStarted() {
+    java.util.concurrent.FutureTask<Result> started;
+    synchronized (FreshClone.class) {
+      started = pending;
+    }
+    if (started == null) {
+      return;
+    }
+    try {
+      started.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    } catch (java.util.concurrent.ExecutionException e) {
+      // FirstCommandIT reports it.
+    }
+  }
+
   private static Result runFirst() throws IOException {
     Path done = root().resolve("warehouse/_first_run_complete");
     if (System.getProperty("lifecycle.sampleRun") != null && Files.exists(done)) {
