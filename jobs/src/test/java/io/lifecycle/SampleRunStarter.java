@@ -8,7 +8,7 @@ import org.junit.platform.launcher.TestPlan;
 /**
  * Starts the fresh clone's first command in the background when the test plan holds a class marked
  * {@link NeedsSampleRun}: its Maven build and sample run take minutes in child processes, during which
- * this JVM runs the classes that need neither (the cluster test, ordered first). A plan without such a
+ * this JVM does what needs neither (the cluster test starts its cluster). A plan without such a
  * class (the unit tests, or the cluster test alone) starts nothing. Registered in
  * {@code META-INF/services}.
  */
