@@ -6,11 +6,12 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.spark.ml.evaluation.BinaryClassificationEvaluator;
 import org.apache.spark.ml.feature.QuantileDiscretizer;
+import org.apache.spark.mllib.evaluation.BinaryClassificationMetrics;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import scala.Tuple3;
 
 /**
  * Evaluation numbers on held-out rows, the same for a model and for its baselines so they compare
@@ -28,10 +29,21 @@ public final class Evaluation {
     Map<String, Double> m = new LinkedHashMap<>();
     Dataset<Row> s = scored.select(col(label).cast("double").as("y"), col(score).cast("double").as("p")).where(col("p").isNotNull()).cache();
     try {
-      BinaryClassificationEvaluator e = new BinaryClassificationEvaluator().setLabelCol("y").setRawPredictionCol("p");
-      m.put("auc_roc", e.setMetricName("areaUnderROC").evaluate(s));
-      m.put("auc_pr", e.setMetricName("areaUnderPR").evaluate(s));
-      Row base = s.agg(count(lit(1)), avg("y"), expr("percentile_approx(p, 0.9, 10000)")).head();
+      // Both areas from one curve: what BinaryClassificationEvaluator computes (its default 1,000 bins, unit
+      // weights), which builds the curve again for each metric.
+      BinaryClassificationMetrics curve = new BinaryClassificationMetrics(
+          s.javaRDD().map(r -> new Tuple3<Object, Object, Object>(r.getDouble(1), r.getDouble(0), 1.0)).rdd(), 1000);
+      try {
+        m.put("auc_roc", curve.areaUnderROC());
+        m.put("auc_pr", curve.areaUnderPR());
+      } finally {
+        curve.unpersist();
+      }
+      // The counts and, for a probability, the losses in one pass.
+      Column p = least(greatest(col("p"), lit(1e-15)), lit(1 - 1e-15));
+      Row base = s.agg(count(lit(1)), avg("y"), expr("percentile_approx(p, 0.9, 10000)"),
+          avg(col("y").multiply(log(p)).plus(lit(1).minus(col("y")).multiply(log(lit(1).minus(p)))).multiply(-1)),
+          avg(pow(col("p").minus(col("y")), 2))).head();
       double rate = base.getDouble(1);
       m.put("test_rows", (double) base.getLong(0));
       m.put("positive_rate", rate);
@@ -39,12 +51,8 @@ public final class Evaluation {
       m.put("lift_top_decile", rate > 0 ? top / rate : Double.NaN);
       m.putAll(rocPoints(s));
       if (probability) {
-        Column p = least(greatest(col("p"), lit(1e-15)), lit(1 - 1e-15));
-        Row r = s.agg(
-            avg(col("y").multiply(log(p)).plus(lit(1).minus(col("y")).multiply(log(lit(1).minus(p)))).multiply(-1)),
-            avg(pow(col("p").minus(col("y")), 2))).head();
-        m.put("log_loss", r.getDouble(0));
-        m.put("brier", r.getDouble(1));
+        m.put("log_loss", base.getDouble(3));
+        m.put("brier", base.getDouble(4));
         Dataset<Row> deciles = new QuantileDiscretizer().setInputCol("p").setOutputCol("decile").setNumBuckets(10)
             .setRelativeError(0.001).fit(s).transform(s);
         // Bounded: ten deciles.

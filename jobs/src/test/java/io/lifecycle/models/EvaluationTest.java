@@ -48,4 +48,29 @@ class EvaluationTest {
     assertEquals(1.0, roc.get("roc_tpr_5"), 1e-9);
     assertEquals(0.0, roc.get("roc_fpr_4"), 1e-9);
   }
+
+  @Test
+  void bothAreasAreThoseOfSparksEvaluatorAndTheLossesThoseOfTheirFormulas() {
+    // Ties and a mis-ranked pair, so the two curves are not trivial.
+    double[] y = {1, 0, 1, 0, 0, 1, 0, 0};
+    double[] p = {0.9, 0.8, 0.8, 0.4, 0.3, 0.3, 0.2, 0.1};
+    Dataset<Row> s = scores(y, p);
+    Map<String, Double> m = Evaluation.binary(s, "y", "p", true);
+    org.apache.spark.ml.evaluation.BinaryClassificationEvaluator e =
+        new org.apache.spark.ml.evaluation.BinaryClassificationEvaluator().setLabelCol("y").setRawPredictionCol("p");
+    assertEquals(e.setMetricName("areaUnderROC").evaluate(s), m.get("auc_roc"), 0.0);
+    assertEquals(e.setMetricName("areaUnderPR").evaluate(s), m.get("auc_pr"), 0.0);
+    // 15 pairs of a churner and a stayer: 11 ranked right, 2 tied (half each), 2 wrong.
+    assertEquals(12.0 / 15, m.get("auc_roc"), 1e-12);
+    double logLoss = 0;
+    double brier = 0;
+    for (int i = 0; i < y.length; i++) {
+      logLoss -= y[i] * Math.log(p[i]) + (1 - y[i]) * Math.log(1 - p[i]);
+      brier += (p[i] - y[i]) * (p[i] - y[i]);
+    }
+    assertEquals(logLoss / y.length, m.get("log_loss"), 1e-12);
+    assertEquals(brier / y.length, m.get("brier"), 1e-12);
+    assertEquals(8.0, m.get("test_rows"));
+    assertEquals(3.0 / 8, m.get("positive_rate"), 1e-12);
+  }
 }
