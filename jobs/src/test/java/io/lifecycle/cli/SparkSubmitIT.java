@@ -28,7 +28,7 @@ import org.junit.jupiter.api.parallel.ExecutionMode;
  * sample run, so it runs beside the other integration test classes ({@code CONCURRENT}; they run in order
  * in one thread): its cluster starts and its bad-configuration submit runs while the fresh clone builds and
  * runs the README's first command in the background ({@code SampleRunStarter}), and its job is submitted
- * once that run is done, beside the classes that read its tables. The first run alone keeps both cores
+ * once that run is done, beside the classes that check the sample run's tables. The first run alone keeps both cores
  * busy; the checks after it leave one idle part of the time.
  */
 @Order(1)

@@ -51,7 +51,7 @@ class EvaluationTest {
 
   @Test
   void bothAreasAreThoseOfSparksEvaluatorAndTheLossesThoseOfTheirFormulas() {
-    // Ties and a mis-ranked pair, so the two curves are not trivial.
+    // Ties and mis-ranked pairs, so the two curves are not trivial.
     double[] y = {1, 0, 1, 0, 0, 1, 0, 0};
     double[] p = {0.9, 0.8, 0.8, 0.4, 0.3, 0.3, 0.2, 0.1};
     Dataset<Row> s = scores(y, p);
