@@ -73,11 +73,17 @@ public final class FreshClone {
    */
   public static synchronized void startFirstRun() {
     if (pending == null) {
-      pending = new java.util.concurrent.FutureTask<>(FreshClone::runFirst);
-      Thread t = new Thread(pending, "fresh-clone-first-run");
-      t.setDaemon(true);
-      t.start();
+      pending = inBackground("fresh-clone-first-run", FreshClone::runFirst);
     }
+  }
+
+  /** Starts {@code work} on a daemon thread of its own; the task gives its result or its failure. */
+  public static <T> java.util.concurrent.FutureTask<T> inBackground(String threadName, java.util.concurrent.Callable<T> work) {
+    java.util.concurrent.FutureTask<T> task = new java.util.concurrent.FutureTask<>(work);
+    Thread t = new Thread(task, threadName);
+    t.setDaemon(true);
+    t.start();
+    return task;
   }
 
   /**

@@ -60,10 +60,7 @@ class ReadmeCommandsIT {
     // part of the time.
     List<String> command = new ArrayList<>(replaced(asInReadme("bin/benchmark --events 10M --mode reference"), Map.of("10M", "20K")));
     command.addAll(Arrays.asList("--workdir", benchmarkDir.toString()));
-    benchmark = new java.util.concurrent.FutureTask<>(() -> FreshClone.run(command, 15));
-    Thread t = new Thread(benchmark, "readme-benchmark");
-    t.setDaemon(true);
-    t.start();
+    benchmark = FreshClone.inBackground("readme-benchmark", () -> FreshClone.run(command, 15));
   }
 
   /** The command's words, after checking the README shows it on a line of its own in a code block. */
