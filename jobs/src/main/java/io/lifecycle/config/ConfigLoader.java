@@ -188,7 +188,14 @@ public final class ConfigLoader {
             choice("lifecycle.models.tuning", Tuning.class) == Tuning.GRID,
             intAtLeast("lifecycle.models.max_training_customers", 1),
             nonNegativeDuration("lifecycle.models.retrain_every"),
-            positiveDouble("lifecycle.models.drift_retrain_psi"));
+            positiveDouble("lifecycle.models.drift_retrain_psi"),
+            new Models.Gbt(intAtLeast("lifecycle.models.gbt.max_iter", 1), treeDepths("lifecycle.models.gbt.max_depth"),
+                grid("lifecycle.models.gbt.step_size", 0, false, 1, true),
+                fractionAbove0("lifecycle.models.gbt.subsampling_rate")),
+            new Models.Logistic(intAtLeast("lifecycle.models.logistic.max_iter", 1),
+                grid("lifecycle.models.logistic.reg_param", 0, true, Double.POSITIVE_INFINITY, false),
+                grid("lifecycle.models.logistic.elastic_net_param", 0, true, 1, true)),
+            new Models.Forest(intAtLeast("lifecycle.models.forest.num_trees", 1), treeDepths("lifecycle.models.forest.max_depth")));
     Output output = readOutput();
     Generate generate = readGenerate();
     LifecycleConfig.Incremental incremental = new LifecycleConfig.Incremental(
@@ -459,6 +466,46 @@ public final class ConfigLoader {
       throw fail(key, "must be in (0, 1) (got " + v + ")");
     }
     return v;
+  }
+
+  /** In (0, 1]. */
+  private double fractionAbove0(String key) {
+    double v = config.getDouble(key);
+    if (!(v > 0 && v <= 1)) {
+      throw fail(key, "must be in (0, 1] (got " + v + ")");
+    }
+    return v;
+  }
+
+  /** A model grid of numbers: a non-empty list, each value within the bounds (inclusive where said). */
+  private List<Double> grid(String key, double min, boolean minIncluded, double max, boolean maxIncluded) {
+    List<Double> values = config.getDoubleList(key);
+    String range = (minIncluded ? "[" : "(") + min + ", " + (Double.isInfinite(max) ? "inf)" : max + (maxIncluded ? "]" : ")"));
+    if (values.isEmpty()) {
+      throw fail(key, "must list at least one value (a grid; tuning = fixed takes the first)");
+    }
+    for (double v : values) {
+      boolean above = minIncluded ? v >= min : v > min;
+      boolean below = maxIncluded ? v <= max : v < max;
+      if (!(above && below)) {
+        throw fail(key, "every value must be in " + range + " (got " + v + ")");
+      }
+    }
+    return values;
+  }
+
+  /** A grid of tree depths: a non-empty list of 1 to 30 (MLlib's limit). */
+  private List<Integer> treeDepths(String key) {
+    List<Integer> values = config.getIntList(key);
+    if (values.isEmpty()) {
+      throw fail(key, "must list at least one depth (a grid; tuning = fixed takes the first)");
+    }
+    for (int v : values) {
+      if (v < 1 || v > 30) {
+        throw fail(key, "every depth must be from 1 to 30 (got " + v + ")");
+      }
+    }
+    return values;
   }
 
   private int intAtLeast(String key, int min) {

@@ -162,10 +162,36 @@ public record LifecycleConfig(
       boolean gridSearch,
       int maxTrainingCustomers,
       Duration retrainEvery,
-      double driftRetrainPsi) {
+      double driftRetrainPsi,
+      Gbt gbt,
+      Logistic logistic,
+      Forest forest) {
     public enum ChurnActivity {
       ANY_EVENT,
       PURCHASE
+    }
+
+    /** The churn GBT's settings; each list is a grid (its first value when {@code tuning = fixed}). */
+    public record Gbt(int maxIter, List<Integer> maxDepth, List<Double> stepSize, double subsamplingRate) {
+      public Gbt {
+        maxDepth = List.copyOf(maxDepth);
+        stepSize = List.copyOf(stepSize);
+      }
+    }
+
+    /** The churn logistic regression's settings; each list is a grid. */
+    public record Logistic(int maxIter, List<Double> regParam, List<Double> elasticNetParam) {
+      public Logistic {
+        regParam = List.copyOf(regParam);
+        elasticNetParam = List.copyOf(elasticNetParam);
+      }
+    }
+
+    /** The next-stage random forest's settings; the list is a grid. */
+    public record Forest(int numTrees, List<Integer> maxDepth) {
+      public Forest {
+        maxDepth = List.copyOf(maxDepth);
+      }
     }
   }
 

@@ -106,15 +106,19 @@ public final class ModelTrainer {
       try (ConcurrentFits fits = new ConcurrentFits()) {
         // ---- churn ----
         Dataset<Row> churnTrain = balanced(train, Labels.CHURN);
+        LifecycleConfig.Models.Gbt gbtSettings = config.models().gbt();
         GBTClassifier gbt = new GBTClassifier().setLabelCol(Labels.CHURN).setFeaturesCol(Pipelines.FEATURES)
-            .setWeightCol(WEIGHT).setSeed(seed).setMaxIter(25).setSubsamplingRate(0.8);
+            .setWeightCol(WEIGHT).setSeed(seed).setMaxIter(gbtSettings.maxIter()).setSubsamplingRate(gbtSettings.subsamplingRate());
         Future<PipelineModel> gbtFit = fits.start(() -> search(Pipelines.featureStages(false), gbt,
-            new ParamGridBuilder().addGrid(gbt.maxDepth(), new int[] {3, 5}).addGrid(gbt.stepSize(), new double[] {0.15}).build(),
+            new ParamGridBuilder().addGrid(gbt.maxDepth(), ints(gbtSettings.maxDepth()))
+                .addGrid(gbt.stepSize(), doubles(gbtSettings.stepSize())).build(),
             new BinaryClassificationEvaluator().setLabelCol(Labels.CHURN).setWeightCol(WEIGHT), churnTrain, seed));
+        LifecycleConfig.Models.Logistic lrSettings = config.models().logistic();
         LogisticRegression lr = new LogisticRegression().setLabelCol(Labels.CHURN).setFeaturesCol(Pipelines.SCALED)
-            .setWeightCol(WEIGHT).setMaxIter(100);
+            .setWeightCol(WEIGHT).setMaxIter(lrSettings.maxIter());
         Future<PipelineModel> lrFit = fits.start(() -> search(Pipelines.featureStages(true), lr,
-            new ParamGridBuilder().addGrid(lr.regParam(), new double[] {0.001, 0.05}).addGrid(lr.elasticNetParam(), new double[] {0.0}).build(),
+            new ParamGridBuilder().addGrid(lr.regParam(), doubles(lrSettings.regParam()))
+                .addGrid(lr.elasticNetParam(), doubles(lrSettings.elasticNetParam())).build(),
             new BinaryClassificationEvaluator().setLabelCol(Labels.CHURN).setWeightCol(WEIGHT), churnTrain, seed));
 
         // ---- next stage ----
@@ -123,9 +127,9 @@ public final class ModelTrainer {
         labels = labelIndexer.fit(train);
         Dataset<Row> stageTrain = balanced(labels.transform(train), NEXT_INDEX);
         RandomForestClassifier forest = new RandomForestClassifier().setLabelCol(NEXT_INDEX).setFeaturesCol(Pipelines.FEATURES)
-            .setWeightCol(WEIGHT).setSeed(seed).setNumTrees(40);
+            .setWeightCol(WEIGHT).setSeed(seed).setNumTrees(config.models().forest().numTrees());
         Future<PipelineModel> forestFit = fits.start(() -> search(Pipelines.featureStages(false), forest,
-            new ParamGridBuilder().addGrid(forest.maxDepth(), new int[] {6, 10}).build(),
+            new ParamGridBuilder().addGrid(forest.maxDepth(), ints(config.models().forest().maxDepth())).build(),
             new MulticlassClassificationEvaluator().setLabelCol(NEXT_INDEX).setMetricName("f1").setWeightCol(WEIGHT),
             stageTrain, seed));
         gbtModel = fits.result(gbtFit);
@@ -227,6 +231,14 @@ public final class ModelTrainer {
         .setEstimatorParamMaps(grid).setEvaluator(evaluator).setTrainRatio(0.75).setSeed(seed).setParallelism(1);
     TrainValidationSplitModel fitted = tvs.fit(train);
     return (PipelineModel) fitted.bestModel();
+  }
+
+  private static int[] ints(List<Integer> grid) {
+    return grid.stream().mapToInt(Integer::intValue).toArray();
+  }
+
+  private static double[] doubles(List<Double> grid) {
+    return grid.stream().mapToDouble(Double::doubleValue).toArray();
   }
 
   private static org.apache.spark.ml.Transformer[] appendStage(PipelineModel model, org.apache.spark.ml.Transformer last) {

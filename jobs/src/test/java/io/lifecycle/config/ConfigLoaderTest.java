@@ -89,6 +89,28 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void modelSettingsAndGridsAreReadAndChecked() {
+    LifecycleConfig.Models defaults = io.lifecycle.TestSupport.config().models();
+    assertEquals(new LifecycleConfig.Models.Gbt(25, List.of(3, 5), List.of(0.15), 0.8), defaults.gbt());
+    assertEquals(new LifecycleConfig.Models.Logistic(100, List.of(0.001, 0.05), List.of(0.0)), defaults.logistic());
+    assertEquals(new LifecycleConfig.Models.Forest(40, List.of(6, 10)), defaults.forest());
+    LifecycleConfig.Models set = io.lifecycle.TestSupport.config(
+        "lifecycle.models { gbt.max_iter = 10, forest { num_trees = 5, max_depth = [8] }, logistic.reg_param = [0] }").models();
+    assertEquals(10, set.gbt().maxIter());
+    assertEquals(new LifecycleConfig.Models.Forest(5, List.of(8)), set.forest());
+    assertEquals(List.of(0.0), set.logistic().regParam());
+    assertTrue(fails("lifecycle.models.gbt.max_iter = 0").getMessage().contains("lifecycle.models.gbt.max_iter: must be at least 1 (got 0)"));
+    assertTrue(fails("lifecycle.models.gbt.max_depth = []").getMessage().contains("lifecycle.models.gbt.max_depth: must list at least one depth"));
+    assertTrue(fails("lifecycle.models.forest.max_depth = [6, 31]").getMessage().contains("lifecycle.models.forest.max_depth: every depth must be from 1 to 30 (got 31)"));
+    assertTrue(fails("lifecycle.models.gbt.step_size = [0.1, 1.5]").getMessage().contains("lifecycle.models.gbt.step_size: every value must be in (0.0, 1.0] (got 1.5)"));
+    assertTrue(fails("lifecycle.models.gbt.subsampling_rate = 0").getMessage().contains("lifecycle.models.gbt.subsampling_rate: must be in (0, 1] (got 0.0)"));
+    assertTrue(fails("lifecycle.models.logistic.reg_param = [-0.1]").getMessage().contains("lifecycle.models.logistic.reg_param: every value must be in [0.0, inf) (got -0.1)"));
+    assertTrue(fails("lifecycle.models.logistic.elastic_net_param = [2]").getMessage().contains("lifecycle.models.logistic.elastic_net_param: every value must be in [0.0, 1.0] (got 2.0)"));
+    assertTrue(fails("lifecycle.models.forest.trees = 5").getMessage().contains("lifecycle.models.forest.trees: unknown key"));
+    assertTrue(fails("lifecycle.models.gbt.max_depth = deep").getMessage().contains("max_depth"));
+  }
+
+  @Test
   void missingRequiredColumnMapping() {
     assertTrue(fails("lifecycle.input.columns.customer_id = null").getMessage().contains("lifecycle.input.columns.customer_id: is required"));
   }

@@ -25,8 +25,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Training with the grid search (the default {@code models.tuning}) on a small generated set, scoring with
- * the saved models, and their errors. That the models beat their baselines is checked once on the
- * sample run's models ({@code SampleModelsIT}), which the README's first command trains anyway.
+ * the saved models, and their errors. The models are small (a few trees and iterations, still two values
+ * in each grid): what this class checks is the search, the saving and the scoring, and each tree or
+ * iteration is a Spark job. That the models beat their baselines is checked once on the sample run's
+ * models ({@code SampleModelsIT}), which the README's first command trains with the default settings.
  */
 class ModelsTest {
   @TempDir static Path dir;
@@ -34,13 +36,16 @@ class ModelsTest {
   static LifecycleConfig config;
   static final LocalDate RUN_DATE = LocalDate.of(2026, 1, 1);
   static MetricValues metrics;
+  /** Few trees and iterations, two values in each grid. */
+  static final String SMALL_MODELS = "lifecycle.models { gbt { max_iter = 4, max_depth = [2, 3] },"
+      + " logistic { max_iter = 15, reg_param = [0.001, 0.05] }, forest { num_trees = 6, max_depth = [4, 6] } }";
 
   @BeforeAll
   static void trainOnGeneratedData() {
     spark = SharedSpark.get();
     RawEventWriter.write(spark, GeneratorSettings.defaults(1500, 21), dir.resolve("in").toString(), "csv");
     config = TestSupport.config("lifecycle.input.path = \"" + dir.resolve("in") + "\"",
-        "lifecycle.output.root = \"" + dir.resolve("out") + "\"");
+        "lifecycle.output.root = \"" + dir.resolve("out") + "\"", SMALL_MODELS);
     Steps.standard().run(new RunContext(spark, config, RUN_DATE), List.of("ingest", "sessionize", "train", "score"));
     metrics = new MetricValues(dir.resolve("out/model_metrics"));
   }
@@ -63,6 +68,27 @@ class ModelsTest {
   }
 
   @Test
+  void theConfiguredSettingsAndGridsReachTheSavedModels() {
+    ModelRepository repo = new ModelRepository(spark, dir.resolve("out").toString());
+    var gbt = (org.apache.spark.ml.classification.GBTClassificationModel) last(repo.load("churn_gbt", null).model());
+    assertEquals(4, gbt.getNumTrees());
+    assertTrue(List.of(2, 3).contains(gbt.getMaxDepth()), "depth from the grid: " + gbt.getMaxDepth());
+    assertEquals(0.8, gbt.getSubsamplingRate());
+    var lr = (org.apache.spark.ml.classification.LogisticRegressionModel) last(repo.load("churn_logistic", null).model());
+    assertEquals(15, lr.getMaxIter());
+    assertTrue(List.of(0.001, 0.05).contains(lr.getRegParam()), "regParam from the grid: " + lr.getRegParam());
+    var forest = (org.apache.spark.ml.classification.RandomForestClassificationModel) java.util.Arrays.stream(
+            repo.load("next_stage_forest", null).model().stages())
+        .filter(t -> t instanceof org.apache.spark.ml.classification.RandomForestClassificationModel).findFirst().orElseThrow();
+    assertEquals(6, forest.getNumTrees());
+    assertTrue(List.of(4, 6).contains(forest.getMaxDepth()), "depth from the grid: " + forest.getMaxDepth());
+  }
+
+  private static org.apache.spark.ml.Transformer last(org.apache.spark.ml.PipelineModel model) {
+    return model.stages()[model.stages().length - 1];
+  }
+
+  @Test
   void scoresCoverActiveCustomersAndReloadGivesTheSamePredictions() {
     Dataset<Row> churn = spark.read().format("delta").load(dir.resolve("out/churn_predictions").toString());
     assertTrue(churn.count() > 100);
@@ -82,7 +108,7 @@ class ModelsTest {
   @Test
   void withRetrainEveryAWeekALaterDaysTrainIsSkippedAndLoggedAndScoreUsesTheSavedModels() {
     LifecycleConfig weekly = TestSupport.config("lifecycle.input.path = \"" + dir.resolve("in") + "\"",
-        "lifecycle.output.root = \"" + dir.resolve("out") + "\"", "lifecycle.models.retrain_every = 7 days");
+        "lifecycle.output.root = \"" + dir.resolve("out") + "\"", SMALL_MODELS, "lifecycle.models.retrain_every = 7 days");
     LocalDate later = RUN_DATE.plusDays(3);
     // The default steps (train and score here: the pipeline of these two, as the full pipeline runs them).
     Map<String, io.lifecycle.pipeline.StepResult> results =
