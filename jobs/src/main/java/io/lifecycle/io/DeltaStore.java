@@ -10,6 +10,7 @@ import io.lifecycle.tables.TableDef;
 import io.lifecycle.tables.WriteMode;
 import java.io.IOException;
 import java.time.LocalDate;
+import java.util.List;
 import java.util.Map;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -92,7 +93,9 @@ public final class DeltaStore {
    */
   public long write(TableDef table, Dataset<Row> rows, LocalDate runDate) {
     String path = location(table);
-    ensureTable(table, path);
+    if (!DeltaTable.isDeltaTable(spark, path)) {
+      return create(table, path, rows);
+    }
     var writer = writer(table, rows);
     switch (table.writeMode()) {
       case OVERWRITE -> writer = writer.mode("overwrite").option("overwriteSchema", "true");
@@ -102,6 +105,41 @@ public final class DeltaStore {
       case APPEND -> writer = writer.mode("append").option("mergeSchema", "true");
     }
     return save(table, path, writer, table.writeMode().name().toLowerCase());
+  }
+
+  /**
+   * A table's first write creates it with its rows, comment and partitioning in one commit (CREATE TABLE
+   * AS SELECT on its path): no empty version 0 to commit and load first. A failure leaves no table.
+   */
+  private long create(TableDef table, String path, Dataset<Row> rows) {
+    failIfOccupied(table, path);
+    var writer = sized(table, table.conform(rows)).writeTo("delta.`" + path.replace("`", "``") + "`").using("delta")
+        .tableProperty("comment", table.comment())
+        .option("maxRecordsPerFile", String.valueOf(output.rowsPerFile()));
+    List<String> partitions = table.partitionColumns();
+    if (!partitions.isEmpty()) {
+      writer = writer.partitionedBy(org.apache.spark.sql.functions.col(partitions.get(0)), partitions.subList(1, partitions.size())
+          .stream().map(org.apache.spark.sql.functions::col).toArray(Column[]::new));
+    }
+    try {
+      writer.create();
+    } catch (DeltaConcurrentModificationException e) {
+      throw conflict(table, path, e);
+    } catch (Exception e) { // Spark and Hadoop failures, some of them checked exceptions thrown from Scala
+      if (e instanceof LifecycleException le) {
+        throw le;
+      }
+      if (DeltaTable.isDeltaTable(spark, path)) {
+        throw new LifecycleException(ExitCode.WRITE_CONFLICT,
+            "Concurrent write to table " + table.name() + " at " + path + " (another run created it): " + Failures.describe(e), e);
+      }
+      throw new LifecycleException(ExitCode.USAGE_OR_CONFIG, "Cannot create table " + table.name() + " at " + path
+          + " (is lifecycle.output.root writable?): " + Failures.describe(e), e);
+    }
+    long written = lastCommit(path).metric("numOutputRows");
+    LOG.info("wrote {} rows to {} (new table)", written, table.name());
+    registerInCatalog(table);
+    return written;
   }
 
   /** The table's rows conformed and sized, partitioned as the table is. */

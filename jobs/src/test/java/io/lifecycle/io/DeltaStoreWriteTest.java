@@ -39,6 +39,25 @@ class DeltaStoreWriteTest {
   }
 
   @Test
+  void aTablesFirstWriteCreatesItWithItsRowsCommentsAndPartitionsInOneCommit(@TempDir Path dir) {
+    DeltaStore store = new DeltaStore(spark, TestSupport.config(
+        "lifecycle.output.root = \"" + dir.resolve("out") + "\"").output());
+    LocalDate day = LocalDate.of(2026, 1, 1);
+    Row row = RowFactory.create(Date.valueOf(day), "r1", "malformed", null, "x,y", "f.csv");
+    assertEquals(1, store.write(QuarantineTable.DEF, spark.createDataFrame(List.of(row), QuarantineTable.DEF.schema()), day));
+    String path = dir.resolve("out/events_quarantine").toString();
+    Row detail = io.delta.tables.DeltaTable.forPath(spark, path).detail().head();
+    assertEquals(QuarantineTable.DEF.comment(), detail.getAs("description"));
+    assertEquals(QuarantineTable.DEF.partitionColumns(), detail.getList(detail.fieldIndex("partitionColumns")));
+    // One commit: version 0 holds the row.
+    assertEquals(List.of("0|1"), TestSupport.rows(io.delta.tables.DeltaTable.forPath(spark, path).history()
+        .selectExpr("version", "operationMetrics['numOutputRows']")));
+    for (org.apache.spark.sql.types.StructField f : spark.read().format("delta").load(path).schema().fields()) {
+      assertEquals(QuarantineTable.DEF.schema().apply(f.name()).getComment(), f.getComment(), f.name());
+    }
+  }
+
+  @Test
   void withADatabaseEveryWrittenTableIsQueryableByName(@TempDir Path dir) {
     DeltaStore store = new DeltaStore(spark, TestSupport.config(
         "lifecycle.output.root = \"" + dir.resolve("out") + "\"",
