@@ -113,7 +113,9 @@ public final class DeltaStore {
    */
   private long create(TableDef table, String path, Dataset<Row> rows) {
     failIfOccupied(table, path);
-    var writer = sized(table, table.conform(rows)).writeTo("delta.`" + path.replace("`", "``") + "`").using("delta")
+    // The path as Delta's path identifier, quoted (a backtick inside it doubled): never parsed as SQL.
+    String pathIdentifier = "delta.`" + path.replace("`", "``") + "`";
+    var writer = sized(table, table.conform(rows)).writeTo(pathIdentifier).using("delta")
         .tableProperty("comment", table.comment())
         .option("maxRecordsPerFile", String.valueOf(output.rowsPerFile()));
     List<String> partitions = table.partitionColumns();
