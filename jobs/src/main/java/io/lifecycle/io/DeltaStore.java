@@ -191,7 +191,10 @@ public final class DeltaStore {
       throw new IllegalStateException("table " + table.name() + " has no merge key");
     }
     String path = location(table);
-    ensureTable(table, path);
+    if (!DeltaTable.isDeltaTable(spark, path)) {
+      // No rows yet to delete: the inserts create the table.
+      return create(table, path, inserts);
+    }
     // Delta commits nothing for an empty append or a MERGE with an empty source: compare versions.
     long before = currentVersion(path);
     if (deleteWhere == null && deleteKeys.isEmpty()) {
@@ -301,24 +304,6 @@ public final class DeltaStore {
   /** The table's latest commit: its version and Delta's own metrics of it (from the log; no data is read). */
   private LatestCommit.Commit lastCommit(String path) {
     return LatestCommit.of(spark.sessionState().newHadoopConf(), path);
-  }
-
-  private void ensureTable(TableDef table, String path) {
-    if (DeltaTable.isDeltaTable(spark, path)) {
-      return;
-    }
-    failIfOccupied(table, path);
-    try {
-      DeltaTable.createIfNotExists(spark)
-          .location(path)
-          .addColumns(table.schema())
-          .partitionedBy(table.partitionColumns().toArray(String[]::new))
-          .comment(table.comment())
-          .execute();
-    } catch (Exception e) { // Spark and Hadoop failures, some of them checked exceptions thrown from Scala
-      throw new LifecycleException(ExitCode.USAGE_OR_CONFIG, "Cannot create table " + table.name() + " at " + path
-          + " (is lifecycle.output.root writable?): " + Failures.describe(e), e);
-    }
   }
 
   /** A location that holds files but no Delta log is someone else's data: never write over it. */
