@@ -32,6 +32,7 @@ import io.lifecycle.ingest.StageAssigner;
 import io.lifecycle.sessions.Sessionizer;
 import io.lifecycle.tables.Columns;
 import io.lifecycle.tables.SessionsTable;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -95,6 +96,9 @@ public final class Benchmark {
       b.sessionsBreakdown();
     } else if ("clv-fit".equals(opts.get("mode"))) {
       b.runClvFit();
+    } else if ("learning-curve".equals(mode)) {
+      b.runLearningCurve(java.util.Arrays.stream(opts.getOrDefault("sizes", "5K,10K,25K,50K,100K,250K").split(","))
+          .map(Benchmark::parseCount).toList(), opts.getOrDefault("tuning", "grid"));
     } else {
       b.run(steps, !opts.containsKey("no-duckdb"));
     }
@@ -299,6 +303,87 @@ public final class Benchmark {
             + seconds("spark", "clv_compress_spend") + seconds("driver", "gamma_gamma_fit"),
         seconds("driver", "bg_nbd_fit") + seconds("driver", "gamma_gamma_fit"));
     report(id, customers, resultsStore());
+  }
+
+  /**
+   * The models' learning curve: held-out churn AUC and next-stage macro-F1 against the number of
+   * training customers, so that {@code models.max_training_customers} is chosen from measurements. The
+   * generated events are ingested and sessionized once (kept in the work folder, reused by a later run
+   * of the same size), the examples of every cutoff built once as the train step builds them (BG/NBD
+   * signals included) and kept as Parquet; then each size trains the configured models on a nested
+   * sample of the training customers (a smaller size's customers are part of every larger one's) and
+   * is evaluated on the same held-out customers. Sizes above the training customers there are train
+   * on all of them.
+   */
+  void runLearningCurve(List<Long> sizes, String tuning) throws Exception {
+    String id = "bench_learning_curve_" + events + "_" + Instant.now().getEpochSecond();
+    Path input = generated();
+    Path out = work.resolve("out-" + name());
+    LifecycleConfig config = TestSupport.config(
+        "lifecycle.input.path = \"" + input + "\"",
+        "lifecycle.input.format = parquet",
+        "lifecycle.output.root = \"" + out + "\"",
+        "lifecycle.models.tuning = " + tuning);
+    RunContext ctx = new RunContext(spark, config, LocalDate.of(2026, 1, 1));
+    Pipeline pipeline = Steps.standard();
+    if (!ctx.store().exists(SessionsTable.DEF)) {
+      for (String step : List.of("ingest", "sessionize")) {
+        measure("spark", step, () -> pipeline.run(ctx, List.of(step)));
+      }
+    }
+    io.lifecycle.models.TrainingSet set = new io.lifecycle.models.TrainingSet(config);
+    Path examplesPath = work.resolve("examples-" + name());
+    if (!Files.exists(examplesPath.resolve("_SUCCESS"))) {
+      measure("spark", "examples", () -> {
+        Dataset<Row> asOf = ctx.eventsAsOf().persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK());
+        List<LocalDate> cutoffs = set.cutoffs(ctx.runDate());
+        new io.lifecycle.models.ChurnSignals(config)
+            .addBgNbd(set.build(asOf, ctx.store().read(SessionsTable.DEF), ctx.runDate()), asOf, cutoffs)
+            .write().mode("overwrite").parquet(examplesPath.toString());
+        asOf.unpersist();
+        return null;
+      });
+    }
+    Dataset<Row> examples = spark.read().parquet(examplesPath.toString());
+    Column test = col(io.lifecycle.models.TrainingSet.SPLIT);
+    Row counts = examples.agg(countDistinct(when(not(test), col(Columns.CUSTOMER_ID))), countDistinct(when(test, col(Columns.CUSTOMER_ID))),
+        count(lit(1)), count(when(test, lit(1)))).head();
+    long trainCustomers = counts.getLong(0);
+    long testExamples = counts.getLong(3);
+    System.out.printf("benchmark %s: %,d examples; %,d training customers, %,d held out (%,d examples); models.tuning = %s%n", id,
+        counts.getLong(2), trainCustomers, counts.getLong(1), testExamples, config.models().gridSearch() ? "grid" : "fixed");
+    List<String> lines = new ArrayList<>();
+    for (long size : sizes) {
+      double fraction = Math.min(1.0, (double) size / trainCustomers);
+      Dataset<Row> rows = withTrainingSample(examples, set, fraction);
+      long customers = fraction >= 1.0 ? trainCustomers : rows.where(not(test)).select(Columns.CUSTOMER_ID).distinct().count();
+      io.lifecycle.models.ModelTrainer.Result r = measure("spark", "train_" + customers, () -> new io.lifecycle.models.ModelTrainer(config).train(rows));
+      Measurement m = measurements.get(measurements.size() - 1);
+      lines.add(String.format(Locale.ROOT, "  curve   %,9d training customers %,10d examples  train %7.1f s  cpu %7.1f s  churn AUC gbt %.4f"
+              + " logistic %.4f  next stage macro-F1 %.4f", customers, r.examples() - testExamples, m.wallSeconds(), m.cpuSeconds(),
+          metric(r, "churn_gbt", "auc_roc"), metric(r, "churn_logistic", "auc_roc"), metric(r, "next_stage_forest", "macro_f1")));
+      System.out.println(lines.get(lines.size() - 1));
+      if (fraction >= 1.0) {
+        break;
+      }
+    }
+    lines.forEach(System.out::println);
+    report(id, counts.getLong(2), resultsStore());
+  }
+
+  /**
+   * Every held-out example, and the training examples of {@code fraction} of the training customers (all
+   * their cutoffs): the training set's own customer sample, so a smaller fraction's customers are part
+   * of every larger one's and each point of the curve is evaluated on the same customers.
+   */
+  static Dataset<Row> withTrainingSample(Dataset<Row> examples, io.lifecycle.models.TrainingSet set, double fraction) {
+    Column test = col(io.lifecycle.models.TrainingSet.SPLIT);
+    return examples.where(test).unionByName(set.sample(examples.where(not(test)), fraction));
+  }
+
+  private static double metric(io.lifecycle.models.ModelTrainer.Result r, String model, String metric) {
+    return r.metrics().stream().filter(m -> m.model().equals(model) && m.metric().equals(metric))
+        .mapToDouble(io.lifecycle.models.ModelTrainer.Metric::value).findFirst().orElse(Double.NaN);
   }
 
   <T> T measure(String engine, String step, Supplier<T> work) {
