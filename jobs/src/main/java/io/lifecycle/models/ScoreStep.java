@@ -38,6 +38,18 @@ public final class ScoreStep implements Step {
     return "score";
   }
 
+  /**
+   * The events of the customers that can be scored: those with an event within the churn threshold
+   * before the run date, with a day's margin (the recency filter on the features is the exact rule). A
+   * customer's features depend on their own events only, so computing them for these customers alone
+   * gives the same rows; the BG/NBD fit behind the signals still sees every customer's purchases.
+   */
+  static Dataset<Row> scorable(Dataset<Row> events, java.time.LocalDate runDate, java.time.Duration threshold) {
+    Timestamp from = Timestamp.from(PointInTimeFeatures.start(runDate).toInstant().minus(threshold).minus(java.time.Duration.ofDays(1)));
+    Dataset<Row> recent = events.where(col(Columns.EVENT_TIME).geq(lit(from))).select(col(Columns.CUSTOMER_ID));
+    return events.join(recent.distinct(), Columns.CUSTOMER_ID, "left_semi");
+  }
+
   @Override
   public StepResult run(RunContext ctx) {
     ModelRepository repo = new ModelRepository(ctx.spark(), ctx.config().output().root());
@@ -47,7 +59,8 @@ public final class ScoreStep implements Step {
     Dataset<Row> events = ctx.eventsAsOf().persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK());
     double thresholdDays = ctx.config().churnThreshold().toSeconds() / 86400.0;
     Dataset<Row> features = new ChurnSignals(ctx.config()).addBgNbd(
-            new PointInTimeFeatures(ctx.config()).build(events, ctx.runDate()), events, List.of(ctx.runDate()))
+            new PointInTimeFeatures(ctx.config()).build(scorable(events, ctx.runDate(), ctx.config().churnThreshold()), ctx.runDate()),
+            events, List.of(ctx.runDate()))
         .where(col("recency_days").leq(thresholdDays))
         .cache();
     try {

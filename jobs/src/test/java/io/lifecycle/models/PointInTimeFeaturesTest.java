@@ -44,6 +44,28 @@ class PointInTimeFeaturesTest {
   }
 
   @Test
+  void scoringComputesFeaturesOnlyForCustomersActiveWithinTheThresholdAndTheyAreTheSame() {
+    // Threshold 7 days before 2024-06-01: b (2024-05-30) is active; a (last event 2024-05-25, 6.6 days
+    // earlier) too; c's last event is 7.5 days earlier (inside the day's margin, out by the exact rule);
+    // d's is months earlier.
+    Dataset<Row> events = history().unionByName(spark.createDataFrame(List.of(
+        e("c", "2024-05-24T12:00:00Z", "page_view", "AWARENESS", null, null),
+        e("d", "2024-01-10T10:00:00Z", "purchase", "CONVERSION", 10.0, null)), EVENTS));
+    java.time.Duration threshold = java.time.Duration.ofDays(7);
+    Dataset<Row> scorable = ScoreStep.scorable(events, CUTOFF, threshold);
+    assertEquals(List.of("a", "a", "a", "a", "a", "b", "c"),
+        scorable.select("customer_id").orderBy("customer_id").as(org.apache.spark.sql.Encoders.STRING()).collectAsList(),
+        "every event of the customers active within the threshold and a day");
+    PointInTimeFeatures features = new PointInTimeFeatures(config);
+    Column active = col("recency_days").leq(threshold.toSeconds() / 86400.0);
+    Dataset<Row> fromAll = features.build(events, CUTOFF).where(active);
+    Dataset<Row> fromScorable = features.build(scorable, CUTOFF).where(active);
+    assertEquals(2, fromAll.count());
+    assertEquals(0, fromAll.exceptAll(fromScorable).count());
+    assertEquals(0, fromScorable.exceptAll(fromAll).count());
+  }
+
+  @Test
   void featuresAreExactOnAHandBuiltHistory() {
     Row a = new PointInTimeFeatures(config).build(history(), CUTOFF).where("customer_id = 'a'").head();
     assertEquals(6.0 + 14 / 24.0, a.<Double>getAs("recency_days"), 1e-9);
