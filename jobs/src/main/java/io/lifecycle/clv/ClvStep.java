@@ -10,6 +10,7 @@ import io.lifecycle.config.LifecycleConfig.Clv;
 import io.lifecycle.pipeline.RunContext;
 import io.lifecycle.pipeline.Step;
 import io.lifecycle.pipeline.StepResult;
+import io.lifecycle.spark.ExactQuantiles;
 import io.lifecycle.tables.ClvHoldoutTable;
 import io.lifecycle.tables.ClvModelsTable;
 import io.lifecycle.tables.CohortSurvivalTable;
@@ -133,9 +134,9 @@ public final class ClvStep implements Step {
         .withColumn(CustomerValueTable.EXPECTED_MEAN_SPEND, expectedSpend)
         .withColumn(CustomerValueTable.PREDICTED_CLV,
             lit(clv.grossMargin()).multiply(col(CustomerValueTable.EXPECTED_MEAN_SPEND)).multiply(col(SummaryPredictions.DISCOUNTED_PURCHASES)));
-    // Two quantiles of one column: the tier thresholds.
-    Row q = valued.agg(expr("percentile_approx(" + CustomerValueTable.PREDICTED_CLV + ", array(0.8, 0.95), 10000)")).head();
-    List<Double> cuts = q.isNullAt(0) ? List.of(Double.MAX_VALUE, Double.MAX_VALUE) : q.getList(0);
+    // The tier thresholds, exact: the same customers get the same tier in a daily run and a full run.
+    double[] q = ExactQuantiles.of(valued, CustomerValueTable.PREDICTED_CLV, 0.8, 0.95);
+    List<Double> cuts = q == null ? List.of(Double.MAX_VALUE, Double.MAX_VALUE) : List.of(q[0], q[1]);
     Column clvCol = col(CustomerValueTable.PREDICTED_CLV);
     return valued.select(
         lit(Date.valueOf(runDate)).as(Columns.RUN_DATE),

@@ -1,5 +1,6 @@
 package io.lifecycle.clv;
 
+import io.lifecycle.spark.ExactSums;
 import static org.apache.spark.sql.functions.*;
 
 import io.lifecycle.config.LifecycleConfig.Clv.TimeUnit;
@@ -44,14 +45,14 @@ public final class CustomerSummary {
     Dataset<Row> days = events
         .where(col(Columns.EVENT_TYPE).isin(purchaseTypes.toArray()).and(day.leq(lit(java.sql.Date.valueOf(lastDay)))))
         .groupBy(col(Columns.CUSTOMER_ID), day.as(DAY))
-        .agg(coalesce(sum(col(Columns.AMOUNT)), lit(0.0)).as(DAY_SPEND), count(lit(1)).as(PURCHASES));
+        .agg(coalesce(ExactSums.sum(col(Columns.AMOUNT)), lit(0.0)).as(DAY_SPEND), count(lit(1)).as(PURCHASES));
     Column first = min(col(DAY));
     Column last = max(col(DAY));
     Dataset<Row> perCustomer = days.groupBy(col(Columns.CUSTOMER_ID)).agg(
         first.as(FIRST_PURCHASE_DATE),
         last.as(LAST_PURCHASE_DATE),
         count(lit(1)).minus(1).as(FREQUENCY),
-        sum(col(DAY_SPEND)).as(TOTAL_REVENUE),
+        ExactSums.sum(col(DAY_SPEND)).as(TOTAL_REVENUE),
         min_by(col(DAY_SPEND), col(DAY)).as("_first_day_spend"),
         sum(col(PURCHASES)).as(PURCHASES));
     Column x = col(FREQUENCY);

@@ -1,5 +1,6 @@
 package io.lifecycle.clv;
 
+import io.lifecycle.spark.ExactSums;
 import static org.apache.spark.sql.functions.*;
 
 import io.lifecycle.clv.model.RfmSummary;
@@ -105,10 +106,10 @@ public final class Holdout {
         }
         Column p = col(f.model());
         // Bounded: per frequency bucket and in total, a handful of rows.
-        for (Row r : joined.groupBy("_bucket").agg(count(lit(1)), sum(p), sum("_actual")).collectAsList()) {
+        for (Row r : joined.groupBy("_bucket").agg(count(lit(1)), ExactSums.sum(p), sum("_actual")).orderBy("_bucket").collectAsList()) {
           rows.add(RowFactory.create(f.model(), r.getString(0), r.getLong(1), r.getDouble(2), r.getDouble(3)));
         }
-        Row total = joined.agg(count(lit(1)), sum(p), sum("_actual"), sqrt(avg(pow(p.minus(col("_actual")), 2)))).head();
+        Row total = joined.agg(count(lit(1)), ExactSums.sum(p), sum("_actual"), sqrt(ExactSums.mean(pow(p.minus(col("_actual")), 2)))).head();
         rows.add(RowFactory.create(f.model(), "all", total.getLong(0), total.getDouble(1), total.getDouble(2)));
         LOG.info("holdout {}: predicted {} vs actual {} repeat purchase days ({} customers), RMSE {}", f.model(),
             String.format("%.1f", total.getDouble(1)), String.format("%.0f", total.getDouble(2)), total.getLong(0),

@@ -39,9 +39,14 @@ public final class ModelFits {
 
   private ModelFits() {}
 
-  /** Distinct (x, t_x, T) with counts: bounded by the distinct summaries, not by customers. */
+  /**
+   * Distinct (x, t_x, T) with counts: bounded by the distinct summaries, not by customers. In a fixed
+   * order, so the likelihood sums its terms in the same order whatever order Spark's rows come in, and
+   * the same customers always give the same fit.
+   */
   public static RfmSummary triples(Dataset<Row> summary) {
-    List<Row> rows = summary.groupBy(CustomerSummary.FREQUENCY, CustomerSummary.RECENCY, CustomerSummary.AGE).count().collectAsList();
+    List<Row> rows = summary.groupBy(CustomerSummary.FREQUENCY, CustomerSummary.RECENCY, CustomerSummary.AGE).count()
+        .orderBy(CustomerSummary.FREQUENCY, CustomerSummary.RECENCY, CustomerSummary.AGE).collectAsList();
     double[] x = new double[rows.size()];
     double[] tx = new double[rows.size()];
     double[] age = new double[rows.size()];
@@ -56,14 +61,14 @@ public final class ModelFits {
     return RfmSummary.of(x, tx, age, w);
   }
 
-  /** Distinct (x, mean spend) of repeat customers, mean spend at four significant digits. */
+  /** Distinct (x, mean spend) of repeat customers, mean spend at four significant digits, in a fixed order. */
   public static SpendSummary spends(Dataset<Row> summary) {
     Column m = col(CustomerSummary.MONETARY_VALUE);
     Column magnitude = pow(lit(10.0), floor(log10(m)).minus(3));
     // Bounded: distinct (x, spend to four significant digits), not customers.
     List<Row> rows = summary.where(col(CustomerSummary.FREQUENCY).gt(0).and(m.gt(0)))
         .groupBy(col(CustomerSummary.FREQUENCY), round(m.divide(magnitude)).multiply(magnitude).as("_m"))
-        .count().collectAsList();
+        .count().orderBy(CustomerSummary.FREQUENCY, "_m").collectAsList();
     double[] x = new double[rows.size()];
     double[] mbar = new double[rows.size()];
     double[] w = new double[rows.size()];

@@ -1,5 +1,6 @@
 package io.lifecycle.clv;
 
+import io.lifecycle.spark.ExactSums;
 import static org.apache.spark.sql.functions.*;
 
 import io.lifecycle.config.LifecycleConfig;
@@ -54,10 +55,10 @@ public final class SimpleClv {
   private Dataset<Row> simple(Dataset<Row> base, String type, Dataset<Row> lifetimes, boolean overallLifetime) {
     Dataset<Row> agg = base.groupBy("_segment").agg(
         count(lit(1)).as(SegmentValueTable.CUSTOMERS),
-        sum(col(CustomerValueTable.TOTAL_REVENUE)).multiply(config.clv().grossMargin()).divide(sum("_years")).as(SegmentValueTable.YEARLY_PROFIT),
-        avg("_cost").as(SegmentValueTable.ACQUISITION_COST),
-        sum(CustomerValueTable.PREDICTED_CLV).as(SegmentValueTable.PREDICTED_CLV),
-        sum("_at_risk").as(SegmentValueTable.REVENUE_AT_RISK));
+        ExactSums.sum(col(CustomerValueTable.TOTAL_REVENUE)).multiply(config.clv().grossMargin()).divide(ExactSums.sum(col("_years"))).as(SegmentValueTable.YEARLY_PROFIT),
+        ExactSums.mean(col("_cost")).as(SegmentValueTable.ACQUISITION_COST),
+        ExactSums.sum(col(CustomerValueTable.PREDICTED_CLV)).as(SegmentValueTable.PREDICTED_CLV),
+        ExactSums.sum(col("_at_risk")).as(SegmentValueTable.REVENUE_AT_RISK));
     Column rmst;
     if (lifetimes == null) {
       rmst = lit(null).cast("double");
@@ -83,8 +84,8 @@ public final class SimpleClv {
   private static Dataset<Row> atRisk(Dataset<Row> base, String column, String type) {
     return base.groupBy(coalesce(col(column), lit("unknown")).as(SegmentValueTable.SEGMENT)).agg(
             count(lit(1)).as(SegmentValueTable.CUSTOMERS),
-            sum(CustomerValueTable.PREDICTED_CLV).as(SegmentValueTable.PREDICTED_CLV),
-            sum("_at_risk").as(SegmentValueTable.REVENUE_AT_RISK))
+            ExactSums.sum(col(CustomerValueTable.PREDICTED_CLV)).as(SegmentValueTable.PREDICTED_CLV),
+            ExactSums.sum(col("_at_risk")).as(SegmentValueTable.REVENUE_AT_RISK))
         .select(lit(type).as(SegmentValueTable.SEGMENT_TYPE), col(SegmentValueTable.SEGMENT), col(SegmentValueTable.CUSTOMERS),
             lit(null).cast("double").as(SegmentValueTable.YEARLY_PROFIT), lit(null).cast("double").as(SegmentValueTable.YEARS_RETAINED),
             lit(null).cast("double").as(SegmentValueTable.ACQUISITION_COST), lit(null).cast("double").as(SegmentValueTable.SIMPLE_CLV),

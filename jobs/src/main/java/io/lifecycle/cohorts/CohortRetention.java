@@ -1,5 +1,6 @@
 package io.lifecycle.cohorts;
 
+import io.lifecycle.spark.ExactSums;
 import static org.apache.spark.sql.functions.*;
 
 import io.lifecycle.clv.model.ModelFit;
@@ -79,12 +80,12 @@ public final class CohortRetention {
     Dataset<Row> perOffset = rows
         .groupBy(cohort, col(CustomerActivity.CHANNEL), activity.offset(cohort, col(CustomerActivity.PERIOD)).as(CohortRetentionTable.OFFSET))
         .agg(count(lit(1)).as("_customers"), sum(when(col("active"), 1).otherwise(0)).cast("long").as(CohortRetentionTable.ACTIVE),
-            sum(col("revenue")).as(CohortRetentionTable.REVENUE));
+            ExactSums.sum(col("revenue")).as(CohortRetentionTable.REVENUE));
     if (byChannel) {
       perOffset = perOffset.withColumn(CustomerActivity.CHANNEL, explode(array(col(CustomerActivity.CHANNEL), lit("all"))))
           .groupBy(CustomerActivity.COHORT, CustomerActivity.CHANNEL, CohortRetentionTable.OFFSET)
           .agg(sum("_customers").as("_customers"), sum(CohortRetentionTable.ACTIVE).as(CohortRetentionTable.ACTIVE),
-              sum(CohortRetentionTable.REVENUE).as(CohortRetentionTable.REVENUE));
+              ExactSums.sum(col(CohortRetentionTable.REVENUE)).as(CohortRetentionTable.REVENUE));
     }
     Dataset<Row> perCohort = perOffset.groupBy(cohort, col(CustomerActivity.CHANNEL))
         .agg(map_from_entries(collect_list(struct(col(CohortRetentionTable.OFFSET),

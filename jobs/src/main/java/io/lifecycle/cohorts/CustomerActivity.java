@@ -1,5 +1,6 @@
 package io.lifecycle.cohorts;
 
+import io.lifecycle.spark.ExactSums;
 import static org.apache.spark.sql.functions.*;
 
 import io.lifecycle.config.LifecycleConfig;
@@ -103,7 +104,7 @@ public final class CustomerActivity {
   }
 
   private Column revenue() {
-    return coalesce(sum(when(isPurchase(), col(Columns.AMOUNT))), lit(0.0)).as("revenue");
+    return coalesce(ExactSums.sum(when(isPurchase(), col(Columns.AMOUNT))), lit(0.0)).as("revenue");
   }
 
   /**

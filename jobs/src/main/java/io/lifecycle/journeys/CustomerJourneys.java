@@ -57,7 +57,7 @@ public final class CustomerJourneys {
         max(col(CustomerStageHistoryTable.LAST_ACTIVITY_AT)).as(LAST_ACTIVITY_AT),
         sum(col(CustomerStageHistoryTable.SESSIONS)).as(SESSIONS),
         sum(col(CustomerStageHistoryTable.EVENTS)).as(EVENTS),
-        StageEpisodes.exactSum(col(CustomerStageHistoryTable.REVENUE)).as(REVENUE));
+        io.lifecycle.spark.ExactSums.sum(col(CustomerStageHistoryTable.REVENUE)).as(REVENUE));
     // The journey starts at the first session with a stage: its channel is the acquisition channel.
     Dataset<Row> fromSessions = sessions
         .where(col(SessionsTable.SESSION_START).lt(lit(asOf)))

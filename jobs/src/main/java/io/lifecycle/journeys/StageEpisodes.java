@@ -7,6 +7,7 @@ import static org.apache.spark.sql.functions.*;
 import io.lifecycle.config.StageModel;
 import io.lifecycle.sessions.Sessionizer;
 import io.lifecycle.sessions.StageOrder;
+import io.lifecycle.spark.ExactSums;
 import io.lifecycle.tables.SessionsTable;
 import java.time.Duration;
 import java.time.Instant;
@@ -16,7 +17,6 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.expressions.WindowSpec;
-import org.apache.spark.sql.types.DataTypes;
 
 /**
  * Sessions to stage episodes, the rows of {@code customer_stage_history}. Pure.
@@ -90,7 +90,7 @@ public final class StageEpisodes {
             max(end).as(LAST_ACTIVITY_AT),
             count(lit(1)).as(SESSIONS),
             sum(col(SessionsTable.EVENT_COUNT)).as(EVENTS),
-            exactSum(col(SessionsTable.REVENUE)).as(REVENUE),
+            ExactSums.sum(col(SessionsTable.REVENUE)).as(REVENUE),
             max(col(CHURN_AFTER)).as(CHURN_AFTER))
         .select(col(CUSTOMER_ID), col(STAGE), col(ENTERED_AT), col(LAST_ACTIVITY_AT), col(SESSIONS), col(EVENTS),
             col(REVENUE), col(CHURN_AFTER));
@@ -149,15 +149,6 @@ public final class StageEpisodes {
   public Dataset<Row> asOf(Dataset<Row> stored) {
     return stored.withColumn(DAYS_IN_STAGE, daysInStage())
         .withColumn(RUN_DATE, lit(asOf.atZone(ZoneOffset.UTC).toLocalDate()));
-  }
-
-  /**
-   * A sum of doubles that does not depend on the order of the rows (a double sum does, in its last
-   * bits): summed as decimals, so an incremental run, which reads stored rows in another order than a
-   * full run, gives the same value. Nine decimals are far below a currency's cent.
-   */
-  static Column exactSum(Column value) {
-    return sum(value.cast(DataTypes.createDecimalType(38, 9))).cast(DataTypes.DoubleType);
   }
 
   /** Days from entering the stage to leaving it, or to the as-of instant for the current episode. */

@@ -14,6 +14,7 @@ import io.lifecycle.pipeline.Steps;
 import io.lifecycle.pipeline.Versions;
 import io.lifecycle.spark.SparkSessions;
 import io.lifecycle.tables.BenchmarksTable;
+import io.lifecycle.tables.TableComparison;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -90,7 +91,11 @@ public final class Benchmark {
         Integer.parseInt(opts.getOrDefault("bots", "0")), parseCount(opts.getOrDefault("events-per-bot", "0")));
     b.duckdbMemoryGb = Integer.parseInt(opts.getOrDefault("duckdb-memory-gb", "0"));
     String mode = opts.getOrDefault("mode", "steps");
-    if (List.of("sessions", "cohorts", "reference").contains(mode)) {
+    if ("compare".equals(mode)) {
+      boolean same = compare(spark, opts.get("left"), opts.get("right"));
+      spark.stop();
+      System.exit(same ? 0 : 1);
+    } else if (List.of("sessions", "cohorts", "reference").contains(mode)) {
       b.runReference(!mode.equals("cohorts"), !mode.equals("sessions"), !opts.containsKey("no-duckdb"));
     } else if ("sessions-breakdown".equals(opts.get("mode"))) {
       b.sessionsBreakdown();
@@ -103,6 +108,22 @@ public final class Benchmark {
       b.run(steps, !opts.containsKey("no-duckdb"));
     }
     spark.stop();
+  }
+
+  /**
+   * Prints, per table a chain of incremental runs and a full run should leave equal
+   * ({@link TableComparison#INCREMENTAL_PARITY}), how the two output roots differ; true when none does.
+   */
+  static boolean compare(SparkSession spark, String left, String right) {
+    if (left == null || right == null) {
+      throw new IllegalArgumentException("--mode compare needs --left ROOT --right ROOT");
+    }
+    Map<String, TestSupport.RowDifference> differences =
+        TableComparison.compare(spark, left, right, TableComparison.INCREMENTAL_PARITY);
+    differences.forEach((table, d) -> System.out.println("  " + TableComparison.describe(table, d)));
+    List<String> differing = TableComparison.differing(differences);
+    System.out.println(differing.isEmpty() ? "every table equal" : "DIFFERENT: " + differing);
+    return differing.isEmpty();
   }
 
   /** DuckDB's memory limit in GB; 0 (the default) gives it the driver's heap size. */

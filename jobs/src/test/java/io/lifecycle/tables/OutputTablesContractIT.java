@@ -154,8 +154,8 @@ class OutputTablesContractIT {
 
   /** The rows of {@code t} at {@code version} (the first run's) against its latest version. */
   private static TestSupport.RowDifference differenceSince(TableDef t, long version) {
-    Dataset<Row> after = comparable(spark.read().format("delta").load(path(t)).drop(volatileColumns(t)));
-    Dataset<Row> b = comparable(spark.read().format("delta").option("versionAsOf", version).load(path(t)).drop(volatileColumns(t)));
+    Dataset<Row> after = TableComparison.comparable(spark.read().format("delta").load(path(t)).drop(TableComparison.volatileColumns(t)));
+    Dataset<Row> b = TableComparison.comparable(spark.read().format("delta").option("versionAsOf", version).load(path(t)).drop(TableComparison.volatileColumns(t)));
     if (MODEL_OUTPUTS.contains(t.name())) {
       // Retrained models are compared by their rows' keys: tree ensembles are not guaranteed to be
       // bit-for-bit identical across runs, the rows a rerun replaces must be.
@@ -179,22 +179,4 @@ class OutputTablesContractIT {
       "model_features", new String[] {"run_date", "model", "feature"},
       "churn_predictions", new String[] {"run_date", "customer_id", "model_version"},
       "next_stage_predictions", new String[] {"run_date", "customer_id", "current_stage", "model_version"});
-
-  /** Set operations cannot compare maps: each map becomes its entries, sorted by key. */
-  private static Dataset<Row> comparable(Dataset<Row> df) {
-    for (StructField f : df.schema().fields()) {
-      if (f.dataType() instanceof org.apache.spark.sql.types.MapType) {
-        df = df.withColumn(f.name(), org.apache.spark.sql.functions.array_sort(org.apache.spark.sql.functions.map_entries(
-            org.apache.spark.sql.functions.col(f.name()))));
-      }
-    }
-    return df;
-  }
-
-  /** Columns that legitimately differ between two runs of the same date (wall-clock timings). */
-  private static String[] volatileColumns(TableDef t) {
-    return t.columns().stream().map(ColumnDef::name)
-        .filter(n -> n.equals("scored_at") || n.equals("fit_seconds") || n.equals("trained_at"))
-        .toArray(String[]::new);
-  }
 }
