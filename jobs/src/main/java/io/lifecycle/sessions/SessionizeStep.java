@@ -60,7 +60,7 @@ public final class SessionizeStep implements Step {
     long written;
     if (previous != null && ctx.store().exists(SessionsTable.DEF)) {
       ctx.requireNoLaterRun();
-      written = mergeAffected(ctx, sessionizer, events, previous, config.sessions().inactivityGap());
+      written = mergeAffected(ctx, sessionizer, events, previous, config.sessions());
     } else {
       if (config.incremental().enabled()) {
         LOG.info("no earlier successful sessionize run: sessionizing every event");
@@ -74,20 +74,26 @@ public final class SessionizeStep implements Step {
   }
 
   private static long mergeAffected(RunContext ctx, Sessionizer sessionizer, Dataset<Row> events, LocalDate previous,
-      Duration gap) {
+      LifecycleConfig.Sessions settings) {
+    Duration gap = settings.inactivityGap();
     // A late first purchase restages only events after it, so the earliest changed event bounds what
     // can change.
     Dataset<Row> changedFrom = events.where(RunContext.eventsAfterRunOf(previous))
-        .groupBy(col(Columns.CUSTOMER_ID)).agg(min(col(Columns.EVENT_TIME)).as(CHANGED_FROM));
-    Dataset<Row> storedAll = ctx.store().read(SessionsTable.DEF);
-    Dataset<Row> reopen = reopenPoints(storedAll, changedFrom, gap).persist(StorageLevel.MEMORY_AND_DISK());
+        .groupBy(col(Columns.CUSTOMER_ID)).agg(min(col(Columns.EVENT_TIME)).as(CHANGED_FROM))
+        .persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> reopen = null;
     try {
-      // One row: the earliest reopen point prunes both tables' date partitions.
-      Row bound = reopen.agg(min(col(REOPEN_AT))).head();
-      if (bound.isNullAt(0)) {
+      // One row: the earliest changed event bounds the stored sessions the reopen points need.
+      Row firstChange = changedFrom.agg(min(col(CHANGED_FROM))).head();
+      if (firstChange.isNullAt(0)) {
         LOG.info("no events since the previous sessionize run: sessions unchanged");
         return 0;
       }
+      Dataset<Row> storedAll = ctx.store().read(SessionsTable.DEF);
+      reopen = reopenPointsFromRecent(storedAll, changedFrom, firstChange.getAs(0), settings)
+          .persist(StorageLevel.MEMORY_AND_DISK());
+      // One row: the earliest reopen point prunes both tables' date partitions.
+      Row bound = reopen.agg(min(col(REOPEN_AT))).head();
       Column fromDate = lit(java.sql.Date.valueOf(bound.<Instant>getAs(0).atZone(ZoneOffset.UTC).toLocalDate()));
       Dataset<Row> reopenedEvents = events.where(col(Columns.EVENT_DATE).geq(fromDate))
           .join(reopen, Columns.CUSTOMER_ID)
@@ -121,8 +127,40 @@ public final class SessionizeStep implements Step {
         fresh.unpersist();
       }
     } finally {
-      reopen.unpersist();
+      if (reopen != null) {
+        reopen.unpersist();
+      }
+      changedFrom.unpersist();
     }
+  }
+
+  /**
+   * {@link #reopenPoints} reading only the recent stored sessions, so a day's work does not grow with
+   * the history. Every session a reopen point can start from ends within the gap of a changed event, so
+   * it starts after {@code earliest - gap - max_duration}; a day before that, on date {@code d0}, the
+   * recent sessions begin. The gap sessions found among them are those of all history, unless a session
+   * before {@code d0} chains into them: that needs a recent session starting within {@code gap +
+   * max_duration} of {@code d0}'s start (an older session ends at most max_duration after it starts). The
+   * customers with such a session, few and a day away from any change, get their points from all their
+   * sessions (counted first, so a day without them reads no old session).
+   */
+  static Dataset<Row> reopenPointsFromRecent(Dataset<Row> stored, Dataset<Row> changedFrom, Instant earliest,
+      LifecycleConfig.Sessions settings) {
+    Duration gap = settings.inactivityGap();
+    Duration reach = gap.plus(settings.maxDuration());
+    LocalDate d0 = earliest.minus(reach).minus(Duration.ofDays(1)).atZone(ZoneOffset.UTC).toLocalDate();
+    Dataset<Row> recent = stored.where(col(SessionsTable.SESSION_DATE).geq(lit(java.sql.Date.valueOf(d0))));
+    Dataset<Row> atBoundary = recent
+        .where(col(SessionsTable.SESSION_START).lt(lit(d0.atStartOfDay(ZoneOffset.UTC).toInstant().plus(reach))))
+        .select(col(Columns.CUSTOMER_ID)).distinct()
+        .join(changedFrom.select(col(Columns.CUSTOMER_ID)), Columns.CUSTOMER_ID, "left_semi")
+        .localCheckpoint();
+    Dataset<Row> points = reopenPoints(recent, changedFrom.join(atBoundary, Columns.CUSTOMER_ID, "left_anti"), gap);
+    if (atBoundary.isEmpty()) {
+      return points;
+    }
+    return points.unionByName(reopenPoints(stored.join(atBoundary, Columns.CUSTOMER_ID, "left_semi"),
+        changedFrom.join(atBoundary, Columns.CUSTOMER_ID, "left_semi"), gap));
   }
 
   /**

@@ -67,4 +67,48 @@ class ReopenPointsTest {
         "e|2024-03-01T12:20:01Z",
         "new|2024-03-01T08:00:00Z"), points);
   }
+
+  @Test
+  void theRecentSessionsGiveThePointsOfAllHistoryAChainAcrossTheirStartIncluded() {
+    // Gap 30 min, pieces of at most 1 h: the recent sessions start on 03-09, a day and 1.5 h before the
+    // earliest change (03-10 12:00). "chain" is active every 20 minutes from 03-08 20:00 on, so its gap
+    // session starts before the recent ones: its point needs all of its history.
+    List<Row> sessions = new java.util.ArrayList<>();
+    for (Instant start = Instant.parse("2024-03-08T20:00:00Z"); start.isBefore(Instant.parse("2024-03-10T12:00:00Z"));
+        start = start.plus(Duration.ofMinutes(80))) {
+      sessions.add(session("chain", start, start.plus(Duration.ofHours(1))));
+    }
+    sessions.add(session("quiet", Instant.parse("2024-03-01T10:00:00Z"), Instant.parse("2024-03-01T10:30:00Z")));
+    sessions.add(session("quiet", Instant.parse("2024-03-10T11:30:00Z"), Instant.parse("2024-03-10T11:50:00Z")));
+    sessions.add(session("early", Instant.parse("2024-03-09T00:10:00Z"), Instant.parse("2024-03-09T00:20:00Z")));
+    List<Row> changes = List.of(
+        RowFactory.create("chain", Instant.parse("2024-03-10T12:10:00Z")),
+        RowFactory.create("quiet", Instant.parse("2024-03-10T12:00:00Z")),
+        RowFactory.create("early", Instant.parse("2024-03-10T13:00:00Z")),
+        RowFactory.create("new", Instant.parse("2024-03-10T14:00:00Z")));
+    Dataset<Row> stored = spark.createDataFrame(sessions, new StructType()
+        .add(Columns.CUSTOMER_ID, DataTypes.StringType)
+        .add(SessionsTable.SESSION_START, DataTypes.TimestampType)
+        .add(SessionsTable.SESSION_END, DataTypes.TimestampType)
+        .add(SessionsTable.SESSION_DATE, DataTypes.DateType));
+    Dataset<Row> changedFrom = spark.createDataFrame(changes, new StructType()
+        .add(Columns.CUSTOMER_ID, DataTypes.StringType)
+        .add(SessionizeStep.CHANGED_FROM, DataTypes.TimestampType));
+    io.lifecycle.config.LifecycleConfig.Sessions settings =
+        new io.lifecycle.config.LifecycleConfig.Sessions(Duration.ofMinutes(30), Duration.ofHours(1));
+
+    List<String> points = TestSupport.rows(SessionizeStep.reopenPointsFromRecent(stored, changedFrom,
+        Instant.parse("2024-03-10T12:00:00Z"), settings));
+
+    assertEquals(List.of(
+        "chain|2024-03-08T20:00:00Z",
+        "early|2024-03-10T13:00:00Z",
+        "new|2024-03-10T14:00:00Z",
+        "quiet|2024-03-10T11:30:00Z"), points);
+    assertEquals(TestSupport.rows(SessionizeStep.reopenPoints(stored, changedFrom, Duration.ofMinutes(30))), points);
+  }
+
+  private static Row session(String customer, Instant start, Instant end) {
+    return RowFactory.create(customer, start, end, java.sql.Date.valueOf(start.atZone(java.time.ZoneOffset.UTC).toLocalDate()));
+  }
 }
