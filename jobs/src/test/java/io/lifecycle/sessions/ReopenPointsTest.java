@@ -19,6 +19,14 @@ import org.junit.jupiter.api.Test;
 
 /** Where an incremental sessionize starts recomputing a customer: exact points on hand-built sessions. */
 class ReopenPointsTest {
+  private static final StructType SESSIONS = new StructType()
+      .add(Columns.CUSTOMER_ID, DataTypes.StringType)
+      .add(SessionsTable.SESSION_START, DataTypes.TimestampType)
+      .add(SessionsTable.SESSION_END, DataTypes.TimestampType);
+  private static final StructType CHANGES = new StructType()
+      .add(Columns.CUSTOMER_ID, DataTypes.StringType)
+      .add(SessionizeStep.CHANGED_FROM, DataTypes.TimestampType);
+
   private final SparkSession spark = SharedSpark.get();
 
   private static Instant t(String hhmmss) {
@@ -49,13 +57,8 @@ class ReopenPointsTest {
         RowFactory.create("d", t("12:20:00")),   // exactly the gap after 11:50 still joins: 11:00
         RowFactory.create("e", t("12:20:01")),   // one second more does not: the change itself
         RowFactory.create("new", t("08:00:00"))); // no stored sessions at all
-    Dataset<Row> stored = spark.createDataFrame(sessions, new StructType()
-        .add(Columns.CUSTOMER_ID, DataTypes.StringType)
-        .add(SessionsTable.SESSION_START, DataTypes.TimestampType)
-        .add(SessionsTable.SESSION_END, DataTypes.TimestampType));
-    Dataset<Row> changedFrom = spark.createDataFrame(changes, new StructType()
-        .add(Columns.CUSTOMER_ID, DataTypes.StringType)
-        .add(SessionizeStep.CHANGED_FROM, DataTypes.TimestampType));
+    Dataset<Row> stored = spark.createDataFrame(sessions, SESSIONS);
+    Dataset<Row> changedFrom = spark.createDataFrame(changes, CHANGES);
 
     List<String> points = TestSupport.rows(SessionizeStep.reopenPoints(stored, changedFrom, Duration.ofMinutes(30)));
 
@@ -86,14 +89,8 @@ class ReopenPointsTest {
         RowFactory.create("quiet", Instant.parse("2024-03-10T12:00:00Z")),
         RowFactory.create("early", Instant.parse("2024-03-10T13:00:00Z")),
         RowFactory.create("new", Instant.parse("2024-03-10T14:00:00Z")));
-    Dataset<Row> stored = spark.createDataFrame(sessions, new StructType()
-        .add(Columns.CUSTOMER_ID, DataTypes.StringType)
-        .add(SessionsTable.SESSION_START, DataTypes.TimestampType)
-        .add(SessionsTable.SESSION_END, DataTypes.TimestampType)
-        .add(SessionsTable.SESSION_DATE, DataTypes.DateType));
-    Dataset<Row> changedFrom = spark.createDataFrame(changes, new StructType()
-        .add(Columns.CUSTOMER_ID, DataTypes.StringType)
-        .add(SessionizeStep.CHANGED_FROM, DataTypes.TimestampType));
+    Dataset<Row> stored = spark.createDataFrame(sessions, SESSIONS.add(SessionsTable.SESSION_DATE, DataTypes.DateType));
+    Dataset<Row> changedFrom = spark.createDataFrame(changes, CHANGES);
     io.lifecycle.config.LifecycleConfig.Sessions settings =
         new io.lifecycle.config.LifecycleConfig.Sessions(Duration.ofMinutes(30), Duration.ofHours(1));
 
