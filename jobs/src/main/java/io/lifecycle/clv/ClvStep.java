@@ -78,8 +78,11 @@ public final class ClvStep implements Step {
 
       PurchaseModel purchase = selected.equals("pareto_nbd") && pareto.usable() ? PurchaseModel.of(pareto.fit().model())
           : bg.usable() ? PurchaseModel.of(bg.fit().model()) : null;
-      Dataset<Row> values = customerValues(config, summary, events, purchase, gg.usable() ? gg.fit().model() : null, runDate);
-      Dataset<Row> segments = new SimpleClv(config).segments(values, survival(ctx), journeys(ctx), runDate);
+      // The customers' values feed customer_value and every segment of segment_value, and the segments
+      // (a few per cohort, channel, stage and path) feed both tables too: each computed once.
+      Dataset<Row> values = customerValues(config, summary, events, purchase, gg.usable() ? gg.fit().model() : null, runDate)
+          .persist(StorageLevel.MEMORY_AND_DISK());
+      Dataset<Row> segments = new SimpleClv(config).segments(values, survival(ctx), journeys(ctx), runDate).localCheckpoint();
       Dataset<Row> withSimple = values.join(segments.where(col(SegmentValueTable.SEGMENT_TYPE).equalTo("cohort"))
               .select(col(SegmentValueTable.SEGMENT).as("_cohort_text"), col(SegmentValueTable.SIMPLE_CLV).as(CustomerValueTable.SIMPLE_CLV)),
           date_format(col(CustomerValueTable.COHORT), "yyyy-MM-dd").equalTo(col("_cohort_text")), "left");
@@ -91,6 +94,7 @@ public final class ClvStep implements Step {
       out.put(ClvHoldoutTable.DEF.name(), ctx.store().write(ClvHoldoutTable.DEF,
           holdout == null ? spark.createDataFrame(List.of(), ClvHoldoutTable.DEF.schema()) : holdout.table(spark, runDate), runDate));
       out.put(SegmentValueTable.DEF.name(), ctx.store().write(SegmentValueTable.DEF, segments, runDate));
+      values.unpersist();
       summary.unpersist();
       return StepResult.of((long) triples.totalWeight(), out);
     } finally {

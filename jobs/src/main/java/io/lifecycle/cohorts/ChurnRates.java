@@ -32,10 +32,18 @@ public final class ChurnRates {
   }
 
   public Dataset<Row> compute(Dataset<Row> events, LocalDate runDate) {
+    return compute(activity.spells(events, runDate.minusDays(1)), activity.customers(events), runDate);
+  }
+
+  /**
+   * From the customers' spells as of the day before the run date and their cohorts ({@link
+   * CustomerActivity#spells}, {@link CustomerActivity#customers}), which the other cohort tables share.
+   */
+  public Dataset<Row> compute(Dataset<Row> customerSpells, Dataset<Row> customers, LocalDate runDate) {
     LocalDate lastDay = runDate.minusDays(1);
     // Read by six flows below: computed once (one row per customer spell).
-    Dataset<Row> spells = activity.spells(events, lastDay)
-        .join(activity.customers(events).withColumnRenamed(CustomerActivity.COHORT, "_cohort"), Columns.CUSTOMER_ID, "left")
+    Dataset<Row> spells = customerSpells
+        .join(customers.withColumnRenamed(CustomerActivity.COHORT, "_cohort"), Columns.CUSTOMER_ID, "left")
         .localCheckpoint();
     Column segmentCohort = coalesce(date_format(col("_cohort"), "yyyy-MM-dd"), lit("none"));
     Column segmentChannel = coalesce(col(CustomerActivity.CHANNEL), lit(CustomerActivity.UNKNOWN_CHANNEL));

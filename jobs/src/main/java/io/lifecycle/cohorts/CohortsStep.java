@@ -40,9 +40,21 @@ public final class CohortsStep implements Step {
       Dataset<Row> matrix = observed.unionByName(retention.projected(ctx.spark(), observed));
       Map<String, Long> out = new LinkedHashMap<>();
       out.put(CohortRetentionTable.DEF.name(), ctx.store().write(CohortRetentionTable.DEF, matrix, runDate));
-      out.put(ChurnRatesTable.DEF.name(), ctx.store().write(ChurnRatesTable.DEF, new ChurnRates(activity, byChannel).compute(events, runDate), runDate));
-      out.put(CohortSurvivalTable.DEF.name(), ctx.store().write(CohortSurvivalTable.DEF, KaplanMeier.estimate(lifetimes(activity, events, runDate), runDate), runDate));
-      out.put(LifecycleStatusTable.DEF.name(), ctx.store().write(LifecycleStatusTable.DEF, new LifecycleStatus(activity).compute(events, runDate), runDate));
+      // The customers' cohorts and their spells feed the other three tables: each aggregated from the
+      // events once (one row per customer, and per customer spell), not once per table.
+      Dataset<Row> customers = activity.customers(events).persist(StorageLevel.MEMORY_AND_DISK());
+      Dataset<Row> spells = activity.spells(events, runDate.minusDays(1)).persist(StorageLevel.MEMORY_AND_DISK());
+      try {
+        out.put(ChurnRatesTable.DEF.name(), ctx.store().write(ChurnRatesTable.DEF,
+            new ChurnRates(activity, byChannel).compute(spells, customers, runDate), runDate));
+        out.put(CohortSurvivalTable.DEF.name(), ctx.store().write(CohortSurvivalTable.DEF,
+            KaplanMeier.estimate(lifetimes(customers, spells, runDate), runDate), runDate));
+        out.put(LifecycleStatusTable.DEF.name(), ctx.store().write(LifecycleStatusTable.DEF,
+            new LifecycleStatus(activity).compute(events, customers, runDate), runDate));
+      } finally {
+        spells.unpersist();
+        customers.unpersist();
+      }
       return StepResult.of(out.get(CohortRetentionTable.DEF.name()), out);
     } finally {
       events.unpersist();
@@ -55,8 +67,12 @@ public final class CohortsStep implements Step {
    * counted in its cohort and in 'all'.
    */
   public static Dataset<Row> lifetimes(CustomerActivity activity, Dataset<Row> events, LocalDate runDate) {
-    Dataset<Row> customers = activity.customers(events);
-    Dataset<Row> churns = activity.spells(events, runDate.minusDays(1)).select(Columns.CUSTOMER_ID, CustomerActivity.CHURN_DATE, "last_active");
+    return lifetimes(activity.customers(events), activity.spells(events, runDate.minusDays(1)), runDate);
+  }
+
+  /** {@link #lifetimes} from the customers' cohorts and their spells as of the day before the run date. */
+  public static Dataset<Row> lifetimes(Dataset<Row> customers, Dataset<Row> spells, LocalDate runDate) {
+    Dataset<Row> churns = spells.select(Columns.CUSTOMER_ID, CustomerActivity.CHURN_DATE, "last_active");
     Dataset<Row> first = customers.join(churns, Columns.CUSTOMER_ID)
         .where(col("last_active").geq(col(CustomerActivity.FIRST_DAY)))
         .groupBy(Columns.CUSTOMER_ID, CustomerActivity.COHORT, CustomerActivity.FIRST_DAY)

@@ -26,9 +26,14 @@ public final class LifecycleStatus {
   }
 
   public Dataset<Row> compute(Dataset<Row> events, LocalDate runDate) {
+    return compute(events, activity.customers(events), runDate);
+  }
+
+  /** With the customers' cohorts ({@link CustomerActivity#customers}), which the other cohort tables share. */
+  public Dataset<Row> compute(Dataset<Row> events, Dataset<Row> customers, LocalDate runDate) {
     Date current = Date.valueOf(activity.periodOf(runDate.minusDays(1)));
     Dataset<Row> active = activity.periods(events).where(col("active"))
-        .join(activity.customers(events).select(Columns.CUSTOMER_ID, CustomerActivity.COHORT), new String[] {Columns.CUSTOMER_ID}, "left");
+        .join(customers.select(Columns.CUSTOMER_ID, CustomerActivity.COHORT), new String[] {Columns.CUSTOMER_ID}, "left");
     WindowSpec byCustomer = Window.partitionBy(Columns.CUSTOMER_ID).orderBy(CustomerActivity.PERIOD);
     Column period = col(CustomerActivity.PERIOD);
     Column prev = lag(period, 1).over(byCustomer);
