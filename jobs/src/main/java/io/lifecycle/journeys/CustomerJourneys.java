@@ -9,6 +9,7 @@ import io.lifecycle.sessions.Sessionizer;
 import io.lifecycle.sessions.StageOrder;
 import io.lifecycle.tables.CustomerStageHistoryTable;
 import io.lifecycle.tables.SessionsTable;
+import io.lifecycle.spark.ExactSums;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import org.apache.spark.sql.Column;
@@ -57,7 +58,7 @@ public final class CustomerJourneys {
         max(col(CustomerStageHistoryTable.LAST_ACTIVITY_AT)).as(LAST_ACTIVITY_AT),
         sum(col(CustomerStageHistoryTable.SESSIONS)).as(SESSIONS),
         sum(col(CustomerStageHistoryTable.EVENTS)).as(EVENTS),
-        io.lifecycle.spark.ExactSums.sum(col(CustomerStageHistoryTable.REVENUE)).as(REVENUE));
+        ExactSums.sum(col(CustomerStageHistoryTable.REVENUE)).as(REVENUE));
     // The journey starts at the first session with a stage: its channel is the acquisition channel.
     Dataset<Row> fromSessions = sessions
         .where(col(SessionsTable.SESSION_START).lt(lit(asOf)))
