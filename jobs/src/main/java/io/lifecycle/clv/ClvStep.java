@@ -80,8 +80,7 @@ public final class ClvStep implements Step {
           : bg.usable() ? PurchaseModel.of(bg.fit().model()) : null;
       // The customers' values feed customer_value and every segment of segment_value, and the segments
       // (a few per cohort, channel, stage and path) feed both tables too: each computed once.
-      Dataset<Row> values = customerValues(config, summary, events, purchase, gg.usable() ? gg.fit().model() : null, runDate)
-          .persist(StorageLevel.MEMORY_AND_DISK());
+      Dataset<Row> values = customerValues(config, summary, events, purchase, gg.usable() ? gg.fit().model() : null, runDate);
       Dataset<Row> segments = new SimpleClv(config).segments(values, survival(ctx), journeys(ctx), runDate).localCheckpoint();
       Dataset<Row> withSimple = values.join(segments.where(col(SegmentValueTable.SEGMENT_TYPE).equalTo("cohort"))
               .select(col(SegmentValueTable.SEGMENT).as("_cohort_text"), col(SegmentValueTable.SIMPLE_CLV).as(CustomerValueTable.SIMPLE_CLV)),
@@ -94,7 +93,6 @@ public final class ClvStep implements Step {
       out.put(ClvHoldoutTable.DEF.name(), ctx.store().write(ClvHoldoutTable.DEF,
           holdout == null ? spark.createDataFrame(List.of(), ClvHoldoutTable.DEF.schema()) : holdout.table(spark, runDate), runDate));
       out.put(SegmentValueTable.DEF.name(), ctx.store().write(SegmentValueTable.DEF, segments, runDate));
-      values.unpersist();
       summary.unpersist();
       return StepResult.of((long) triples.totalWeight(), out);
     } finally {
@@ -138,9 +136,21 @@ public final class ClvStep implements Step {
         .withColumn(CustomerValueTable.EXPECTED_MEAN_SPEND, expectedSpend)
         .withColumn(CustomerValueTable.PREDICTED_CLV,
             lit(clv.grossMargin()).multiply(col(CustomerValueTable.EXPECTED_MEAN_SPEND)).multiply(col(SummaryPredictions.DISCOUNTED_PURCHASES)));
-    // The tier thresholds, exact: the same customers get the same tier in a daily run and a full run.
-    double[] q = ExactQuantiles.of(valued, CustomerValueTable.PREDICTED_CLV, 0.8, 0.95);
-    List<Double> cuts = q == null ? List.of(Double.MAX_VALUE, Double.MAX_VALUE) : List.of(q[0], q[1]);
+    // Read by the tier thresholds and by the values themselves: computed once (it aggregates the events).
+    valued = valued.persist(StorageLevel.MEMORY_AND_DISK());
+    try {
+      // The tier thresholds, exact: the same customers get the same tier in a daily run and a full run.
+      double[] q = ExactQuantiles.of(valued, CustomerValueTable.PREDICTED_CLV, 0.8, 0.95);
+      List<Double> cuts = q == null ? List.of(Double.MAX_VALUE, Double.MAX_VALUE) : List.of(q[0], q[1]);
+      return withTiers(valued, cuts, clv, purchase, runDate);
+    } finally {
+      valued.unpersist();
+    }
+  }
+
+  /** The customer_value rows (checkpointed: read by both of the step's value tables). */
+  private static Dataset<Row> withTiers(Dataset<Row> valued, List<Double> cuts, Clv clv, PurchaseModel purchase,
+      LocalDate runDate) {
     Column clvCol = col(CustomerValueTable.PREDICTED_CLV);
     return valued.select(
         lit(Date.valueOf(runDate)).as(Columns.RUN_DATE),
@@ -158,7 +168,8 @@ public final class ClvStep implements Step {
         when(clvCol.geq(cuts.get(1)), "top_5").when(clvCol.geq(cuts.get(0)), "top_20").otherwise("rest").as(CustomerValueTable.VALUE_TIER),
         trunc(col(CustomerSummary.FIRST_PURCHASE_DATE), "month").as(CustomerValueTable.COHORT),
         coalesce(col(CustomerValueTable.CHANNEL), lit("unknown")).as(CustomerValueTable.CHANNEL),
-        lit(purchase == null ? null : purchase.name()).cast("string").as(CustomerValueTable.PURCHASE_MODEL));
+        lit(purchase == null ? null : purchase.name()).cast("string").as(CustomerValueTable.PURCHASE_MODEL))
+        .localCheckpoint();
   }
 
   static Row modelRow(LocalDate runDate, ModelFits.Fit<?> f, String purpose, String segment, LocalDate cutoff, boolean selected) {
