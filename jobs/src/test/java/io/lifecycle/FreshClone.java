@@ -32,6 +32,8 @@ public final class FreshClone {
 
   private static Path root;
   private static java.util.concurrent.FutureTask<Result> pending;
+  /** Opens once the first run's {@code warehouse/} is cleared and its command started (or reused). */
+  private static final java.util.concurrent.CountDownLatch FIRST_RUN_STARTED = new java.util.concurrent.CountDownLatch(1);
   private static final java.util.Set<Process> RUNNING = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   private FreshClone() {}
@@ -127,12 +129,31 @@ public final class FreshClone {
     }
   }
 
+  /**
+   * Waits until the first command has started in the clone (after clearing its {@code warehouse/}), so
+   * work beside it may write there; starts it when nothing has.
+   */
+  public static void awaitFirstRunStarted() {
+    startFirstRun();
+    try {
+      FIRST_RUN_STARTED.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
   private static Result runFirst() throws IOException {
     Path done = root().resolve("warehouse/_first_run_complete");
     if (System.getProperty("lifecycle.sampleRun") != null && Files.exists(done)) {
+      FIRST_RUN_STARTED.countDown();
       return new Result(FIRST_COMMAND, 0, "(reused " + done + ")\n" + Files.readString(done), Duration.ZERO);
     }
-    delete(root().resolve("warehouse"));
+    try {
+      delete(root().resolve("warehouse"));
+    } finally {
+      FIRST_RUN_STARTED.countDown();
+    }
     Result first = run(FIRST_COMMAND, 25);
     if (first.exitCode() == 0) {
       Files.writeString(done, first.output());

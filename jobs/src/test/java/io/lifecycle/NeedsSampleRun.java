@@ -12,4 +12,12 @@ import java.lang.annotation.Target;
  */
 @Retention(RetentionPolicy.RUNTIME)
 @Target(ElementType.TYPE)
-public @interface NeedsSampleRun {}
+public @interface NeedsSampleRun {
+  /**
+   * A static no-argument method of the class that starts work of its own in the background as the
+   * first run starts (the starter calls it once the clone's {@code warehouse/} is cleared): commands that
+   * need the clone but not the sample's tables then use the time the first run leaves a core idle.
+   * Empty: nothing is started early.
+   */
+  String besideTheFirstRun() default "";
+}

@@ -25,9 +25,10 @@ public final class InJvmCommand {
   /**
    * Runs {@code typed} (starting with {@code bin/lifecycle}) as if typed in the clone's folder, with the
    * launcher's default of {@code --conf conf/local.conf} for a {@code run} without one. The result's
-   * output is what the command logged at INFO and printed on stderr.
+   * output is what the command logged at INFO and printed on stderr. One command at a time: the log
+   * capture and stderr are the JVM's.
    */
-  public static FreshClone.Result run(List<String> typed) {
+  public static synchronized FreshClone.Result run(List<String> typed) {
     if (!typed.get(0).equals("bin/lifecycle")) {
       throw new IllegalArgumentException("not a bin/lifecycle command: " + typed);
     }
