@@ -49,6 +49,10 @@ public final class SharedSpark {
         io.lifecycle.spark.ExpressionEvaluation.fitTo(spark, 0L);
       }
     }
+    // Active in the calling thread too, as in a process's main thread, whichever thread built it: with the
+    // session built by a background command (ReadmeCommandsIT's CDNOW run), the test thread's reads and
+    // the commands run there got dates as java.sql.Date, not the java.time values the session asks for.
+    SparkSession.setActiveSession(spark);
     return spark;
   }
 }

@@ -32,6 +32,9 @@ public final class InJvmCommand {
     if (!typed.get(0).equals("bin/lifecycle")) {
       throw new IllegalArgumentException("not a bin/lifecycle command: " + typed);
     }
+    // The session the integration tests share, built as the launcher builds it, is the one the command
+    // finds (a command run before any test built it would otherwise build its own).
+    io.lifecycle.SharedSpark.get();
     Path clone = FreshClone.root();
     List<String> args = new ArrayList<>(typed.subList(1, typed.size()));
     if (!args.isEmpty() && args.get(0).equals("run") && args.stream().noneMatch(a -> a.equals("--conf") || a.startsWith("--conf="))) {
