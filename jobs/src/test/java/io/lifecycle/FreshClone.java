@@ -34,6 +34,8 @@ public final class FreshClone {
   private static java.util.concurrent.FutureTask<Result> pending;
   /** Opens once the first run's {@code warehouse/} is cleared and its command started (or reused). */
   private static final java.util.concurrent.CountDownLatch FIRST_RUN_STARTED = new java.util.concurrent.CountDownLatch(1);
+  /** Opens when the planned rerun of the first command is over; null when no test class plans one. */
+  private static volatile java.util.concurrent.CountDownLatch rerun;
   private static final java.util.Set<Process> RUNNING = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   private FreshClone() {}
@@ -137,6 +139,38 @@ public final class FreshClone {
     startFirstRun();
     try {
       FIRST_RUN_STARTED.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** A test class of the plan will run the first command again ({@link NeedsSampleRun#rerunsTheFirstCommand}). */
+  static synchronized void planRerun() {
+    if (rerun == null) {
+      rerun = new java.util.concurrent.CountDownLatch(1);
+    }
+  }
+
+  /** The planned rerun is over, however it ended. */
+  public static void rerunDone() {
+    java.util.concurrent.CountDownLatch planned = rerun;
+    if (planned != null) {
+      planned.countDown();
+    }
+  }
+
+  /**
+   * Waits for the planned rerun of the first command (at most {@code maxMinutes}; at once when none is
+   * planned): lets a test that needs neither do its heaviest work after it, when a core is free.
+   */
+  public static void awaitRerunIfPlanned(long maxMinutes) {
+    java.util.concurrent.CountDownLatch planned = rerun;
+    if (planned == null) {
+      return;
+    }
+    try {
+      planned.await(maxMinutes, TimeUnit.MINUTES);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);

@@ -20,4 +20,11 @@ public @interface NeedsSampleRun {
    * Empty: nothing is started early.
    */
   String besideTheFirstRun() default "";
+
+  /**
+   * The class runs the first command again in the test JVM (the rerun check): the cluster test submits
+   * its job after that rerun rather than beside it ({@link FreshClone#awaitRerunIfPlanned}), where both
+   * cores are busy already.
+   */
+  boolean rerunsTheFirstCommand() default false;
 }

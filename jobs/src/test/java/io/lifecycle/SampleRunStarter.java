@@ -29,6 +29,9 @@ public final class SampleRunStarter implements TestExecutionListener {
       return;
     }
     FreshClone.startFirstRun();
+    if (marked.stream().anyMatch(c -> c.getAnnotation(NeedsSampleRun.class).rerunsTheFirstCommand())) {
+      FreshClone.planRerun();
+    }
     for (Class<?> c : marked) {
       String method = c.getAnnotation(NeedsSampleRun.class).besideTheFirstRun();
       if (!method.isEmpty()) {
