@@ -33,12 +33,12 @@ import org.junit.jupiter.api.io.TempDir;
  * its first command ({@link FreshClone}), with a smaller input where the README says the test uses one.
  * The {@code bin/lifecycle} commands run through the job's entry point in this JVM ({@link InJvmCommand}:
  * the launcher itself is proven by the first command); the benchmark, a script of its own, in a process
- * started as soon as the first command is done, and the CDNOW command as soon as it has started.
+ * started before them and running beside them.
  * Each command is checked to be in the README verbatim, so the two cannot drift apart. The class runs
  * after the other integration tests ({@code ClassOrderer} in {@code junit-platform.properties}): the
  * incremental example adds a day to the clone's {@code warehouse/}, which they read as the first run left it.
  */
-@NeedsSampleRun(besideTheFirstRun = "startBesideTheFirstRun")
+@NeedsSampleRun(besideTheFirstRun = "startTheCdnowCommand")
 @Order(Integer.MAX_VALUE)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ReadmeCommandsIT {
@@ -53,51 +53,37 @@ class ReadmeCommandsIT {
    */
   static java.util.concurrent.FutureTask<FreshClone.Result> cdnow;
 
-  /**
-   * The README's reference benchmark with 20,000 events instead of ten million: a process of its own that
-   * reads and writes only its own folder. It starts once the first run is done (it runs the jar that run
-   * built), beside the contract test's rerun of the sample in this JVM, which leaves a core idle part of
-   * the time.
-   */
+  /** The README's reference benchmark: a process of its own, started before the other commands. */
   static java.util.concurrent.FutureTask<FreshClone.Result> benchmark;
+  @TempDir static Path benchmarkDir;
 
   @BeforeAll
   static void afterTheFirstCommand() throws Exception {
     readme = Files.readString(TestSupport.projectFile("README.md").toPath());
     SampleRun.output();
     clone = FreshClone.root();
-    startBesideTheFirstRun();
+    // The README's reference benchmark with 20,000 events instead of ten million. It reads and writes only
+    // its own folder, so it runs while the other commands run here: on their own they leave a core idle
+    // part of the time.
+    List<String> command = new ArrayList<>(replaced(asInReadme("bin/benchmark --events 10M --mode reference"), Map.of("10M", "20K")));
+    command.addAll(Arrays.asList("--workdir", benchmarkDir.toString()));
+    benchmark = FreshClone.inBackground("readme-benchmark", () -> FreshClone.run(command, 15));
   }
 
-  /**
-   * Starts, in the background, the CDNOW command once the clone's first run has started and the
-   * benchmark once it is done ({@link NeedsSampleRun#besideTheFirstRun}).
-   */
-  static synchronized void startBesideTheFirstRun() {
-    if (cdnow != null) {
-      return;
+  /** Starts the CDNOW command in the background once the clone's first run has started. */
+  static synchronized void startTheCdnowCommand() {
+    if (cdnow == null) {
+      cdnow = FreshClone.inBackground("readme-cdnow", () -> {
+        String text = Files.readString(TestSupport.projectFile("README.md").toPath());
+        // On the 69,659 CDNOW purchases: the steps whose tables are checked here (the models' steps run
+        // on the sample in every other integration test).
+        List<String> words = new ArrayList<>(asInReadme(text,
+            "bin/lifecycle run --conf conf/cdnow.conf --input ../shared/datasets/cdnow/CDNOW_master.txt"));
+        words.addAll(List.of("--steps", "ingest,cohorts,clv"));
+        FreshClone.awaitFirstRunStarted();
+        return InJvmCommand.run(words);
+      });
     }
-    cdnow = FreshClone.inBackground("readme-cdnow", () -> {
-      // On the 69,659 CDNOW purchases: the steps whose tables are checked here (the models' steps run
-      // on the sample in every other integration test).
-      List<String> words = new ArrayList<>(asInReadme(readmeText(),
-          "bin/lifecycle run --conf conf/cdnow.conf --input ../shared/datasets/cdnow/CDNOW_master.txt"));
-      words.addAll(List.of("--steps", "ingest,cohorts,clv"));
-      FreshClone.awaitFirstRunStarted();
-      return InJvmCommand.run(words);
-    });
-    benchmark = FreshClone.inBackground("readme-benchmark", () -> {
-      List<String> command = new ArrayList<>(replaced(asInReadme(readmeText(), "bin/benchmark --events 10M --mode reference"),
-          Map.of("10M", "20K")));
-      // Beside the clone, in the folder the test JVM deletes when it ends.
-      command.addAll(Arrays.asList("--workdir", FreshClone.root().resolveSibling("readme-benchmark").toString()));
-      FreshClone.firstRun();
-      return FreshClone.run(command, 15);
-    });
-  }
-
-  private static String readmeText() throws java.io.IOException {
-    return Files.readString(TestSupport.projectFile("README.md").toPath());
   }
 
   /** The command's words, after checking the README shows it on a line of its own in a code block. */
@@ -162,6 +148,7 @@ class ReadmeCommandsIT {
   @Order(3)
   void cdnowOnTheMasterFile() throws Exception {
     assertTrue(Files.exists(clone.resolve("../shared/datasets/cdnow/CDNOW_master.txt")), "../shared beside the clone");
+    startTheCdnowCommand();
     FreshClone.Result r;
     try {
       r = cdnow.get();
