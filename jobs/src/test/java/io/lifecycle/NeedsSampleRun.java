@@ -23,8 +23,8 @@ public @interface NeedsSampleRun {
 
   /**
    * The class runs the first command again in the test JVM (the rerun check): the cluster test submits
-   * its job after that rerun rather than beside it ({@link FreshClone#awaitRerunIfPlanned}), where both
-   * cores are busy already.
+   * its job after that rerun rather than beside it ({@link FreshClone#awaitRerunIfPlanned}): side by side
+   * they kept both cores busy and slowed each other.
    */
   boolean rerunsTheFirstCommand() default false;
 }

@@ -29,8 +29,8 @@ import org.junit.jupiter.api.parallel.ExecutionMode;
  * in one thread): its cluster starts and its bad-configuration submit runs while the fresh clone builds and
  * runs the README's first command in the background ({@code SampleRunStarter}), and its job is submitted
  * once that run and the contract test's rerun of it in the test JVM are done, beside the checks and
- * commands after them: the first run and the rerun keep both cores busy; the checks and the README's
- * commands after them leave one idle part of the time.
+ * commands after them: the first run keeps both cores busy, the rerun most of the time; the checks and
+ * the README's commands after them leave one idle part of the time.
  */
 @Order(1)
 @Execution(ExecutionMode.CONCURRENT)
@@ -64,8 +64,8 @@ class SparkSubmitIT {
         waitForLog(dir.resolve("worker" + i + ".log"), "Successfully registered with master", 90);
       }
       FreshClone.awaitFirstRunIfStarted();
-      // Both cores are busy during the sample's rerun in the test JVM too; the README commands after it
-      // leave one idle part of the time.
+      // Beside the sample's rerun in the test JVM, the two cores were busy and each slowed the other; the
+      // README commands after it leave one idle part of the time.
       FreshClone.awaitRerunIfPlanned(6);
       // The sample's first 4,000 lines (about 400 customers): executors in cold JVMs are the cost here, not rows.
       Path input = dir.resolve("events.csv");
