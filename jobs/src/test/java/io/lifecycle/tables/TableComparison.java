@@ -76,9 +76,10 @@ public final class TableComparison {
       if (t.writeMode() == WriteMode.REPLACE_RUN_DATE) {
         // One row: the latest run date (as text: Delta answers max(date) from its log, and that answer
         // fails with the java.time types the job's session uses).
-        Column latest = lit(l.agg(max(col(Columns.RUN_DATE).cast("string"))).head().getString(0)).cast("date");
-        l = l.where(col(Columns.RUN_DATE).eqNullSafe(latest));
-        r = r.where(col(Columns.RUN_DATE).eqNullSafe(latest));
+        Column runDate = col(t.runDateColumn());
+        Column latest = lit(l.agg(max(runDate.cast("string"))).head().getString(0)).cast("date");
+        l = l.where(runDate.eqNullSafe(latest));
+        r = r.where(runDate.eqNullSafe(latest));
       }
       out.put(t.name(), TestSupport.difference(l, r));
     }
