@@ -96,7 +96,14 @@ public final class Benchmark {
       spark.stop();
       System.exit(same ? 0 : 1);
     } else if (List.of("sessions", "cohorts", "reference").contains(mode)) {
-      b.runReference(!mode.equals("cohorts"), !mode.equals("sessions"), !opts.containsKey("no-duckdb"));
+      // --only journeys,clv: those step references (with sessions, which they read); default all of them.
+      List<String> only = opts.containsKey("only") ? List.of(opts.get("only").split(",")) : null;
+      List<StepReference> references = mode.equals("reference") ? StepReference.all().stream()
+          .filter(r -> only == null || only.contains(r.name())).toList() : List.of();
+      if (only != null && references.size() != only.size()) {
+        throw new IllegalArgumentException("--only takes some of " + StepReference.all().stream().map(StepReference::name).toList());
+      }
+      b.runReference(!mode.equals("cohorts"), !mode.equals("sessions") && only == null, references, !opts.containsKey("no-duckdb"));
     } else if ("sessions-breakdown".equals(opts.get("mode"))) {
       b.sessionsBreakdown();
     } else if ("clv-fit".equals(opts.get("mode"))) {
@@ -193,7 +200,7 @@ public final class Benchmark {
    * sessions table as Parquet partitioned by session date ({@code sessions}), and the observed cohort
    * retention matrix ({@code cohorts}); both results are compared row by row.
    */
-  void runReference(boolean sessions, boolean cohorts, boolean duckdb) throws Exception {
+  void runReference(boolean sessions, boolean cohorts, List<StepReference> references, boolean duckdb) throws Exception {
     String id = "bench_reference_" + events + "_" + Instant.now().getEpochSecond();
     LifecycleConfig config = TestSupport.config();
     Dataset<Row> typedEvents = typed(config);
@@ -218,8 +225,15 @@ public final class Benchmark {
         return null;
       });
     }
+    List<String> files = java.util.Arrays.asList(typedEvents.inputFiles());
+    ReferenceInputs inputs = new ReferenceInputs(spark, config, runDate, generated(), files, sessionsOut);
+    for (StepReference r : references) {
+      measure("spark", r.name(), () -> {
+        r.spark(inputs, work.resolve("spark-" + r.name() + "-" + name()));
+        return null;
+      });
+    }
     if (duckdb) {
-      List<String> files = java.util.Arrays.asList(typedEvents.inputFiles());
       try (DuckDbReference reference = new DuckDbReference(files, work, config, runDate, this)) {
         if (sessions) {
           String theirs = reference.sessionize();
@@ -229,6 +243,18 @@ public final class Benchmark {
           String theirs = reference.cohortRetention();
           reference.checkRetention(java.util.Arrays.asList(spark.read().parquet(cohortsOut.toString()).inputFiles()), theirs);
         }
+        for (StepReference r : references) {
+          Path theirs = reference.folder(r.name());
+          measure("duckdb", r.name(), () -> {
+            try {
+              r.duckdb(inputs, reference.statement(), theirs);
+            } catch (java.sql.SQLException e) {
+              throw new IllegalStateException("DuckDB " + r.name() + ": " + e.getMessage(), e);
+            }
+            return null;
+          });
+          r.check(inputs, reference.statement(), work.resolve("spark-" + r.name() + "-" + name()), theirs);
+        }
       }
       List<String> parts = new ArrayList<>();
       if (sessions) {
@@ -237,6 +263,7 @@ public final class Benchmark {
       if (cohorts) {
         parts.add("cohort_retention");
       }
+      references.forEach(r -> parts.add(r.name()));
       for (String part : parts) {
         System.out.printf(Locale.ROOT, "  ratio   %s: Spark/DuckDB %.2f wall, %.2f cpu%n", part,
             seconds("spark", part) / seconds("duckdb", part), cpuSeconds("spark", part) / cpuSeconds("duckdb", part));
@@ -244,8 +271,8 @@ public final class Benchmark {
       if (parts.size() > 1) {
         double ours = parts.stream().mapToDouble(p -> seconds("spark", p)).sum();
         double theirs = parts.stream().mapToDouble(p -> seconds("duckdb", p)).sum();
-        System.out.printf(Locale.ROOT, "  ratio   sessionize + cohort_retention: Spark/DuckDB %.2f wall (%.1f s against %.1f s)%n",
-            ours / theirs, ours, theirs);
+        System.out.printf(Locale.ROOT, "  ratio   %s: Spark/DuckDB %.2f wall (%.1f s against %.1f s)%n",
+            String.join(" + ", parts), ours / theirs, ours, theirs);
       }
     }
     report(id, actualEvents, resultsStore());

@@ -88,6 +88,16 @@ final class DuckDbReference implements AutoCloseable {
     return sessionsDir;
   }
 
+  /** The statement step references run their SQL on (this database, its settings). */
+  Statement statement() {
+    return st;
+  }
+
+  /** A fresh folder for one step reference's tables. */
+  Path folder(String step) throws java.io.IOException {
+    return Files.createDirectories(out.resolve(step));
+  }
+
   @Override
   public void close() throws SQLException {
     st.close();
