@@ -11,9 +11,9 @@ import org.apache.spark.sql.expressions.Window;
 
 /**
  * Drops duplicate events: the same event id, or, when the source gives no id, the same customer, time,
- * type and amount. Which copy survives is deterministic (by source file, event id and channel), so reruns and
- * another input order give the same table. Duplicates are per customer, so the window shares its
- * shuffle with the stage assignment that follows.
+ * type and amount. Which copy survives is deterministic (by source file, event id and channel, then
+ * time, type and amount), so reruns and another input order give the same table. Duplicates are per
+ * customer, so the window shares its shuffle with the stage assignment that follows.
  */
 public final class Deduplicator {
   private Deduplicator() {}
@@ -22,8 +22,11 @@ public final class Deduplicator {
     if (mode == LifecycleConfig.Dedup.NONE) {
       return events;
     }
+    // Copies with the same id, file and channel can still differ (an event sent twice in one file, the
+    // second corrected): the content ends the order, so the copy kept never depends on the row order.
     Column rank = row_number().over(Window.partitionBy(col(Columns.CUSTOMER_ID), key(mode))
-        .orderBy(col(Columns.SOURCE_FILE), col(Columns.EVENT_ID).asc_nulls_last(), col(Columns.CHANNEL).asc_nulls_last()));
+        .orderBy(col(Columns.SOURCE_FILE), col(Columns.EVENT_ID).asc_nulls_last(), col(Columns.CHANNEL).asc_nulls_last(),
+            col(Columns.EVENT_TIME), col(Columns.EVENT_TYPE), col(Columns.AMOUNT).asc_nulls_last()));
     return events.withColumn("_dup_rank", rank).where(col("_dup_rank").equalTo(1)).drop("_dup_rank");
   }
 

@@ -138,6 +138,20 @@ class IngestStepTest {
   }
 
   @Test
+  void theCopyKeptOfAnEventSentTwiceInOneFileDoesNotDependOnTheRowOrder(@TempDir Path dir) throws Exception {
+    // The same id, file and channel: only the content can decide, and the earliest copy is kept either way.
+    String header = "customer_id,event_time,event_type,amount,channel,event_id";
+    String correction = "c1,2024-03-01T10:05:00Z,purchase,31.00,email,e1";
+    String original = "c1,2024-03-01T10:00:00Z,purchase,30.00,email,e1";
+    for (List<String> rows : List.of(List.of(correction, original), List.of(original, correction))) {
+      Path run = dir.resolve(rows.get(0).equals(original) ? "original-first" : "correction-first");
+      ingest(run, "events.csv", header + "\n" + String.join("\n", rows) + "\n", LocalDate.of(2024, 3, 10));
+      assertEquals(List.of("c1|2024-03-01T10:00:00Z|30.0"),
+          TestSupport.rows(table(run, "events").select("customer_id", "event_time", "amount")), run.getFileName().toString());
+    }
+  }
+
+  @Test
   void strictEventTypesQuarantineUnknownTypes(@TempDir Path dir) throws Exception {
     String csv = "customer_id,event_time,event_type\nc1,2024-03-01T10:00:00Z,page_view\nc1,2024-03-01T10:01:00Z,teleport\n";
     StepResult r = ingest(dir, "u.csv", csv, LocalDate.of(2024, 4, 1),
