@@ -199,7 +199,8 @@ public final class IngestStep implements Step {
         .withColumn(Columns.EVENT_DATE, to_date(col(Columns.EVENT_TIME)));
   }
 
-  private static Dataset<Row> quarantine(Dataset<Row> normalized, RunContext ctx) {
+  /** The quarantined rows of a normalized frame in the table's shape, for the run of {@code ctx} (pure). */
+  public static Dataset<Row> quarantine(Dataset<Row> normalized, RunContext ctx) {
     return normalized.where(col(EventNormalizer.REASON).isNotNull())
         .select(
             lit(java.sql.Date.valueOf(ctx.runDate())).as(Columns.RUN_DATE),
