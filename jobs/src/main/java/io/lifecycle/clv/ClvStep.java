@@ -82,9 +82,7 @@ public final class ClvStep implements Step {
       // (a few per cohort, channel, stage and path) feed both tables too: each computed once.
       Dataset<Row> values = customerValues(config, summary, events, purchase, gg.usable() ? gg.fit().model() : null, runDate);
       Dataset<Row> segments = new SimpleClv(config).segments(values, survival(ctx), journeys(ctx), runDate).localCheckpoint();
-      Dataset<Row> withSimple = values.join(segments.where(col(SegmentValueTable.SEGMENT_TYPE).equalTo("cohort"))
-              .select(col(SegmentValueTable.SEGMENT).as("_cohort_text"), col(SegmentValueTable.SIMPLE_CLV).as(CustomerValueTable.SIMPLE_CLV)),
-          date_format(col(CustomerValueTable.COHORT), "yyyy-MM-dd").equalTo(col("_cohort_text")), "left");
+      Dataset<Row> withSimple = withSimpleClv(values, segments);
 
       Map<String, Long> out = new LinkedHashMap<>();
       out.put(CustomerValueTable.DEF.name(), ctx.store().write(CustomerValueTable.DEF, withSimple, runDate));
@@ -114,7 +112,19 @@ public final class ClvStep implements Step {
     return clv.timeUnit() == Clv.TimeUnit.WEEKS ? days / 7 : days;
   }
 
-  static Dataset<Row> customerValues(LifecycleConfig config, Dataset<Row> summary, Dataset<Row> events,
+  /** The customer_value rows: each customer's values beside the simple CLV of the customer's cohort segment. */
+  public static Dataset<Row> withSimpleClv(Dataset<Row> values, Dataset<Row> segments) {
+    return values.join(segments.where(col(SegmentValueTable.SEGMENT_TYPE).equalTo("cohort"))
+            .select(col(SegmentValueTable.SEGMENT).as("_cohort_text"), col(SegmentValueTable.SIMPLE_CLV).as(CustomerValueTable.SIMPLE_CLV)),
+        date_format(col(CustomerValueTable.COHORT), "yyyy-MM-dd").equalTo(col("_cohort_text")), "left");
+  }
+
+  /**
+   * Per customer of the summary: the purchase model's and Gamma-Gamma's predictions, the predicted CLV,
+   * the value tier and the acquisition channel (customer_value without the simple CLV); a null model
+   * leaves its columns null.
+   */
+  public static Dataset<Row> customerValues(LifecycleConfig config, Dataset<Row> summary, Dataset<Row> events,
       PurchaseModel purchase, GammaGammaModel spend, LocalDate runDate) {
     Clv clv = config.clv();
     Dataset<Row> customers = summary;
