@@ -15,7 +15,7 @@ interface StepReference {
 
   /** Every step reference the reference benchmark runs, in pipeline order (after sessions and cohort retention). */
   static List<StepReference> all() {
-    return List.of();
+    return List.of(new CohortsReference());
   }
 
   /** The step's name in the measurements and the ratio lines (a pipeline step's name). */
