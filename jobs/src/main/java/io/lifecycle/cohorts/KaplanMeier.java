@@ -23,6 +23,12 @@ public final class KaplanMeier {
   public static final String TENURE = "_tenure";
   public static final String EVENT = "_event";
   private static final double Z = 1.959963984540054;
+  /**
+   * Rounding allowed when survival is compared with 0.5: the sum of logs over a few thousand tenures is
+   * off by about 1e-13, and a survival of exactly one half (6 of 12 left) came out as 0.5000000000000001,
+   * which moved the median to the next churn. Far below any real difference between two survival values.
+   */
+  private static final double ROUNDING = 1e-9;
 
   private KaplanMeier() {}
 
@@ -64,7 +70,7 @@ public final class KaplanMeier {
             when(not(col("_has_zero")), s.multiply(sqrt(col("_greenwood")))).as(CohortSurvivalTable.STD_ERROR),
             when(valid, pow(s, exp(lit(Z).multiply(seLogLog)))).as(CohortSurvivalTable.CI_LOWER),
             when(valid, pow(s, exp(lit(-Z).multiply(seLogLog)))).as(CohortSurvivalTable.CI_UPPER),
-            min(when(s.leq(0.5), col(TENURE))).over(group).divide(365.25).as(CohortSurvivalTable.MEDIAN_YEARS),
+            min(when(s.leq(0.5 + ROUNDING), col(TENURE))).over(group).divide(365.25).as(CohortSurvivalTable.MEDIAN_YEARS),
             sum(col("_area")).over(group).divide(365.25).as(CohortSurvivalTable.RMST_YEARS),
             max(col(TENURE)).over(group).cast("int").as(CohortSurvivalTable.HORIZON_DAYS));
   }

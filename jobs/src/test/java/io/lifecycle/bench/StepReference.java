@@ -15,7 +15,7 @@ interface StepReference {
 
   /** Every step reference the reference benchmark runs, in pipeline order (after sessions and cohort retention). */
   static List<StepReference> all() {
-    return List.of(new IngestReference(), new JourneysReference(), new ClvReference());
+    return List.of(new IngestReference(), new JourneysReference(), new CohortsReference(), new ClvReference());
   }
 
   /** The step's name in the measurements and the ratio lines (a pipeline step's name). */

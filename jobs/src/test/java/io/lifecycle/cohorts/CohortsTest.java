@@ -164,4 +164,18 @@ class CohortsTest {
     // Area under the curve to 35: 6 + 0.857 + 3(0.807) + 3(0.753) + 3(0.690) + 6(0.627) + 0.538 + 12(0.448).
     assertEquals(23.29 / 365.25, six.<Double>getAs("restricted_mean_lifetime_years"), 0.02 / 365.25);
   }
+  @Test
+  void kaplanMeierMedianIsTheFirstTenureWhereSurvivalReachesOneHalf() {
+    // Twelve customers, one churning each day: S(6) = 6/12 = 0.5 exactly, the median is 6 days. The sum of
+    // logs gives S(6) as 0.5000000000000001, which a strict "<= 0.5" passed over to day 7.
+    List<Row> rows = new ArrayList<>();
+    for (int day = 1; day <= 12; day++) {
+      rows.add(RowFactory.create("even", day, 1));
+    }
+    StructType schema = new StructType().add(KaplanMeier.GROUP, DataTypes.StringType)
+        .add(KaplanMeier.TENURE, DataTypes.IntegerType).add(KaplanMeier.EVENT, DataTypes.IntegerType);
+    Row six = KaplanMeier.estimate(spark.createDataFrame(rows, schema), LocalDate.of(2024, 1, 1)).where("tenure_days = 6").head();
+    assertEquals(0.5, six.<Double>getAs("survival"), 1e-12);
+    assertEquals(6 / 365.25, six.<Double>getAs("median_lifetime_years"), 1e-12);
+  }
 }
