@@ -11,6 +11,7 @@ import io.lifecycle.pipeline.RunContext;
 import io.lifecycle.pipeline.Step;
 import io.lifecycle.pipeline.StepResult;
 import io.lifecycle.spark.ExactQuantiles;
+import io.lifecycle.spark.FirstChannel;
 import io.lifecycle.tables.ClvHoldoutTable;
 import io.lifecycle.tables.ClvModelsTable;
 import io.lifecycle.tables.CohortSurvivalTable;
@@ -141,7 +142,7 @@ public final class ClvStep implements Step {
         : lit(spend.p()).multiply(lit(spend.v()).plus(when(x.gt(0), x.multiply(col(CustomerSummary.MONETARY_VALUE))).otherwise(0.0)))
             .divide(lit(spend.p()).multiply(x).plus(spend.q() - 1));
     Dataset<Row> firsts = events.groupBy(Columns.CUSTOMER_ID)
-        .agg(min_by(col(Columns.CHANNEL), when(col(Columns.CHANNEL).isNotNull(), col(Columns.EVENT_TIME))).as(CustomerValueTable.CHANNEL));
+        .agg(FirstChannel.of().as(CustomerValueTable.CHANNEL));
     Dataset<Row> valued = customers.join(firsts, Columns.CUSTOMER_ID, "left")
         .withColumn(CustomerValueTable.EXPECTED_MEAN_SPEND, expectedSpend)
         .withColumn(CustomerValueTable.PREDICTED_CLV,
@@ -212,7 +213,7 @@ public final class ClvStep implements Step {
       keyed = summary.withColumn("_segment", segment);
     } else {
       Dataset<Row> channels = events.groupBy(Columns.CUSTOMER_ID)
-          .agg(min_by(col(Columns.CHANNEL), when(col(Columns.CHANNEL).isNotNull(), col(Columns.EVENT_TIME))).as("_channel"));
+          .agg(FirstChannel.of().as("_channel"));
       keyed = summary.join(channels, Columns.CUSTOMER_ID, "left")
           .withColumn("_segment", concat(lit("channel="), coalesce(col("_channel"), lit("unknown"))));
     }

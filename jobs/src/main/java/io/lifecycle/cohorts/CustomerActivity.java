@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.*;
 
 import io.lifecycle.config.LifecycleConfig;
 import io.lifecycle.config.LifecycleConfig.Cohorts;
+import io.lifecycle.spark.FirstChannel;
 import io.lifecycle.tables.Columns;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -77,7 +78,7 @@ public final class CustomerActivity {
   /** One row per customer: cohort period and acquisition channel (customers without a cohort are left out). */
   public Dataset<Row> customers(Dataset<Row> events) {
     return events.groupBy(Columns.CUSTOMER_ID)
-        .agg(min(basisTime()).as("_first"), min_by(col(Columns.CHANNEL), channelTime()).as(CHANNEL))
+        .agg(min(basisTime()).as("_first"), FirstChannel.of().as(CHANNEL))
         .where(col("_first").isNotNull())
         .select(col(Columns.CUSTOMER_ID), period(to_date(col("_first"))).as(COHORT),
             coalesce(col(CHANNEL), lit(UNKNOWN_CHANNEL)).as(CHANNEL), to_date(col("_first")).as(FIRST_DAY));
@@ -118,7 +119,7 @@ public final class CustomerActivity {
     List<Column> aggregates = new ArrayList<>(List.of(revenue(), min(basisTime()).as("_first")));
     if (withChannel) {
       aggregates.add(min(channelTime()).as("_channel_time"));
-      aggregates.add(min_by(col(Columns.CHANNEL), channelTime()).as("_channel"));
+      aggregates.add(FirstChannel.of().as("_channel"));
     }
     Dataset<Row> perPeriod = events.groupBy(col(Columns.CUSTOMER_ID), period(to_date(col(Columns.EVENT_TIME))).as(PERIOD))
         .agg(active(), aggregates.toArray(Column[]::new));

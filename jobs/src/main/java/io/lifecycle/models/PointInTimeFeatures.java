@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.*;
 
 import io.lifecycle.config.LifecycleConfig;
 import io.lifecycle.config.StageModel;
+import io.lifecycle.spark.FirstChannel;
 import io.lifecycle.tables.Columns;
 import java.sql.Timestamp;
 import java.time.LocalDate;
@@ -112,7 +113,7 @@ public final class PointInTimeFeatures {
         max_by(col(Columns.STAGE), when(col(Columns.STAGE).isNotNull(), col(Columns.EVENT_TIME))).as(CURRENT_STAGE),
         // The latest change of stage starts the current stage's run.
         min(when(col(Columns.STAGE).isNotNull().and(not(col(Columns.STAGE).eqNullSafe(col("_prev_stage")))), col("_days_ago"))).as("days_in_current_stage"),
-        min_by(col(Columns.CHANNEL), when(col(Columns.CHANNEL).isNotNull(), col(Columns.EVENT_TIME))).as(CHANNEL));
+        FirstChannel.of().as(CHANNEL));
 
     List<Column> out = new ArrayList<>();
     out.add(col(Columns.CUSTOMER_ID));
