@@ -23,7 +23,7 @@ import java.util.stream.Collectors;
  *
  * <p>Both engines read the current files of the {@code events} Delta table (the clean events ingest
  * wrote, taken from the Delta snapshot, so DuckDB needs no Delta reader) and write their result as
- * Parquet partitioned like ours (sessions by session date). Both compute the whole sessions table,
+ * Parquet. Both compute the whole sessions table,
  * every column of it, so the times compare the same work. The SQL is the textbook formulation: lag for
  * the gap flag, a running max for the gap session's start, the aligned max-length piece, then one
  * aggregation. Cohort retention: the month of the first purchase, and per month offset the customers
@@ -80,12 +80,17 @@ final class DuckDbReference implements AutoCloseable {
     return file;
   }
 
-  /** Sessionizes into Parquet partitioned by session date, like our table; returns the folder. */
+  /** Sessionizes into one Parquet file in a folder of its own (our table has no partition folders); returns the folder. */
   String sessionize() {
-    String sessionsDir = out.resolve("sessions").toString();
+    Path sessionsDir = out.resolve("sessions");
+    try {
+      Files.createDirectories(sessionsDir);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
     benchmark.measure("duckdb", "sessionize", () -> exec(st,
-        "COPY (" + sessionsSql(files) + ") TO '" + sessionsDir + "' (FORMAT parquet, PARTITION_BY (session_date))"));
-    return sessionsDir;
+        "COPY (" + sessionsSql(files) + ") TO '" + sessionsDir.resolve("sessions.parquet") + "' (FORMAT parquet)"));
+    return sessionsDir.toString();
   }
 
   /** The statement step references run their SQL on (this database, its settings). */
@@ -219,7 +224,7 @@ final class DuckDbReference implements AutoCloseable {
   /**
    * Every session of ours against DuckDB's, row by row and column by column (times to the microsecond,
    * the type counts as sorted entries, revenue to 1e-6: the engines sum doubles in different orders).
-   * Our rows are read from {@code ourFiles} (Parquet under session_date= folders, as both engines write).
+   * Our rows are read from {@code ourFiles}.
    */
   void checkSessions(List<String> ourFiles, String dir) throws SQLException {
     String ours = "read_parquet(" + fileList(ourFiles) + ", hive_partitioning = true)";

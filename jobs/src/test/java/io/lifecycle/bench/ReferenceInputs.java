@@ -10,7 +10,8 @@ import org.apache.spark.sql.SparkSession;
  * What both engines of a {@link StepReference} read: the generated raw events (Parquet, the columns a
  * user's file has, as strings), the same events typed and staged (Parquet: customer_id, event_time,
  * event_type, amount, channel, stage; only events before the run date are the run's), and the sessions
- * Spark computed from them (Parquet under {@code session_date=} folders, checked equal to DuckDB's).
+ * Spark computed from them (Parquet files in one folder, laid out as the sessions table: ordered by
+ * session date; checked equal to DuckDB's).
  */
 record ReferenceInputs(SparkSession spark, LifecycleConfig config, LocalDate runDate, Path rawEvents,
     List<String> typedEventFiles, Path sessions) {
