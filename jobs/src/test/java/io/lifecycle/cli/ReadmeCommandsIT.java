@@ -247,9 +247,15 @@ class ReadmeCommandsIT {
   void theBenchmarkComparesWithItsReference() throws Exception {
     FreshClone.Result r = benchmark.get();
     assertEquals(0, r.exitCode(), r.output());
-    assertTrue(r.output().contains("every row and column equal in Spark and DuckDB"), r.output());
-    assertEquals(2, r.output().split("every row and column equal in Spark and DuckDB", -1).length - 1,
-        "sessions and cohort_retention both checked: " + r.output());
-    assertTrue(r.output().contains("ratio   sessionize + cohort_retention: Spark/DuckDB"), r.output());
+    // Sessions and the retention matrix, then every step reference's tables: ingest 2, journeys 4, cohorts 4, clv 3.
+    List<String> checked = r.output().lines().filter(l -> l.startsWith("  check   ")).toList();
+    assertEquals(15, checked.stream().filter(l -> l.endsWith("every row and column equal in Spark and DuckDB")).count(),
+        String.join("\n", checked));
+    for (String table : List.of("sessions", "events", "events_quarantine", "customer_stage_history", "customer_journeys",
+        "stage_transitions", "stage_funnel", "cohort_retention", "churn_rates", "cohort_survival", "lifecycle_status",
+        "customer_summary", "customer_value", "segment_value")) {
+      assertTrue(checked.stream().anyMatch(l -> l.startsWith("  check   " + table + ": ")), table + " checked: " + checked);
+    }
+    assertTrue(r.output().contains("ratio   sessionize + cohort_retention + ingest + journeys + cohorts + clv: Spark/DuckDB"), r.output());
   }
 }
