@@ -1,6 +1,5 @@
 package io.lifecycle.bench;
 
-import static org.apache.spark.sql.functions.col;
 
 import io.lifecycle.clv.ClvStep;
 import io.lifecycle.clv.CustomerSummary;
@@ -14,7 +13,6 @@ import io.lifecycle.config.LifecycleConfig.Clv;
 import io.lifecycle.tables.Columns;
 import io.lifecycle.tables.CustomerValueTable;
 import io.lifecycle.tables.SegmentValueTable;
-import io.lifecycle.tables.TableDef;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.ResultSet;
@@ -25,7 +23,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
-import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.storage.StorageLevel;
@@ -68,11 +65,7 @@ final class ClvReference implements StepReference {
   @Override
   public void spark(ReferenceInputs in, Path dir) {
     LifecycleConfig config = in.config();
-    Column before = col(Columns.EVENT_TIME).lt(org.apache.spark.sql.functions.lit(
-        java.sql.Timestamp.from(in.runDate().atStartOfDay(java.time.ZoneOffset.UTC).toInstant())));
-    Dataset<Row> events = in.spark().read().parquet(in.typedEventFiles().toArray(String[]::new)).where(before)
-        .select(Columns.CUSTOMER_ID, Columns.EVENT_TIME, Columns.EVENT_TYPE, Columns.AMOUNT, Columns.CHANNEL)
-        .persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> events = in.runEvents().persist(StorageLevel.MEMORY_AND_DISK());
     try {
       Dataset<Row> summary = CustomerSummary.of(events, config.stages().purchaseEventTypes(), in.runDate().minusDays(1),
           config.clv().timeUnit()).persist(StorageLevel.MEMORY_AND_DISK());
@@ -84,17 +77,12 @@ final class ClvReference implements StepReference {
       Dataset<Row> values = ClvStep.customerValues(config, summary, events, purchase == null ? null : PurchaseModel.of(purchase),
           spend, in.runDate());
       Dataset<Row> segments = new SimpleClv(config).segments(values, null, null, in.runDate()).localCheckpoint();
-      write(ClvStep.withSimpleClv(values, segments), CustomerValueTable.DEF, dir);
-      write(segments, SegmentValueTable.DEF, dir);
+      ReferenceInputs.writeTable(ClvStep.withSimpleClv(values, segments), CustomerValueTable.DEF, dir);
+      ReferenceInputs.writeTable(segments, SegmentValueTable.DEF, dir);
       summary.unpersist();
     } finally {
       events.unpersist();
     }
-  }
-
-  private static void write(Dataset<Row> rows, TableDef def, Path dir) {
-    rows.select(def.columnNames().stream().map(org.apache.spark.sql.functions::col).toArray(Column[]::new))
-        .write().mode("overwrite").parquet(dir.resolve(def.name()).toString());
   }
 
   @Override
@@ -125,8 +113,7 @@ final class ClvReference implements StepReference {
    * the time unit, and the mean spend of the repeat days.
    */
   private static String summarySql(ReferenceInputs in) {
-    String types = in.config().stages().purchaseEventTypes().stream().sorted().map(ClvReference::quote)
-        .collect(Collectors.joining(", "));
+    String types = in.purchaseTypesSql();
     return String.format(Locale.ROOT, """
         WITH days AS (
           SELECT customer_id, CAST(make_timestamp(epoch_us(event_time)) AS DATE) AS day,
@@ -229,7 +216,7 @@ final class ClvReference implements StepReference {
     Clv clv = in.config().clv();
     StringBuilder cost = new StringBuilder("CASE acquisition_channel");
     for (Map.Entry<String, Double> e : clv.acquisitionCost().entrySet()) {
-      cost.append(" WHEN ").append(quote(e.getKey())).append(" THEN ").append(num(e.getValue()));
+      cost.append(" WHEN ").append(ReferenceInputs.quote(e.getKey())).append(" THEN ").append(num(e.getValue()));
     }
     cost.append(" ELSE ").append(num(clv.acquisitionCostOf(null))).append(" END");
     return String.format(Locale.ROOT, """
@@ -324,9 +311,5 @@ final class ClvReference implements StepReference {
   /** A double as a DuckDB DOUBLE literal, every digit kept (a bare 0.3 would be a DECIMAL). */
   private static String num(double value) {
     return "'" + value + "'::DOUBLE";
-  }
-
-  private static String quote(String text) {
-    return "'" + text.replace("'", "''") + "'";
   }
 }

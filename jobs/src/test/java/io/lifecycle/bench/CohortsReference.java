@@ -1,7 +1,5 @@
 package io.lifecycle.bench;
 
-import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.lit;
 
 import io.lifecycle.cohorts.ChurnRates;
 import io.lifecycle.cohorts.CohortRetention;
@@ -14,7 +12,6 @@ import io.lifecycle.config.LifecycleConfig.Cohorts;
 import io.lifecycle.tables.ChurnRatesTable;
 import io.lifecycle.tables.CohortRetentionTable;
 import io.lifecycle.tables.CohortSurvivalTable;
-import io.lifecycle.tables.Columns;
 import io.lifecycle.tables.LifecycleStatusTable;
 import io.lifecycle.tables.TableDef;
 import java.nio.file.Files;
@@ -23,9 +20,7 @@ import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.sql.Timestamp;
 import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -71,22 +66,18 @@ final class CohortsReference implements StepReference {
   public void spark(ReferenceInputs in, Path dir) {
     LifecycleConfig config = config(in);
     LocalDate runDate = in.runDate();
-    Timestamp asOf = Timestamp.from(runDate.atStartOfDay(ZoneOffset.UTC).toInstant());
     // As CohortsStep: the run's events read once, then the customers and their spells shared by three tables.
-    Dataset<Row> events = in.spark().read().parquet(in.typedEventFiles().toArray(String[]::new))
-        .where(col(Columns.EVENT_TIME).lt(lit(asOf)))
-        .select(Columns.CUSTOMER_ID, Columns.EVENT_TIME, Columns.EVENT_TYPE, Columns.AMOUNT, Columns.CHANNEL)
-        .persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> events = in.runEvents().persist(StorageLevel.MEMORY_AND_DISK());
     CustomerActivity activity = new CustomerActivity(config);
     boolean byChannel = config.cohorts().byChannel();
     try {
-      write(new CohortRetention(activity, byChannel).observed(events, runDate), dir, CohortRetentionTable.DEF);
+      ReferenceInputs.writeTable(new CohortRetention(activity, byChannel).observed(events, runDate), CohortRetentionTable.DEF, dir);
       Dataset<Row> customers = activity.customers(events).persist(StorageLevel.MEMORY_AND_DISK());
       Dataset<Row> spells = activity.spells(events, runDate.minusDays(1)).persist(StorageLevel.MEMORY_AND_DISK());
       try {
-        write(new ChurnRates(activity, byChannel).compute(spells, customers, runDate), dir, ChurnRatesTable.DEF);
-        write(KaplanMeier.estimate(CohortsStep.lifetimes(customers, spells, runDate), runDate), dir, CohortSurvivalTable.DEF);
-        write(new LifecycleStatus(activity).compute(events, customers, runDate), dir, LifecycleStatusTable.DEF);
+        ReferenceInputs.writeTable(new ChurnRates(activity, byChannel).compute(spells, customers, runDate), ChurnRatesTable.DEF, dir);
+        ReferenceInputs.writeTable(KaplanMeier.estimate(CohortsStep.lifetimes(customers, spells, runDate), runDate), CohortSurvivalTable.DEF, dir);
+        ReferenceInputs.writeTable(new LifecycleStatus(activity).compute(events, customers, runDate), LifecycleStatusTable.DEF, dir);
       } finally {
         spells.unpersist();
         customers.unpersist();
@@ -94,10 +85,6 @@ final class CohortsReference implements StepReference {
     } finally {
       events.unpersist();
     }
-  }
-
-  private static void write(Dataset<Row> table, Path dir, TableDef def) {
-    table.write().mode("overwrite").parquet(dir.resolve(def.name()).toString());
   }
 
   @Override
@@ -162,8 +149,7 @@ final class CohortsReference implements StepReference {
 
     /** The run's events once: UTC time, day and whether a purchase. */
     String events(ReferenceInputs in) {
-      String purchases = config.stages().purchaseEventTypes().stream().sorted()
-          .map(t -> "'" + t.replace("'", "''") + "'").collect(Collectors.joining(", "));
+      String purchases = in.purchaseTypesSql();
       return String.format(Locale.ROOT, """
           CREATE OR REPLACE TEMP TABLE cohort_events AS
           SELECT customer_id, ts, CAST(ts AS DATE) AS day, event_type IN (%s) AS purchase, amount, channel

@@ -1,5 +1,6 @@
 package io.lifecycle.bench;
 
+import static io.lifecycle.bench.ReferenceInputs.quote;
 import io.lifecycle.config.LifecycleConfig;
 import io.lifecycle.io.DeltaStore;
 import io.lifecycle.tables.CohortRetentionTable;
@@ -45,7 +46,7 @@ final class DuckDbReference implements AutoCloseable {
     this.config = config;
     this.runDate = runDate;
     this.benchmark = benchmark;
-    this.files = fileList(parquetFiles);
+    this.files = ReferenceInputs.duckdbList(parquetFiles);
     this.out = work.resolve("duckdb-" + System.nanoTime());
     Files.createDirectories(out);
     this.db = DriverManager.getConnection("jdbc:duckdb:" + out.resolve("scratch.duckdb"));
@@ -124,8 +125,7 @@ final class DuckDbReference implements AutoCloseable {
   }
 
   private String purchaseTypes() {
-    return config.stages().purchaseEventTypes().stream().sorted().map(t -> "'" + t.replace("'", "''") + "'")
-        .collect(Collectors.joining(", "));
+    return ReferenceInputs.quotedList(config.stages().purchaseEventTypes());
   }
 
   /**
@@ -145,7 +145,7 @@ final class DuckDbReference implements AutoCloseable {
       rank.append(" WHEN ").append(quote(order.get(i))).append(" THEN ").append(i + 1);
     }
     rank.append(" END");
-    String names = order.stream().map(DuckDbReference::quote).collect(Collectors.joining(", ", "[", "]"));
+    String names = order.stream().map(ReferenceInputs::quote).collect(Collectors.joining(", ", "[", "]"));
     return String.format(Locale.ROOT, """
         WITH e AS (
           SELECT customer_id, epoch_us(event_time) AS t, event_type, amount, channel, %s AS rank
@@ -172,10 +172,6 @@ final class DuckDbReference implements AutoCloseable {
                %s[top] AS stage, list_filter(%s, (x, i) -> coalesce((bits >> i) & 1 = 1, false)) AS stages,
                make_timestamp(first_purchase) AS first_purchase_time, CAST(make_timestamp(t0) AS DATE) AS session_date
         FROM a""", rank, files, asOf(), gap, max, purchaseTypes(), names, names);
-  }
-
-  private static String quote(String text) {
-    return "'" + text.replace("'", "''") + "'";
   }
 
   /**
@@ -227,7 +223,7 @@ final class DuckDbReference implements AutoCloseable {
    * Our rows are read from {@code ourFiles}.
    */
   void checkSessions(List<String> ourFiles, String dir) throws SQLException {
-    String ours = "read_parquet(" + fileList(ourFiles) + ", hive_partitioning = true)";
+    String ours = "read_parquet(" + ReferenceInputs.duckdbList(ourFiles) + ", hive_partitioning = true)";
     String theirs = "read_parquet('" + dir + "/**/*.parquet', hive_partitioning = true)";
     try (ResultSet rs = st.executeQuery(String.format(Locale.ROOT, """
         WITH a AS (%s), b AS (%s)
@@ -255,12 +251,6 @@ final class DuckDbReference implements AutoCloseable {
         + "CAST(session_date AS DATE) AS session_date FROM " + source;
   }
 
-  private static String fileList(List<String> files) {
-    return files.stream()
-        .map(f -> "'" + f.replaceFirst("^file:", "").replace("'", "''") + "'")
-        .collect(Collectors.joining(", ", "[", "]"));
-  }
-
   /**
    * Every observed cell of ours for all channels against DuckDB's, row by row (rates and revenue to
    * 1e-6: the engines sum doubles in different orders). Our cells are read from {@code ourFiles}.
@@ -270,7 +260,7 @@ final class DuckDbReference implements AutoCloseable {
     // cells are matched by key and the doubles compared within 1e-6 (relative above 1).
     String cells = "SELECT cohort_period, period_offset, cohort_size, active_customers, retention_rate AS r, "
         + "revenue AS rev, revenue_per_customer AS rpc, cumulative_revenue_per_customer AS crpc, period_complete FROM ";
-    String ours = cells + "read_parquet(" + fileList(ourFiles) + ") WHERE channel = 'all' AND NOT coalesce(is_projected, false)";
+    String ours = cells + "read_parquet(" + ReferenceInputs.duckdbList(ourFiles) + ") WHERE channel = 'all' AND NOT coalesce(is_projected, false)";
     String theirs = cells + "read_parquet('" + file + "')";
     String close = "abs(a.%1$s - b.%1$s) <= 1e-6 * greatest(1, abs(b.%1$s))";
     String same = "a.cohort_size = b.cohort_size AND a.active_customers = b.active_customers"

@@ -1,5 +1,7 @@
 package io.lifecycle.bench;
 
+import static io.lifecycle.bench.ReferenceInputs.quote;
+import static io.lifecycle.bench.ReferenceInputs.quotedList;
 import static org.apache.spark.sql.functions.*;
 
 import io.lifecycle.config.ConfigLoader;
@@ -258,7 +260,7 @@ final class IngestReference implements StepReference {
                CASE WHEN reason IS NOT NULL THEN left(raw_record, %d) END AS raw_record
         FROM r""",
         record, files, type, date, time, time, date, type, start, future,
-        stages.strictEventTypes(), list(stages.knownEventTypes()), list(stages.purchaseEventTypes()), 10_000);
+        stages.strictEventTypes(), quotedList(stages.knownEventTypes()), quotedList(stages.purchaseEventTypes()), 10_000);
   }
 
   private static String quarantineSql(ReferenceInputs in) {
@@ -282,7 +284,7 @@ final class IngestReference implements StepReference {
         case AFTER_FIRST_PURCHASE -> "t_us >= first_purchase";
         case REPEAT_PURCHASE -> "t_us > first_purchase";
       };
-      stage.append(" WHEN event_type IN (").append(list(rule.eventTypes())).append(") AND ").append(when)
+      stage.append(" WHEN event_type IN (").append(quotedList(rule.eventTypes())).append(") AND ").append(when)
           .append(" THEN ").append(quote(rule.stage()));
     }
     stage.append(" END");
@@ -293,7 +295,7 @@ final class IngestReference implements StepReference {
         s AS (SELECT *, min(t_us) FILTER (WHERE event_type IN (%s)) OVER (PARTITION BY customer_id) AS first_purchase FROM d)
         SELECT customer_id, make_timestamp(t_us) AS event_time, event_type, %s AS stage, amount, channel, event_id,
                source_file, '%s' AS ingest_run_id, CAST(make_timestamp(t_us) AS DATE) AS event_date
-        FROM s""", kept, list(stages.purchaseEventTypes()), stage, runId);
+        FROM s""", kept, quotedList(stages.purchaseEventTypes()), stage, runId);
   }
 
   /**
@@ -420,14 +422,6 @@ final class IngestReference implements StepReference {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-  }
-
-  private static String list(Collection<String> values) {
-    return values.stream().sorted().map(IngestReference::quote).collect(Collectors.joining(", "));
-  }
-
-  private static String quote(String text) {
-    return "'" + text.replace("'", "''") + "'";
   }
 
   private static String ident(String name) {

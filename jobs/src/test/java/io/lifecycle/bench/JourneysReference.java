@@ -1,5 +1,6 @@
 package io.lifecycle.bench;
 
+import static io.lifecycle.bench.ReferenceInputs.quote;
 import io.lifecycle.config.LifecycleConfig;
 import io.lifecycle.config.StageModel;
 import io.lifecycle.journeys.CustomerJourneys;
@@ -67,19 +68,15 @@ final class JourneysReference implements StepReference {
   @Override
   public void spark(ReferenceInputs in, Path dir) {
     LifecycleConfig config = in.config();
-    Instant asOf = in.runDate().atStartOfDay(java.time.ZoneOffset.UTC).toInstant();
+    Instant asOf = in.asOf();
     Dataset<Row> sessions = in.spark().read().parquet(in.sessions().toString());
-    write(new StageEpisodes(config.stages(), config.churnThreshold(), asOf).episodes(sessions),
+    ReferenceInputs.writeTable(new StageEpisodes(config.stages(), config.churnThreshold(), asOf).episodes(sessions),
         CustomerStageHistoryTable.DEF, dir);
     Dataset<Row> history = read(in, CustomerStageHistoryTable.DEF, dir);
-    write(new CustomerJourneys(config.stages(), asOf).journeys(history, sessions), CustomerJourneysTable.DEF, dir);
-    write(new StageTransitions(in.runDate()).transitions(history), StageTransitionsTable.DEF, dir);
-    write(new StageFunnel(config.stages(), in.runDate()).funnel(read(in, CustomerJourneysTable.DEF, dir), history),
+    ReferenceInputs.writeTable(new CustomerJourneys(config.stages(), asOf).journeys(history, sessions), CustomerJourneysTable.DEF, dir);
+    ReferenceInputs.writeTable(new StageTransitions(in.runDate()).transitions(history), StageTransitionsTable.DEF, dir);
+    ReferenceInputs.writeTable(new StageFunnel(config.stages(), in.runDate()).funnel(read(in, CustomerJourneysTable.DEF, dir), history),
         StageFunnelTable.DEF, dir);
-  }
-
-  private static void write(Dataset<Row> rows, TableDef table, Path dir) {
-    table.conform(rows).write().mode("overwrite").parquet(dir.resolve(table.name()).toString());
   }
 
   private static Dataset<Row> read(ReferenceInputs in, TableDef table, Path dir) {
@@ -125,11 +122,7 @@ final class JourneysReference implements StepReference {
   }
 
   private static String stageList(LifecycleConfig config) {
-    return config.stages().order().stream().map(JourneysReference::quote).collect(Collectors.joining(", ", "[", "]"));
-  }
-
-  private static String quote(String text) {
-    return "'" + text.replace("'", "''") + "'";
+    return config.stages().order().stream().map(ReferenceInputs::quote).collect(Collectors.joining(", ", "[", "]"));
   }
 
   /**
