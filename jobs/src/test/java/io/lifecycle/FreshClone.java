@@ -195,6 +195,29 @@ public final class FreshClone {
     return first;
   }
 
+  /**
+   * A copy of the clone's {@code parts} (folders such as {@code conf}, {@code warehouse}) in a new folder
+   * beside it: a command that changes the sample run's tables runs there, beside the tests that read them.
+   */
+  public static Path copyOf(String name, List<String> parts) throws IOException {
+    Path copy = root().resolveSibling(name);
+    delete(copy);
+    for (String part : parts) {
+      Path from = root().resolve(part);
+      try (Stream<Path> files = Files.walk(from)) {
+        for (Path p : files.toList()) {
+          Path to = copy.resolve(root().relativize(p).toString());
+          if (Files.isDirectory(p)) {
+            Files.createDirectories(to);
+          } else {
+            Files.copy(p, to);
+          }
+        }
+      }
+    }
+    return copy;
+  }
+
   /** A command run in the clone's folder, as typed there (the first word is the program). */
   public static Result run(List<String> command, long timeoutMinutes) {
     List<String> cmd = new ArrayList<>();

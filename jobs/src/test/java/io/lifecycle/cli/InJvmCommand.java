@@ -28,14 +28,18 @@ public final class InJvmCommand {
    * output is what the command logged at INFO and printed on stderr. One command at a time: the log
    * capture and stderr are the JVM's.
    */
-  public static synchronized FreshClone.Result run(List<String> typed) {
+  public static FreshClone.Result run(List<String> typed) {
+    return run(typed, FreshClone.root());
+  }
+
+  /** {@link #run(List)} as typed in {@code clone}, a folder laid out as the clone is (a copy of it). */
+  public static synchronized FreshClone.Result run(List<String> typed, Path clone) {
     if (!typed.get(0).equals("bin/lifecycle")) {
       throw new IllegalArgumentException("not a bin/lifecycle command: " + typed);
     }
     // The session the integration tests share, built as the launcher builds it, is the one the command
     // finds (a command run before any test built it would otherwise build its own).
     io.lifecycle.SharedSpark.get();
-    Path clone = FreshClone.root();
     List<String> args = new ArrayList<>(typed.subList(1, typed.size()));
     if (!args.isEmpty() && args.get(0).equals("run") && args.stream().noneMatch(a -> a.equals("--conf") || a.startsWith("--conf="))) {
       args.addAll(List.of("--conf", clone.resolve("conf/local.conf").toString()));

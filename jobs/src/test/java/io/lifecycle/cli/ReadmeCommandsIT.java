@@ -32,13 +32,14 @@ import org.junit.jupiter.api.io.TempDir;
  * The other commands the README shows a user to copy, each run as written from the fresh clone after
  * its first command ({@link FreshClone}), with a smaller input where the README says the test uses one.
  * The {@code bin/lifecycle} commands run through the job's entry point in this JVM ({@link InJvmCommand}:
- * the launcher itself is proven by the first command); the benchmark, a script of its own, in a process
- * started before them and running beside them.
- * Each command is checked to be in the README verbatim, so the two cannot drift apart. The class runs
- * after the other integration tests ({@code ClassOrderer} in {@code junit-platform.properties}): the
- * incremental example adds a day to the clone's {@code warehouse/}, which they read as the first run left it.
+ * the launcher itself is proven by the first command); the benchmark, a script of its own, in a process.
+ * The CDNOW command, the benchmark and the incremental example (in a copy of the clone) start in the
+ * background as early as they can and run beside the other integration tests, which leave a core idle
+ * part of the time. Each command is checked to be in the README verbatim, so the two cannot drift apart.
+ * The class runs after the other integration tests ({@code ClassOrderer} in {@code junit-platform.properties}):
+ * {@code --steps report} rewrites the clone's report, which they read as the first run left it.
  */
-@NeedsSampleRun(besideTheFirstRun = "startTheCdnowCommand")
+@NeedsSampleRun(besideTheFirstRun = "startBesideTheFirstRun")
 @Order(Integer.MAX_VALUE)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ReadmeCommandsIT {
@@ -53,21 +54,71 @@ class ReadmeCommandsIT {
    */
   static java.util.concurrent.FutureTask<FreshClone.Result> cdnow;
 
-  /** The README's reference benchmark: a process of its own, started before the other commands. */
+  /**
+   * The README's reference benchmark: a process of its own, started as soon as the clone's first run is
+   * over (beside the rerun of the first command, which leaves a core idle part of the time).
+   */
   static java.util.concurrent.FutureTask<FreshClone.Result> benchmark;
-  @TempDir static Path benchmarkDir;
 
   @BeforeAll
   static void afterTheFirstCommand() throws Exception {
     readme = Files.readString(TestSupport.projectFile("README.md").toPath());
     SampleRun.output();
     clone = FreshClone.root();
-    // The README's reference benchmark with 20,000 events instead of ten million. It reads and writes only
-    // its own folder, so it runs while the other commands run here: on their own they leave a core idle
-    // part of the time.
-    List<String> command = new ArrayList<>(replaced(asInReadme("bin/benchmark --events 10M --mode reference"), Map.of("10M", "20K")));
-    command.addAll(Arrays.asList("--workdir", benchmarkDir.toString()));
-    benchmark = FreshClone.inBackground("readme-benchmark", () -> FreshClone.run(command, 15));
+    startTheBenchmark();
+  }
+
+  /** What starts beside the clone's first run ({@link NeedsSampleRun#besideTheFirstRun}). */
+  static void startBesideTheFirstRun() {
+    startTheCdnowCommand();
+    startTheBenchmark();
+    startTheIncrementalExample();
+  }
+
+  /** The README's incremental example, run in a copy of the clone: the folder, the events before, the command's result. */
+  record IncrementalExample(Path folder, long eventsBefore, FreshClone.Result result) {}
+
+  static java.util.concurrent.FutureTask<IncrementalExample> incremental;
+
+  /**
+   * Starts the README's incremental example in the background once the first command's rerun is over,
+   * as typed in a copy of the clone's folder ({@code conf/}, {@code data-samples/} and the sample run's
+   * {@code warehouse/}): it adds a day to that copy, so it runs beside the tests that read the sample run
+   * as the first command left it, instead of after them.
+   */
+  static synchronized void startTheIncrementalExample() {
+    if (incremental == null) {
+      incremental = FreshClone.inBackground("readme-incremental", () -> {
+        String text = Files.readString(TestSupport.projectFile("README.md").toPath());
+        List<String> command = asInReadme(text,
+            "bin/lifecycle run --mode incremental --run-date 2026-01-02 --input data-samples/day-2026-01-01.csv");
+        SampleRun.output();
+        // The rerun writes new versions of the sample run's tables: copied once it is over.
+        FreshClone.awaitRerunIfPlanned(10);
+        Path folder = FreshClone.copyOf("incremental-example", List.of("conf", "data-samples", "warehouse"));
+        long eventsBefore = SharedSpark.get().read().format("delta").load(folder.resolve("warehouse/events").toString()).count();
+        return new IncrementalExample(folder, eventsBefore, InJvmCommand.run(command, folder));
+      });
+    }
+  }
+
+  /**
+   * Starts the README's reference benchmark, with 20,000 events instead of ten million, in the background
+   * once the clone's first run is over: the script builds the test classes with Maven in the clone, which
+   * must not happen beside the first run's own build there. It reads and writes only its own folder, so it
+   * runs beside the rerun and the checks after it, which leave a core idle part of the time.
+   */
+  static synchronized void startTheBenchmark() {
+    if (benchmark == null) {
+      benchmark = FreshClone.inBackground("readme-benchmark", () -> {
+        String text = Files.readString(TestSupport.projectFile("README.md").toPath());
+        List<String> command = new ArrayList<>(replaced(asInReadme(text, "bin/benchmark --events 10M --mode reference"), Map.of("10M", "20K")));
+        FreshClone.awaitFirstRunIfStarted();
+        Path work = Files.createDirectories(FreshClone.root().resolveSibling("readme-benchmark"));
+        command.addAll(Arrays.asList("--workdir", work.toString()));
+        return FreshClone.run(command, 15);
+      });
+    }
   }
 
   /** Starts the CDNOW command in the background once the clone's first run has started. */
@@ -193,10 +244,19 @@ class ReadmeCommandsIT {
   @Test
   @Order(4)
   void theIncrementalExampleAddsTheNextDay() throws Exception {
-    Path warehouse = clone.resolve("warehouse");
-    long eventsBefore = table(warehouse, "events").count();
-    FreshClone.Result r = InJvmCommand.run(
-        asInReadme("bin/lifecycle run --mode incremental --run-date 2026-01-02 --input data-samples/day-2026-01-01.csv"));
+    startTheIncrementalExample();
+    IncrementalExample example;
+    try {
+      example = incremental.get();
+    } catch (java.util.concurrent.ExecutionException e) {
+      if (e.getCause() instanceof Error err) {
+        throw err;
+      }
+      throw new IllegalStateException(e.getCause());
+    }
+    Path warehouse = example.folder().resolve("warehouse");
+    long eventsBefore = example.eventsBefore();
+    FreshClone.Result r = example.result();
     assertEquals(0, r.exitCode(), r.output());
     Dataset<Row> log = table(warehouse, "run_log").where(col(Columns.RUN_DATE).equalTo(lit(java.sql.Date.valueOf("2026-01-02"))));
     // Every step succeeded but train, skipped: the models of 2026-01-01 are a day old (models.retrain_every = 7 days).
