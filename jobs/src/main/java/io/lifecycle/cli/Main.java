@@ -7,7 +7,7 @@ import io.lifecycle.config.LifecycleConfig;
 import io.lifecycle.io.Locations;
 import io.lifecycle.io.RunLock;
 import io.lifecycle.pipeline.RunContext;
-import io.lifecycle.pipeline.Steps;
+import io.lifecycle.cli.Steps;
 import io.lifecycle.spark.SparkSessions;
 import io.lifecycle.tables.TableContract;
 import java.io.File;

@@ -9,6 +9,7 @@ import io.lifecycle.config.LifecycleConfig;
 import io.lifecycle.pipeline.RunContext;
 import io.lifecycle.pipeline.Step;
 import io.lifecycle.pipeline.StepResult;
+import io.lifecycle.tables.RunLogTable;
 import io.lifecycle.tables.Columns;
 import io.lifecycle.tables.EventsTable;
 import io.lifecycle.tables.QuarantineTable;
@@ -41,11 +42,11 @@ public final class IngestStep implements Step {
   }
 
   /** The step's name (run_log.step). */
-  public static final String NAME = "ingest";
+  public static final String NAME = RunLogTable.INGEST;
 
   /** Keys of run_log's output_rows for the ingest's duplicate and skipped input rows. */
-  public static final String DUPLICATES = "duplicates";
-  public static final String SKIPPED = "skipped";
+  public static final String DUPLICATES = RunLogTable.INGEST_DUPLICATES;
+  public static final String SKIPPED = RunLogTable.INGEST_SKIPPED;
 
   /** Row counts of one ingest, which always add up. */
   public record Counts(long read, long clean, long duplicates, long quarantined, long skipped) {

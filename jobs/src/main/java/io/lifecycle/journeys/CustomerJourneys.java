@@ -5,8 +5,8 @@ import static io.lifecycle.tables.CustomerJourneysTable.*;
 import static org.apache.spark.sql.functions.*;
 
 import io.lifecycle.config.StageModel;
-import io.lifecycle.sessions.Sessionizer;
-import io.lifecycle.sessions.StageOrder;
+import io.lifecycle.spark.RequiredColumns;
+import io.lifecycle.spark.StageOrder;
 import io.lifecycle.spark.ExactSums;
 import io.lifecycle.tables.CustomerStageHistoryTable;
 import io.lifecycle.tables.SessionsTable;
@@ -37,11 +37,11 @@ public final class CustomerJourneys {
    * @param sessions rows shaped as {@code sessions} (customer_id, session_start, stage, first_channel, first_purchase_time)
    */
   public Dataset<Row> journeys(Dataset<Row> episodes, Dataset<Row> sessions) {
-    Sessionizer.requireColumns(episodes, CUSTOMER_ID, CustomerStageHistoryTable.EPISODE_NUMBER, STAGE,
+    RequiredColumns.require(episodes, CUSTOMER_ID, CustomerStageHistoryTable.EPISODE_NUMBER, STAGE,
         CustomerStageHistoryTable.MOVE, CustomerStageHistoryTable.STAGES_SKIPPED, CustomerStageHistoryTable.ENTERED_AT,
         CustomerStageHistoryTable.LAST_ACTIVITY_AT, CustomerStageHistoryTable.SESSIONS, CustomerStageHistoryTable.EVENTS,
         CustomerStageHistoryTable.REVENUE, CustomerStageHistoryTable.IS_REACTIVATION);
-    Sessionizer.requireColumns(sessions, CUSTOMER_ID, SessionsTable.SESSION_START, STAGE, SessionsTable.FIRST_CHANNEL,
+    RequiredColumns.require(sessions, CUSTOMER_ID, SessionsTable.SESSION_START, STAGE, SessionsTable.FIRST_CHANNEL,
         SessionsTable.FIRST_PURCHASE_TIME);
     Column number = col(CustomerStageHistoryTable.EPISODE_NUMBER);
     Dataset<Row> perCustomer = episodes.groupBy(col(CUSTOMER_ID)).agg(

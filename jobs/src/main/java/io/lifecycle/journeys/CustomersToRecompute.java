@@ -3,7 +3,7 @@ package io.lifecycle.journeys;
 import static io.lifecycle.tables.Columns.CUSTOMER_ID;
 import static org.apache.spark.sql.functions.*;
 
-import io.lifecycle.sessions.Sessionizer;
+import io.lifecycle.spark.RequiredColumns;
 import io.lifecycle.tables.CustomerJourneysTable;
 import java.time.Duration;
 import java.time.Instant;
@@ -26,7 +26,7 @@ public final class CustomersToRecompute {
    * @return (customer_id), distinct
    */
   public static Dataset<Row> of(Dataset<Row> changed, Dataset<Row> storedJourneys, Instant asOf, Duration churnThreshold) {
-    Sessionizer.requireColumns(storedJourneys, CUSTOMER_ID, CustomerJourneysTable.IS_CHURNED,
+    RequiredColumns.require(storedJourneys, CUSTOMER_ID, CustomerJourneysTable.IS_CHURNED,
         CustomerJourneysTable.LAST_ACTIVITY_AT);
     long churnMicros = churnThreshold.toNanos() / 1_000;
     // As in StageEpisodes: churned when the time since the last session's end exceeds the threshold.

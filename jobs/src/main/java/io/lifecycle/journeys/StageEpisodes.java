@@ -5,8 +5,8 @@ import static io.lifecycle.tables.CustomerStageHistoryTable.*;
 import static org.apache.spark.sql.functions.*;
 
 import io.lifecycle.config.StageModel;
-import io.lifecycle.sessions.Sessionizer;
-import io.lifecycle.sessions.StageOrder;
+import io.lifecycle.spark.RequiredColumns;
+import io.lifecycle.spark.StageOrder;
 import io.lifecycle.spark.ExactSums;
 import io.lifecycle.tables.SessionsTable;
 import java.time.Duration;
@@ -58,7 +58,7 @@ public final class StageEpisodes {
 
   /** Sessions (customer_id, session_start, session_end, event_count, revenue, stage) to episodes. */
   public Dataset<Row> episodes(Dataset<Row> sessions) {
-    Sessionizer.requireColumns(sessions, CUSTOMER_ID, SessionsTable.SESSION_START, SessionsTable.SESSION_END,
+    RequiredColumns.require(sessions, CUSTOMER_ID, SessionsTable.SESSION_START, SessionsTable.SESSION_END,
         SessionsTable.EVENT_COUNT, SessionsTable.REVENUE, STAGE);
     Column start = col(SessionsTable.SESSION_START);
     Column end = col(SessionsTable.SESSION_END);

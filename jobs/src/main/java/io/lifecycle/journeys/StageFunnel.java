@@ -5,8 +5,8 @@ import static io.lifecycle.tables.StageFunnelTable.*;
 import static org.apache.spark.sql.functions.*;
 
 import io.lifecycle.config.StageModel;
-import io.lifecycle.sessions.Sessionizer;
-import io.lifecycle.sessions.StageOrder;
+import io.lifecycle.spark.RequiredColumns;
+import io.lifecycle.spark.StageOrder;
 import io.lifecycle.tables.CustomerJourneysTable;
 import io.lifecycle.tables.CustomerStageHistoryTable;
 import java.time.LocalDate;
@@ -54,9 +54,9 @@ public final class StageFunnel {
    * @param episodes rows shaped as {@code customer_stage_history}
    */
   public Dataset<Row> funnel(Dataset<Row> journeys, Dataset<Row> episodes) {
-    Sessionizer.requireColumns(journeys, CUSTOMER_ID, CustomerJourneysTable.ACQUISITION_MONTH,
+    RequiredColumns.require(journeys, CUSTOMER_ID, CustomerJourneysTable.ACQUISITION_MONTH,
         CustomerJourneysTable.ACQUISITION_CHANNEL, CustomerJourneysTable.IS_NON_LINEAR);
-    Sessionizer.requireColumns(episodes, CUSTOMER_ID, STAGE, CustomerStageHistoryTable.PREVIOUS_STAGE,
+    RequiredColumns.require(episodes, CUSTOMER_ID, STAGE, CustomerStageHistoryTable.PREVIOUS_STAGE,
         CustomerStageHistoryTable.ENTERED_AT, CustomerStageHistoryTable.LEFT_AT, CustomerStageHistoryTable.DAYS_IN_STAGE);
     SparkSession spark = journeys.sparkSession();
     List<String> stages = model.order();

@@ -4,7 +4,7 @@ import static io.lifecycle.tables.Columns.*;
 import static io.lifecycle.tables.StageTransitionsTable.*;
 import static org.apache.spark.sql.functions.*;
 
-import io.lifecycle.sessions.Sessionizer;
+import io.lifecycle.spark.RequiredColumns;
 import io.lifecycle.tables.CustomerStageHistoryTable;
 import java.time.LocalDate;
 import org.apache.spark.sql.Column;
@@ -35,7 +35,7 @@ public final class StageTransitions {
   }
 
   public Dataset<Row> transitions(Dataset<Row> episodes) {
-    Sessionizer.requireColumns(episodes, CUSTOMER_ID, CustomerStageHistoryTable.EPISODE_NUMBER, STAGE,
+    RequiredColumns.require(episodes, CUSTOMER_ID, CustomerStageHistoryTable.EPISODE_NUMBER, STAGE,
         CustomerStageHistoryTable.ENTERED_AT, CustomerStageHistoryTable.LEFT_AT);
     var byEpisode = Window.partitionBy(col(CUSTOMER_ID)).orderBy(col(CustomerStageHistoryTable.EPISODE_NUMBER));
     Column enteredAt = col(CustomerStageHistoryTable.ENTERED_AT);

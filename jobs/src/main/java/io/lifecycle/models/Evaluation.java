@@ -1,5 +1,6 @@
 package io.lifecycle.models;
 
+import io.lifecycle.tables.ModelMetricsTable;
 import static org.apache.spark.sql.functions.*;
 
 import java.util.ArrayList;
@@ -34,8 +35,8 @@ public final class Evaluation {
       BinaryClassificationMetrics curve = new BinaryClassificationMetrics(
           s.javaRDD().map(r -> new Tuple3<Object, Object, Object>(r.getDouble(1), r.getDouble(0), 1.0)).rdd(), 1000);
       try {
-        m.put("auc_roc", curve.areaUnderROC());
-        m.put("auc_pr", curve.areaUnderPR());
+        m.put(ModelMetricsTable.AUC_ROC, curve.areaUnderROC());
+        m.put(ModelMetricsTable.AUC_PR, curve.areaUnderPR());
       } finally {
         curve.unpersist();
       }
@@ -45,21 +46,21 @@ public final class Evaluation {
           avg(col("y").multiply(log(p)).plus(lit(1).minus(col("y")).multiply(log(lit(1).minus(p)))).multiply(-1)),
           avg(pow(col("p").minus(col("y")), 2))).head();
       double rate = base.getDouble(1);
-      m.put("test_rows", (double) base.getLong(0));
-      m.put("positive_rate", rate);
+      m.put(ModelMetricsTable.TEST_ROWS, (double) base.getLong(0));
+      m.put(ModelMetricsTable.POSITIVE_RATE, rate);
       double top = s.where(col("p").geq(base.getDouble(2))).agg(avg("y")).head().getDouble(0);
-      m.put("lift_top_decile", rate > 0 ? top / rate : Double.NaN);
+      m.put(ModelMetricsTable.LIFT_TOP_DECILE, rate > 0 ? top / rate : Double.NaN);
       m.putAll(rocPoints(s));
       if (probability) {
-        m.put("log_loss", base.getDouble(3));
-        m.put("brier", base.getDouble(4));
+        m.put(ModelMetricsTable.LOG_LOSS, base.getDouble(3));
+        m.put(ModelMetricsTable.BRIER, base.getDouble(4));
         Dataset<Row> deciles = new QuantileDiscretizer().setInputCol("p").setOutputCol("decile").setNumBuckets(10)
             .setRelativeError(0.001).fit(s).transform(s);
         // Bounded: ten deciles.
         for (Row d : deciles.groupBy("decile").agg(avg("p"), avg("y")).orderBy("decile").collectAsList()) {
           int k = (int) d.getDouble(0) + 1;
-          m.put("calibration_predicted_d" + k, d.getDouble(1));
-          m.put("calibration_observed_d" + k, d.getDouble(2));
+          m.put(ModelMetricsTable.calibrationPredicted(k), d.getDouble(1));
+          m.put(ModelMetricsTable.calibrationObserved(k), d.getDouble(2));
         }
       }
     } finally {
@@ -69,7 +70,7 @@ public final class Evaluation {
   }
 
   /** Points of the ROC curve: {@value #ROC_POINTS} + 1, from (0, 0) to (1, 1). */
-  public static final int ROC_POINTS = 20;
+  public static final int ROC_POINTS = ModelMetricsTable.ROC_POINTS;
 
   /**
    * The ROC curve at fixed score quantiles (thresholds at the 95th, 90th, ... 5th percentile of the
@@ -94,16 +95,16 @@ public final class Evaluation {
     double positives = r.isNullAt(0) ? 0 : r.getDouble(0);
     double negatives = r.isNullAt(1) ? 0 : r.getDouble(1);
     Map<String, Double> m = new LinkedHashMap<>();
-    m.put("roc_fpr_0", 0.0);
-    m.put("roc_tpr_0", 0.0);
+    m.put(ModelMetricsTable.rocFpr(0), 0.0);
+    m.put(ModelMetricsTable.rocTpr(0), 0.0);
     for (int k = 1; k < ROC_POINTS; k++) {
       double tp = r.isNullAt(2 * k) ? 0 : r.getDouble(2 * k);
       double fp = r.isNullAt(2 * k + 1) ? 0 : r.getDouble(2 * k + 1);
-      m.put("roc_fpr_" + k, negatives > 0 ? fp / negatives : Double.NaN);
-      m.put("roc_tpr_" + k, positives > 0 ? tp / positives : Double.NaN);
+      m.put(ModelMetricsTable.rocFpr(k), negatives > 0 ? fp / negatives : Double.NaN);
+      m.put(ModelMetricsTable.rocTpr(k), positives > 0 ? tp / positives : Double.NaN);
     }
-    m.put("roc_fpr_" + ROC_POINTS, 1.0);
-    m.put("roc_tpr_" + ROC_POINTS, 1.0);
+    m.put(ModelMetricsTable.rocFpr(ROC_POINTS), 1.0);
+    m.put(ModelMetricsTable.rocTpr(ROC_POINTS), 1.0);
     return m;
   }
 
@@ -131,15 +132,15 @@ public final class Evaluation {
         perClass.get(a)[2] += n;
       }
       cells.add(a + ">" + p);
-      m.put("confusion:" + a + ">" + p, (double) n);
+      m.put(ModelMetricsTable.confusion(a, p), (double) n);
     }
     double f1Sum = 0;
     for (long[] c : perClass.values()) {
       f1Sum += (2.0 * c[0] + c[1] + c[2]) == 0 ? 0 : 2.0 * c[0] / (2.0 * c[0] + c[1] + c[2]);
     }
-    m.put("accuracy", total == 0 ? Double.NaN : (double) correct / total);
-    m.put("macro_f1", perClass.isEmpty() ? Double.NaN : f1Sum / perClass.size());
-    m.put("test_rows", (double) total);
+    m.put(ModelMetricsTable.ACCURACY, total == 0 ? Double.NaN : (double) correct / total);
+    m.put(ModelMetricsTable.MACRO_F1, perClass.isEmpty() ? Double.NaN : f1Sum / perClass.size());
+    m.put(ModelMetricsTable.TEST_ROWS, (double) total);
     return m;
   }
 }

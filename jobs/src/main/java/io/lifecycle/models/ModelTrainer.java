@@ -3,6 +3,7 @@ package io.lifecycle.models;
 import static org.apache.spark.sql.functions.*;
 
 import io.lifecycle.config.LifecycleConfig;
+import io.lifecycle.tables.ModelMetricsTable;
 import io.lifecycle.tables.ModelDriftTable;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -143,14 +144,14 @@ public final class ModelTrainer {
       for (Map.Entry<String, PipelineModel> e : List.of(Map.entry(CHURN_GBT, gbtModel), Map.entry(CHURN_LOGISTIC, lrModel))) {
         Dataset<Row> scored = churnProbability(e.getValue(), test);
         Evaluation.binary(scored, Labels.CHURN, CHURN_P, true)
-            .forEach((k, v) -> metrics.add(new Metric("churn", e.getKey(), false, k, v)));
+            .forEach((k, v) -> metrics.add(new Metric(ModelMetricsTable.TASK_CHURN, e.getKey(), false, k, v)));
       }
       // Baselines: recency alone, and 1 - P(alive) of the BG/NBD model when the features carry it.
       Evaluation.binary(test, Labels.CHURN, "recency_days", false)
-          .forEach((k, v) -> metrics.add(new Metric("churn", "baseline_recency", true, k, v)));
+          .forEach((k, v) -> metrics.add(new Metric(ModelMetricsTable.TASK_CHURN, "baseline_recency", true, k, v)));
       if (List.of(test.columns()).contains(PointInTimeFeatures.P_ALIVE)) {
         Evaluation.binary(test.withColumn("_dead", lit(1.0).minus(col(PointInTimeFeatures.P_ALIVE))), Labels.CHURN, "_dead", true)
-            .forEach((k, v) -> metrics.add(new Metric("churn", "baseline_bgnbd_p_alive", true, k, v)));
+            .forEach((k, v) -> metrics.add(new Metric(ModelMetricsTable.TASK_CHURN, "baseline_bgnbd_p_alive", true, k, v)));
       }
       importances.put(CHURN_GBT, importances(gbtModel, ((GBTClassificationModel) gbtModel.stages()[gbtModel.stages().length - 1]).featureImportances()));
 
@@ -160,8 +161,8 @@ public final class ModelTrainer {
       models.put(NEXT_STAGE_FOREST, withNames);
       Dataset<Row> stagePredictions = withNames.transform(labels.transform(test));
       Evaluation.multiclass(stagePredictions, Labels.NEXT_STAGE, PREDICTED_STAGE)
-          .forEach((k, v) -> metrics.add(new Metric("next_stage", NEXT_STAGE_FOREST, false, k, v)));
-      metrics.add(new Metric("next_stage", NEXT_STAGE_FOREST, false, "log_loss",
+          .forEach((k, v) -> metrics.add(new Metric(ModelMetricsTable.TASK_NEXT_STAGE, NEXT_STAGE_FOREST, false, k, v)));
+      metrics.add(new Metric(ModelMetricsTable.TASK_NEXT_STAGE, NEXT_STAGE_FOREST, false, ModelMetricsTable.LOG_LOSS,
           new MulticlassClassificationEvaluator().setLabelCol(NEXT_INDEX).setMetricName("logLoss").evaluate(stagePredictions)));
       // Baselines: the most likely transition from the current stage (first-order Markov, estimated on the
       // training customers), and the majority class.
@@ -173,9 +174,9 @@ public final class ModelTrainer {
       Dataset<Row> baselines = test.join(markov, PointInTimeFeatures.CURRENT_STAGE, "left")
           .withColumn("_markov", coalesce(col("_markov"), lit(majority))).withColumn("_majority", lit(majority));
       Evaluation.multiclass(baselines, Labels.NEXT_STAGE, "_markov")
-          .forEach((k, v) -> metrics.add(new Metric("next_stage", "baseline_markov", true, k, v)));
+          .forEach((k, v) -> metrics.add(new Metric(ModelMetricsTable.TASK_NEXT_STAGE, "baseline_markov", true, k, v)));
       Evaluation.multiclass(baselines, Labels.NEXT_STAGE, "_majority")
-          .forEach((k, v) -> metrics.add(new Metric("next_stage", "baseline_majority", true, k, v)));
+          .forEach((k, v) -> metrics.add(new Metric(ModelMetricsTable.TASK_NEXT_STAGE, "baseline_majority", true, k, v)));
       RandomForestClassificationModel rf = (RandomForestClassificationModel) forestModel.stages()[forestModel.stages().length - 1];
       importances.put(NEXT_STAGE_FOREST, importances(forestModel, rf.featureImportances()));
       // The training data's distribution, against which each score measures drift.

@@ -118,7 +118,7 @@ public final class TrainStep implements Step {
     for (ModelTrainer.Metric m : result.metrics()) {
       metricRows.add(RowFactory.create(runDate, m.task(), m.model(), m.baseline(), version, from, to, m.metric(),
           Double.isNaN(m.value()) ? null : m.value()));
-      if (m.metric().equals("auc_roc") || m.metric().equals("macro_f1")) {
+      if (m.metric().equals(ModelMetricsTable.AUC_ROC) || m.metric().equals(ModelMetricsTable.MACRO_F1)) {
         LOG.info("{} {}: {} = {}", m.task(), m.model(), m.metric(), String.format("%.3f", m.value()));
       }
     }

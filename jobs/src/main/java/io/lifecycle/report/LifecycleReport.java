@@ -4,9 +4,7 @@ import static org.apache.spark.sql.functions.*;
 
 import io.lifecycle.config.LifecycleConfig;
 import io.lifecycle.config.StageModel;
-import io.lifecycle.ingest.IngestStep;
 import io.lifecycle.io.DeltaStore;
-import io.lifecycle.models.Evaluation;
 import io.lifecycle.report.SvgChart.Axis;
 import io.lifecycle.report.SvgChart.Bars;
 import io.lifecycle.report.SvgChart.Series;
@@ -99,7 +97,7 @@ public final class LifecycleReport {
       return;
     }
     // Bounded: The latest successful ingest of the run date: one row.
-    List<Row> ingest = log.get().where(onRunDate.and(col(RunLogTable.STEP).equalTo(IngestStep.NAME))
+    List<Row> ingest = log.get().where(onRunDate.and(col(RunLogTable.STEP).equalTo(RunLogTable.INGEST))
             .and(col(RunLogTable.STATUS).equalTo(RunLogTable.SUCCEEDED)))
         .orderBy(col(RunLogTable.STARTED_AT).desc()).limit(1).collectAsList();
     if (ingest.isEmpty()) {
@@ -111,9 +109,9 @@ public final class LifecycleReport {
       Map<String, Long> out = r.isNullAt(r.fieldIndex(RunLogTable.OUTPUT_ROWS)) ? Map.of() : r.getJavaMap(r.fieldIndex(RunLogTable.OUTPUT_ROWS));
       long clean = out.getOrDefault(EventsTable.DEF.name(), 0L);
       long quarantined = out.getOrDefault(QuarantineTable.DEF.name(), 0L);
-      long skipped = out.getOrDefault(IngestStep.SKIPPED, 0L);
+      long skipped = out.getOrDefault(RunLogTable.INGEST_SKIPPED, 0L);
       // Runs logged before the ingest recorded its duplicates: what is left over.
-      long duplicates = out.getOrDefault(IngestStep.DUPLICATES, read - clean - quarantined - skipped);
+      long duplicates = out.getOrDefault(RunLogTable.INGEST_DUPLICATES, read - clean - quarantined - skipped);
       List<String> names = List.of("Read", "Clean", "Duplicates", "Quarantined", "Skipped");
       double[] values = {read, clean, duplicates, quarantined, skipped};
       page.chart(SvgChart.bars("run-counts", "Input rows by outcome", names, "Outcome of each input row",
@@ -543,14 +541,14 @@ public final class LifecycleReport {
     for (String model : churnModels) {
       Map<String, Double> m = churn.get(model);
       // Baselines are drawn dashed, so the legend needs no more than the name and the AUC.
-      String name = model + ", AUC " + Markup.decimal(m.getOrDefault("auc_roc", Double.NaN), 3);
-      double[] fpr = new double[Evaluation.ROC_POINTS + 1];
-      double[] tpr = new double[Evaluation.ROC_POINTS + 1];
+      String name = model + ", AUC " + Markup.decimal(m.getOrDefault(ModelMetricsTable.AUC_ROC, Double.NaN), 3);
+      double[] fpr = new double[ModelMetricsTable.ROC_POINTS + 1];
+      double[] tpr = new double[ModelMetricsTable.ROC_POINTS + 1];
       boolean complete = true;
-      for (int k = 0; k <= Evaluation.ROC_POINTS; k++) {
-        complete &= m.containsKey("roc_fpr_" + k) && m.containsKey("roc_tpr_" + k);
-        fpr[k] = m.getOrDefault("roc_fpr_" + k, Double.NaN);
-        tpr[k] = m.getOrDefault("roc_tpr_" + k, Double.NaN);
+      for (int k = 0; k <= ModelMetricsTable.ROC_POINTS; k++) {
+        complete &= m.containsKey(ModelMetricsTable.rocFpr(k)) && m.containsKey(ModelMetricsTable.rocTpr(k));
+        fpr[k] = m.getOrDefault(ModelMetricsTable.rocFpr(k), Double.NaN);
+        tpr[k] = m.getOrDefault(ModelMetricsTable.rocTpr(k), Double.NaN);
       }
       if (complete) {
         Series s = Series.of(name, fpr, tpr);
@@ -558,8 +556,8 @@ public final class LifecycleReport {
       }
       List<double[]> cal = new ArrayList<>();
       for (int d = 1; d <= 10; d++) {
-        Double p = m.get("calibration_predicted_d" + d);
-        Double o = m.get("calibration_observed_d" + d);
+        Double p = m.get(ModelMetricsTable.calibrationPredicted(d));
+        Double o = m.get(ModelMetricsTable.calibrationObserved(d));
         if (p != null && o != null && Double.isFinite(p) && Double.isFinite(o)) {
           cal.add(new double[] {p, o});
         }
@@ -587,17 +585,17 @@ public final class LifecycleReport {
     List<List<String>> table = new ArrayList<>();
     for (String model : churnModels) {
       Map<String, Double> m = churn.get(model);
-      table.add(List.of(model, baseline.get(model) ? "baseline" : "model", fmt(m, "auc_roc", 3), fmt(m, "auc_pr", 3),
-          fmt(m, "log_loss", 3), fmt(m, "brier", 3), fmt(m, "lift_top_decile", 2),
-          Markup.count(Math.round(m.getOrDefault("test_rows", 0.0)))));
+      table.add(List.of(model, baseline.get(model) ? "baseline" : "model", fmt(m, ModelMetricsTable.AUC_ROC, 3), fmt(m, ModelMetricsTable.AUC_PR, 3),
+          fmt(m, ModelMetricsTable.LOG_LOSS, 3), fmt(m, ModelMetricsTable.BRIER, 3), fmt(m, ModelMetricsTable.LIFT_TOP_DECILE, 2),
+          Markup.count(Math.round(m.getOrDefault(ModelMetricsTable.TEST_ROWS, 0.0)))));
     }
     page.table(List.of("churn model", "kind", "AUC-ROC", "AUC-PR", "log loss", "Brier", "lift, top decile", "test customers"), table);
     page.note("Log loss, Brier score and calibration need a probability: the recency baseline ranks customers only.");
     List<List<String>> next = new ArrayList<>();
     for (Map.Entry<String, Map<String, Double>> e : stage.entrySet()) {
       Map<String, Double> m = e.getValue();
-      next.add(List.of(e.getKey(), baseline.get(e.getKey()) ? "baseline" : "model", fmt(m, "accuracy", 3), fmt(m, "macro_f1", 3),
-          fmt(m, "log_loss", 3), Markup.count(Math.round(m.getOrDefault("test_rows", 0.0)))));
+      next.add(List.of(e.getKey(), baseline.get(e.getKey()) ? "baseline" : "model", fmt(m, ModelMetricsTable.ACCURACY, 3), fmt(m, ModelMetricsTable.MACRO_F1, 3),
+          fmt(m, ModelMetricsTable.LOG_LOSS, 3), Markup.count(Math.round(m.getOrDefault(ModelMetricsTable.TEST_ROWS, 0.0)))));
     }
     if (!next.isEmpty()) {
       page.table(List.of("next-stage model", "kind", "accuracy", "macro-F1", "log loss", "test rows"), next);

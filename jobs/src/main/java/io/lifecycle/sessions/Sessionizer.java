@@ -5,6 +5,8 @@ import static io.lifecycle.tables.SessionsTable.*;
 import static org.apache.spark.sql.functions.*;
 
 import io.lifecycle.config.StageModel;
+import io.lifecycle.spark.RequiredColumns;
+import io.lifecycle.spark.StageOrder;
 import java.time.Duration;
 import java.util.List;
 import org.apache.spark.sql.Column;
@@ -63,7 +65,7 @@ public final class Sessionizer {
 
   /** Events (customer_id, event_time, event_type, stage, amount, channel) to sessions in the table's shape. */
   public Dataset<Row> sessionize(Dataset<Row> events) {
-    requireColumns(events, CUSTOMER_ID, EVENT_TIME, EVENT_TYPE, STAGE, AMOUNT, CHANNEL);
+    RequiredColumns.require(events, CUSTOMER_ID, EVENT_TIME, EVENT_TYPE, STAGE, AMOUNT, CHANNEL);
     Column isPurchase = coalesce(col(EVENT_TYPE).isin(model.purchaseEventTypes().toArray()), lit(false));
     Dataset<Row> prepared = events.select(
         col(CUSTOMER_ID),
@@ -103,15 +105,5 @@ public final class Sessionizer {
 
   static long micros(Duration d) {
     return Math.multiplyExact(d.getSeconds(), 1_000_000L) + d.getNano() / 1_000;
-  }
-
-  /** Fails naming the first column a transform needs that its input lacks. */
-  public static void requireColumns(Dataset<Row> df, String... names) {
-    List<String> present = List.of(df.columns());
-    for (String n : names) {
-      if (!present.contains(n)) {
-        throw new IllegalArgumentException("input lacks column " + n + " (has " + present + ")");
-      }
-    }
   }
 }

@@ -18,6 +18,45 @@ public final class ModelMetricsTable {
   public static final String VALUE = "value";
 
   /** task values. */
+  // Metric names (the metric column): defined here, where they are stored; evaluation writes them and
+  // the report reads them.
+  public static final String AUC_ROC = "auc_roc";
+  public static final String AUC_PR = "auc_pr";
+  public static final String LOG_LOSS = "log_loss";
+  public static final String BRIER = "brier";
+  public static final String LIFT_TOP_DECILE = "lift_top_decile";
+  public static final String TEST_ROWS = "test_rows";
+  public static final String POSITIVE_RATE = "positive_rate";
+  public static final String ACCURACY = "accuracy";
+  public static final String MACRO_F1 = "macro_f1";
+  /** Points of the ROC curve: {@value #ROC_POINTS} + 1, from (0, 0) to (1, 1). */
+  public static final int ROC_POINTS = 20;
+
+  /** False positive rate at ROC point {@code k} (0..{@value #ROC_POINTS}). */
+  public static String rocFpr(int k) {
+    return "roc_fpr_" + k;
+  }
+
+  /** True positive rate at ROC point {@code k} (0..{@value #ROC_POINTS}). */
+  public static String rocTpr(int k) {
+    return "roc_tpr_" + k;
+  }
+
+  /** Mean predicted churn in score decile {@code d} (1..10). */
+  public static String calibrationPredicted(int d) {
+    return "calibration_predicted_d" + d;
+  }
+
+  /** Observed churn in score decile {@code d} (1..10). */
+  public static String calibrationObserved(int d) {
+    return "calibration_observed_d" + d;
+  }
+
+  /** Customers whose actual next stage was {@code actual} and predicted {@code predicted}. */
+  public static String confusion(String actual, String predicted) {
+    return "confusion:" + actual + ">" + predicted;
+  }
+
   public static final String TASK_CHURN = "churn";
   public static final String TASK_NEXT_STAGE = "next_stage";
 

@@ -26,6 +26,11 @@ public final class RunLogTable {
   public static final String OUTPUT_ROOT = "output_root";
   public static final String NOTE = "note";
 
+  /** The ingest step's name, and the two counts it records in output_rows beside its tables' rows. */
+  public static final String INGEST = "ingest";
+  public static final String INGEST_DUPLICATES = "duplicates";
+  public static final String INGEST_SKIPPED = "skipped";
+
   public static final String SUCCEEDED = "SUCCEEDED";
   public static final String FAILED = "FAILED";
   public static final String SKIPPED = "SKIPPED";

@@ -10,7 +10,7 @@ import io.lifecycle.io.DeltaStore;
 import io.lifecycle.pipeline.Pipeline;
 import io.lifecycle.pipeline.RunContext;
 import io.lifecycle.pipeline.Step;
-import io.lifecycle.pipeline.Steps;
+import io.lifecycle.cli.Steps;
 import io.lifecycle.pipeline.Versions;
 import io.lifecycle.spark.SparkSessions;
 import io.lifecycle.tables.BenchmarksTable;

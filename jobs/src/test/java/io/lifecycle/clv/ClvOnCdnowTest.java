@@ -6,7 +6,7 @@ import io.lifecycle.SharedSpark;
 import io.lifecycle.TestSupport;
 import io.lifecycle.config.LifecycleConfig;
 import io.lifecycle.pipeline.RunContext;
-import io.lifecycle.pipeline.Steps;
+import io.lifecycle.cli.Steps;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.List;

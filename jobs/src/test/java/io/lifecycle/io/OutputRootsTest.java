@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.*;
 import io.lifecycle.SharedSpark;
 import io.lifecycle.TestSupport;
 import io.lifecycle.pipeline.RunContext;
-import io.lifecycle.pipeline.Steps;
+import io.lifecycle.cli.Steps;
 import io.lifecycle.tables.EventsTable;
 import io.lifecycle.tables.QuarantineTable;
 import io.lifecycle.tables.RunLogTable;

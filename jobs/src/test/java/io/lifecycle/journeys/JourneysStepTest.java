@@ -9,7 +9,7 @@ import io.lifecycle.TestSupport;
 import io.lifecycle.config.LifecycleConfig;
 import io.lifecycle.pipeline.RunContext;
 import io.lifecycle.pipeline.StepResult;
-import io.lifecycle.pipeline.Steps;
+import io.lifecycle.cli.Steps;
 import io.lifecycle.sessions.SessionizeStep;
 import io.lifecycle.sessions.SessionizerTest;
 import io.lifecycle.tables.CustomerJourneysTable;

@@ -10,7 +10,7 @@ import io.lifecycle.config.LifecycleConfig;
 import io.lifecycle.generate.GeneratorSettings;
 import io.lifecycle.generate.RawEventWriter;
 import io.lifecycle.pipeline.RunContext;
-import io.lifecycle.pipeline.Steps;
+import io.lifecycle.cli.Steps;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.HashMap;

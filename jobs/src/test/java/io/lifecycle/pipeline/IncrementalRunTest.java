@@ -1,5 +1,6 @@
 package io.lifecycle.pipeline;
 
+import io.lifecycle.cli.Steps;
 import static org.apache.spark.sql.functions.*;
 import static org.junit.jupiter.api.Assertions.*;
 

@@ -1,9 +1,14 @@
-package io.lifecycle.pipeline;
+package io.lifecycle.cli;
 
 import io.lifecycle.ingest.IngestStep;
+import io.lifecycle.pipeline.MaintainStep;
+import io.lifecycle.pipeline.Pipeline;
 import java.util.List;
 
-/** The pipeline's steps in the order they run. */
+/**
+ * The pipeline's steps in the order they run: assembled here, at the top, so the pipeline package knows
+ * steps only through the {@link io.lifecycle.pipeline.Step} interface and no step knows another.
+ */
 public final class Steps {
   private Steps() {}
 

@@ -1,0 +1,6 @@
+/**
+ * The configuration: typed, immutable records ({@link io.lifecycle.config.LifecycleConfig}), the loader that
+ * validates every key on start, the stage model and SQL identifier checks. Neutral: it uses no other
+ * package of the job.
+ */
+package io.lifecycle.config;
