@@ -70,7 +70,14 @@ public record LifecycleConfig(
       String eventTypeConstant,
       List<String> timestampFormats,
       ZoneId zone,
-      Dedup dedup) {}
+      Dedup dedup) {
+    public Input {
+      options = Immutable.map(options);
+      textFields = Immutable.list(textFields);
+      columns = Immutable.map(columns);
+      timestampFormats = Immutable.list(timestampFormats);
+    }
+  }
 
   /** Which rows count as duplicates of each other. */
   public enum Dedup {
@@ -133,6 +140,10 @@ public record LifecycleConfig(
       Map<String, Double> acquisitionCost,
       Segments fitSegments,
       int holdoutWeeks) {
+    public Clv {
+      acquisitionCost = Immutable.map(acquisitionCost);
+    }
+
     public enum TimeUnit {
       DAYS,
       WEEKS
@@ -197,6 +208,10 @@ public record LifecycleConfig(
 
   public record Output(
       String root, String database, Map<String, String> tableNames, long rowsPerFile, int vacuumRetentionHours) {
+    public Output {
+      tableNames = Immutable.map(tableNames);
+    }
+
     /** The physical name of a logical table: itself unless renamed in {@code output.tables}. */
     public String tableName(String logicalName) {
       return tableNames.getOrDefault(logicalName, logicalName);

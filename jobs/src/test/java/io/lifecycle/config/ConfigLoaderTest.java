@@ -32,6 +32,24 @@ class ConfigLoaderTest {
     assertEquals("warehouse", c.output().root());
   }
 
+  /** A config is shared by every step of a run: none can change what another reads. */
+  @Test
+  void theConfigsCollectionsAreReadOnlyAndKeepTheirOrder() {
+    LifecycleConfig c = ConfigLoader.defaults();
+    assertThrows(UnsupportedOperationException.class, () -> c.clv().acquisitionCost().put("email", 1.0));
+    assertThrows(UnsupportedOperationException.class, () -> c.output().tableNames().put("events", "x"));
+    assertThrows(UnsupportedOperationException.class, () -> c.input().options().put("header", "false"));
+    assertThrows(UnsupportedOperationException.class, () -> c.input().columns().clear());
+    assertThrows(UnsupportedOperationException.class, () -> c.stages().order().add("LOYALTY"));
+    java.util.Map<String, Double> costs = new java.util.LinkedHashMap<>();
+    costs.put("z", 1.0);
+    costs.put("a", 2.0);
+    LifecycleConfig.Clv clv = new LifecycleConfig.Clv(0.3, 0.1, 12, LifecycleConfig.Clv.TimeUnit.WEEKS, costs,
+        c.clv().fitSegments(), 0);
+    costs.put("b", 3.0);
+    assertEquals(List.of("z", "a"), List.copyOf(clv.acquisitionCost().keySet()), "a copy, in the given order");
+  }
+
   @Test
   void unknownKeyNamesKeyAndFile() {
     LifecycleException e = fails("lifecycle.sessions.inactivity_gapp = 10 minutes");
