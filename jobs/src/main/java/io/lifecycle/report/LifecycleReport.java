@@ -8,6 +8,7 @@ import io.lifecycle.io.DeltaStore;
 import io.lifecycle.report.SvgChart.Axis;
 import io.lifecycle.report.SvgChart.Bars;
 import io.lifecycle.report.SvgChart.Series;
+import io.lifecycle.tables.ActivitySummaryTable;
 import io.lifecycle.tables.ChurnPredictionsTable;
 import io.lifecycle.tables.ChurnRatesTable;
 import io.lifecycle.tables.ClvHoldoutTable;
@@ -264,6 +265,34 @@ public final class LifecycleReport {
             List.of(new Bars("churn rate", rates)), false));
       }
     }
+    stickiness(page);
+  }
+
+  /** DAU/MAU per month, the latest MAX_PERIODS months (activity_summary). */
+  private void stickiness(HtmlPage page) {
+    Optional<Dataset<Row>> activity = table(page, ActivitySummaryTable.DEF, "the stickiness chart");
+    if (activity.isEmpty()) {
+      return;
+    }
+    // Bounded: one row per calendar month, the latest MAX_PERIODS.
+    List<Row> months = activity.get().where(col(ActivitySummaryTable.PERIOD_TYPE).equalTo(ActivitySummaryTable.MONTH))
+        .select(col(ActivitySummaryTable.PERIOD).cast("string"), col(ActivitySummaryTable.STICKINESS),
+            col(ActivitySummaryTable.ACTIVE), col(ActivitySummaryTable.MEAN_ACTIVE_DAYS), col(ActivitySummaryTable.PERIOD_COMPLETE))
+        .orderBy(col(ActivitySummaryTable.PERIOD).desc()).limit(MAX_PERIODS).collectAsList();
+    if (months.isEmpty()) {
+      page.missing("Table activity_summary has no months: nobody was active before " + runDate + ".");
+      return;
+    }
+    List<Row> ordered = new ArrayList<>(months);
+    java.util.Collections.reverse(ordered);
+    List<String> labels = ordered.stream().map(m -> m.getString(0).substring(0, 7) + (m.getBoolean(4) ? "" : "*")).toList();
+    page.chart(SvgChart.bars("stickiness", "Stickiness: average daily actives / monthly actives (DAU/MAU)", labels,
+        "Month (* = not complete at the run date)", Axis.fromZero("DAU/MAU (%)", Markup::percentShort),
+        List.of(new Bars("DAU/MAU", ordered.stream().mapToDouble(m -> m.getDouble(1)).toArray())), false));
+    Row last = ordered.get(ordered.size() - 1);
+    page.note("In " + last.getString(0).substring(0, 7) + ", " + Markup.count(last.getLong(2)) + " customers were active, on "
+        + Markup.decimal(last.getDouble(3), 2) + " days each on average; a typical day saw "
+        + Markup.percentShort(last.getDouble(1)) + " of them. Weekly figures (DAU/WAU) and the distribution of active days are in activity_summary.");
   }
 
   private static List<Series> retentionCurves(Dataset<Row> all, List<String> cohorts, double[][] values,
