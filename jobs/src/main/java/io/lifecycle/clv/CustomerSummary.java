@@ -35,7 +35,7 @@ public final class CustomerSummary {
 
   private static final String DAY = "_day";
   private static final String DAY_SPEND = "_day_spend";
-  private static final String FIRST_CHANNEL = "_first_channel";
+  private static final String CHANNEL_TIME = "_channel_time";
 
   private CustomerSummary() {}
 
@@ -56,27 +56,32 @@ public final class CustomerSummary {
 
   /**
    * {@link #of} with each customer's acquisition channel ({@link #CHANNEL}): the channel of the customer's
-   * first event that has one, of any type and day ({@link FirstChannel}). One aggregation of the events
-   * gives both: the purchases are grouped per day, every other event into one group per customer, so
-   * the events are read once and no join is needed.
+   * first event that has one, of any type and day ({@link FirstChannel}). One pass over the events gives
+   * both: each event becomes up to two rows, its purchase (keyed by day) and its channel (keyed by
+   * channel, with its time), so the per-day and per-channel aggregation keeps fixed-width buffers
+   * (Spark hashes it; a channel kept in an aggregation buffer makes Spark sort every event), and only
+   * the few rows per customer that come out of it pick the first channel.
    *
    * @param events canonical events (customer_id, event_time, event_type, amount, channel)
    */
   public static Dataset<Row> withChannel(Dataset<Row> events, Set<String> purchaseTypes, LocalDate lastDay, TimeUnit unit) {
     Column day = to_date(col(Columns.EVENT_TIME));
     Column purchase = col(Columns.EVENT_TYPE).isin(purchaseTypes.toArray()).and(day.leq(lit(java.sql.Date.valueOf(lastDay))));
-    // The day is null for the events that are not purchases: those days count for the channel only.
-    Dataset<Row> days = events
-        .groupBy(col(Columns.CUSTOMER_ID), when(purchase, day).as(DAY))
-        .agg(coalesce(ExactSums.sum(when(purchase, col(Columns.AMOUNT))), lit(0.0)).as(DAY_SPEND),
-            count(when(purchase, lit(1))).as(PURCHASES),
-            min(FirstChannel.ordering()).as(FIRST_CHANNEL));
+    Column asPurchase = when(purchase, struct(day.as(DAY), lit(null).cast("string").as(Columns.CHANNEL),
+        col(Columns.AMOUNT).as(Columns.AMOUNT), lit(null).cast("timestamp").as(Columns.EVENT_TIME)));
+    Column asChannel = when(col(Columns.CHANNEL).isNotNull(), struct(lit(null).cast("date").as(DAY), col(Columns.CHANNEL),
+        lit(null).cast("double").as(Columns.AMOUNT), col(Columns.EVENT_TIME)));
+    Dataset<Row> days = events.select(col(Columns.CUSTOMER_ID), inline(array(asPurchase, asChannel)))
+        .where(col(DAY).isNotNull().or(col(Columns.CHANNEL).isNotNull()))
+        .groupBy(col(Columns.CUSTOMER_ID), col(DAY), col(Columns.CHANNEL))
+        .agg(coalesce(ExactSums.sum(col(Columns.AMOUNT)), lit(0.0)).as(DAY_SPEND), count(col(DAY)).as(PURCHASES),
+            min(col(Columns.EVENT_TIME)).as(CHANNEL_TIME));
     return perCustomer(days, lastDay, unit, true).where(col(FIRST_PURCHASE_DATE).isNotNull());
   }
 
   /**
    * Per customer from the purchase days (rows with a null day are not purchase days): the summary's
-   * columns, and the first channel when {@code channel}.
+   * columns, and when {@code channel} the first channel of the (channel, first time) rows.
    */
   private static Dataset<Row> perCustomer(Dataset<Row> days, LocalDate lastDay, TimeUnit unit, boolean channel) {
     double daysPerUnit = unit == TimeUnit.WEEKS ? 7.0 : 1.0;
@@ -88,7 +93,7 @@ public final class CustomerSummary {
         min_by(col(DAY_SPEND), col(DAY)).as("_first_day_spend"),
         sum(col(PURCHASES)).as(PURCHASES)));
     if (channel) {
-      aggs.add(min(col(FIRST_CHANNEL)).getField(Columns.CHANNEL).as(CHANNEL));
+      aggs.add(min_by(col(Columns.CHANNEL), when(col(Columns.CHANNEL).isNotNull(), struct(col(CHANNEL_TIME), col(Columns.CHANNEL)))).as(CHANNEL));
     }
     Dataset<Row> perCustomer = days.groupBy(col(Columns.CUSTOMER_ID)).agg(min(col(DAY)).as(FIRST_PURCHASE_DATE), aggs.toArray(Column[]::new));
     Column x = col(FREQUENCY);
