@@ -11,7 +11,6 @@ import io.lifecycle.pipeline.RunContext;
 import io.lifecycle.pipeline.Step;
 import io.lifecycle.pipeline.StepResult;
 import io.lifecycle.spark.ExactQuantiles;
-import io.lifecycle.spark.FirstChannel;
 import io.lifecycle.tables.ClvHoldoutTable;
 import io.lifecycle.tables.ClvModelsTable;
 import io.lifecycle.tables.CohortSurvivalTable;
@@ -55,11 +54,14 @@ public final class ClvStep implements Step {
     Clv clv = config.clv();
     SparkSession spark = ctx.spark();
     LocalDate runDate = ctx.runDate();
-    Dataset<Row> events = ctx.eventsAsOf().select(Columns.CUSTOMER_ID, Columns.EVENT_TIME, Columns.EVENT_TYPE, Columns.AMOUNT, Columns.CHANNEL)
-        .persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> events = ctx.eventsAsOf().select(Columns.CUSTOMER_ID, Columns.EVENT_TIME, Columns.EVENT_TYPE, Columns.AMOUNT, Columns.CHANNEL);
+    if (clv.holdoutWeeks() > 0) {
+      // Read again by the holdout (its calibration summary and the holdout's purchases): cached only then.
+      events = events.persist(StorageLevel.MEMORY_AND_DISK());
+    }
     try {
       List<Row> modelRows = new ArrayList<>();
-      Dataset<Row> summary = CustomerSummary.of(events, config.stages().purchaseEventTypes(), runDate.minusDays(1), clv.timeUnit())
+      Dataset<Row> summary = CustomerSummary.withChannel(events, config.stages().purchaseEventTypes(), runDate.minusDays(1), clv.timeUnit())
           .persist(StorageLevel.MEMORY_AND_DISK());
       RfmSummary triples = ModelFits.triples(summary);
       ModelFits.Fit<io.lifecycle.clv.model.BgNbdModel> bg = ModelFits.bgNbd(triples);
@@ -75,13 +77,13 @@ public final class ClvStep implements Step {
       modelRows.add(modelRow(runDate, bg, "full", "all", runDate, selected.equals("bg_nbd")));
       modelRows.add(modelRow(runDate, pareto, "full", "all", runDate, selected.equals("pareto_nbd")));
       modelRows.add(modelRow(runDate, gg, "full", "all", runDate, true));
-      segmentFits(config, summary, events, runDate).forEach(modelRows::add);
+      segmentFits(config, summary, runDate).forEach(modelRows::add);
 
       PurchaseModel purchase = selected.equals("pareto_nbd") && pareto.usable() ? PurchaseModel.of(pareto.fit().model())
           : bg.usable() ? PurchaseModel.of(bg.fit().model()) : null;
       // The customers' values feed customer_value and every segment of segment_value, and the segments
       // (a few per cohort, channel, stage and path) feed both tables too: each computed once.
-      Dataset<Row> values = customerValues(config, summary, events, purchase, gg.usable() ? gg.fit().model() : null, runDate);
+      Dataset<Row> values = customerValues(config, summary, purchase, gg.usable() ? gg.fit().model() : null, runDate);
       Dataset<Row> segments = new SimpleClv(config).segments(values, survival(ctx), journeys(ctx), runDate).localCheckpoint();
       Dataset<Row> withSimple = withSimpleClv(values, segments);
 
@@ -113,20 +115,23 @@ public final class ClvStep implements Step {
     return clv.timeUnit() == Clv.TimeUnit.WEEKS ? days / 7 : days;
   }
 
-  /** The customer_value rows: each customer's values beside the simple CLV of the customer's cohort segment. */
+  /**
+   * The customer_value rows: each customer's values beside the simple CLV of the customer's cohort
+   * segment (a few dozen rows, broadcast: the customers are not shuffled for them).
+   */
   public static Dataset<Row> withSimpleClv(Dataset<Row> values, Dataset<Row> segments) {
-    return values.join(segments.where(col(SegmentValueTable.SEGMENT_TYPE).equalTo("cohort"))
+    return values.join(broadcast(segments).where(col(SegmentValueTable.SEGMENT_TYPE).equalTo("cohort"))
             .select(col(SegmentValueTable.SEGMENT).as("_cohort_text"), col(SegmentValueTable.SIMPLE_CLV).as(CustomerValueTable.SIMPLE_CLV)),
         date_format(col(CustomerValueTable.COHORT), "yyyy-MM-dd").equalTo(col("_cohort_text")), "left");
   }
 
   /**
-   * Per customer of the summary: the purchase model's and Gamma-Gamma's predictions, the predicted CLV,
-   * the value tier and the acquisition channel (customer_value without the simple CLV); a null model
-   * leaves its columns null.
+   * Per customer of the summary ({@link CustomerSummary#withChannel}): the purchase model's and
+   * Gamma-Gamma's predictions, the predicted CLV, the value tier and the acquisition channel
+   * (customer_value without the simple CLV); a null model leaves its columns null.
    */
-  public static Dataset<Row> customerValues(LifecycleConfig config, Dataset<Row> summary, Dataset<Row> events,
-      PurchaseModel purchase, GammaGammaModel spend, LocalDate runDate) {
+  public static Dataset<Row> customerValues(LifecycleConfig config, Dataset<Row> summary, PurchaseModel purchase,
+      GammaGammaModel spend, LocalDate runDate) {
     Clv clv = config.clv();
     Dataset<Row> customers = summary;
     if (purchase != null) {
@@ -141,13 +146,11 @@ public final class ClvStep implements Step {
     Column expectedSpend = spend == null ? lit(null).cast("double")
         : lit(spend.p()).multiply(lit(spend.v()).plus(when(x.gt(0), x.multiply(col(CustomerSummary.MONETARY_VALUE))).otherwise(0.0)))
             .divide(lit(spend.p()).multiply(x).plus(spend.q() - 1));
-    Dataset<Row> firsts = events.groupBy(Columns.CUSTOMER_ID)
-        .agg(FirstChannel.of().as(CustomerValueTable.CHANNEL));
-    Dataset<Row> valued = customers.join(firsts, Columns.CUSTOMER_ID, "left")
+    Dataset<Row> valued = customers
         .withColumn(CustomerValueTable.EXPECTED_MEAN_SPEND, expectedSpend)
         .withColumn(CustomerValueTable.PREDICTED_CLV,
             lit(clv.grossMargin()).multiply(col(CustomerValueTable.EXPECTED_MEAN_SPEND)).multiply(col(SummaryPredictions.DISCOUNTED_PURCHASES)));
-    // Read by the tier thresholds and by the values themselves: computed once (it aggregates the events).
+    // Read by the tier thresholds and by the values themselves: computed once (it joins the predictions).
     valued = valued.persist(StorageLevel.MEMORY_AND_DISK());
     try {
       // The tier thresholds, exact: the same customers get the same tier in a daily run and a full run.
@@ -200,7 +203,7 @@ public final class ClvStep implements Step {
   }
 
   /** Per-segment BG/NBD and Gamma-Gamma fits (clv.fit_segments), one row each: the BTYD authors fit cohorts apart. */
-  private static List<Row> segmentFits(LifecycleConfig config, Dataset<Row> summary, Dataset<Row> events, LocalDate runDate) {
+  private static List<Row> segmentFits(LifecycleConfig config, Dataset<Row> summary, LocalDate runDate) {
     Clv.Segments by = config.clv().fitSegments();
     List<Row> rows = new ArrayList<>();
     if (by == Clv.Segments.NONE) {
@@ -212,10 +215,7 @@ public final class ClvStep implements Step {
       segment = concat(lit("cohort="), date_format(trunc(col(CustomerSummary.FIRST_PURCHASE_DATE), "month"), "yyyy-MM-dd"));
       keyed = summary.withColumn("_segment", segment);
     } else {
-      Dataset<Row> channels = events.groupBy(Columns.CUSTOMER_ID)
-          .agg(FirstChannel.of().as("_channel"));
-      keyed = summary.join(channels, Columns.CUSTOMER_ID, "left")
-          .withColumn("_segment", concat(lit("channel="), coalesce(col("_channel"), lit("unknown"))));
+      keyed = summary.withColumn("_segment", concat(lit("channel="), coalesce(col(CustomerSummary.CHANNEL), lit("unknown"))));
     }
     // One row per segment: bounded by the number of cohorts or channels.
     for (Row s : keyed.select("_segment").distinct().orderBy("_segment").collectAsList()) {

@@ -97,25 +97,36 @@ public final class Holdout {
         .withColumn("_bucket", when(col(CustomerSummary.FREQUENCY).geq(7), lit("7+")).otherwise(col(CustomerSummary.FREQUENCY).cast("string")))
         .persist(StorageLevel.MEMORY_AND_DISK());
     try {
+      List<ModelFits.Fit<?>> usable = java.util.stream.Stream.<ModelFits.Fit<?>>of(bg, pareto).filter(ModelFits.Fit::usable).toList();
+      // Both models' sums in one pass per grouping. Bounded: per frequency bucket and in total, a handful of rows.
+      List<Column> perBucket = new ArrayList<>(List.of(count(lit(1)), sum("_actual")));
+      List<Column> overall = new ArrayList<>(List.of(count(lit(1)), sum("_actual")));
+      for (ModelFits.Fit<?> f : usable) {
+        Column p = col(f.model());
+        perBucket.add(ExactSums.sum(p));
+        overall.add(ExactSums.sum(p));
+        overall.add(sqrt(ExactSums.mean(pow(p.minus(col("_actual")), 2))));
+      }
+      List<Row> buckets = usable.isEmpty() ? List.of()
+          : joined.groupBy("_bucket").agg(perBucket.get(0), perBucket.subList(1, perBucket.size()).toArray(Column[]::new))
+              .orderBy("_bucket").collectAsList();
+      Row total = usable.isEmpty() ? null : joined.agg(overall.get(0), overall.subList(1, overall.size()).toArray(Column[]::new)).head();
       List<Row> rows = new ArrayList<>();
       String better = "bg_nbd";
       double best = Double.MAX_VALUE;
-      for (ModelFits.Fit<?> f : List.of(bg, pareto)) {
-        if (!f.usable()) {
-          continue;
+      for (int i = 0; i < usable.size(); i++) {
+        ModelFits.Fit<?> f = usable.get(i);
+        for (Row r : buckets) {
+          rows.add(RowFactory.create(f.model(), r.getString(0), r.getLong(1), r.getDouble(3 + i), r.getDouble(2)));
         }
-        Column p = col(f.model());
-        // Bounded: per frequency bucket and in total, a handful of rows.
-        for (Row r : joined.groupBy("_bucket").agg(count(lit(1)), ExactSums.sum(p), sum("_actual")).orderBy("_bucket").collectAsList()) {
-          rows.add(RowFactory.create(f.model(), r.getString(0), r.getLong(1), r.getDouble(2), r.getDouble(3)));
-        }
-        Row total = joined.agg(count(lit(1)), ExactSums.sum(p), sum("_actual"), sqrt(ExactSums.mean(pow(p.minus(col("_actual")), 2)))).head();
-        rows.add(RowFactory.create(f.model(), "all", total.getLong(0), total.getDouble(1), total.getDouble(2)));
+        double predicted = total.getDouble(2 + 2 * i);
+        double rmse = total.getDouble(3 + 2 * i);
+        rows.add(RowFactory.create(f.model(), "all", total.getLong(0), predicted, total.getDouble(1)));
         LOG.info("holdout {}: predicted {} vs actual {} repeat purchase days ({} customers), RMSE {}", f.model(),
-            String.format("%.1f", total.getDouble(1)), String.format("%.0f", total.getDouble(2)), total.getLong(0),
-            String.format("%.4f", total.getDouble(3)));
-        if (total.getDouble(3) < best) {
-          best = total.getDouble(3);
+            String.format("%.1f", predicted), String.format("%.0f", total.getDouble(1)), total.getLong(0),
+            String.format("%.4f", rmse));
+        if (rmse < best) {
+          best = rmse;
           better = f.model();
         }
       }

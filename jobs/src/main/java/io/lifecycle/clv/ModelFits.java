@@ -9,6 +9,8 @@ import io.lifecycle.clv.model.ModelFit;
 import io.lifecycle.clv.model.ParetoNbdModel;
 import io.lifecycle.clv.model.RfmSummary;
 import io.lifecycle.clv.model.SpendSummary;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -42,11 +44,12 @@ public final class ModelFits {
   /**
    * Distinct (x, t_x, T) with counts: bounded by the distinct summaries, not by customers. In a fixed
    * order, so the likelihood sums its terms in the same order whatever order Spark's rows come in, and
-   * the same customers always give the same fit.
+   * the same customers always give the same fit: sorted here, as they are collected anyway (a Spark sort
+   * costs a sampling job and a second shuffle).
    */
   public static RfmSummary triples(Dataset<Row> summary) {
-    List<Row> rows = summary.groupBy(CustomerSummary.FREQUENCY, CustomerSummary.RECENCY, CustomerSummary.AGE).count()
-        .orderBy(CustomerSummary.FREQUENCY, CustomerSummary.RECENCY, CustomerSummary.AGE).collectAsList();
+    List<Row> rows = sorted(summary.groupBy(CustomerSummary.FREQUENCY, CustomerSummary.RECENCY, CustomerSummary.AGE).count()
+        .collectAsList(), 3);
     double[] x = new double[rows.size()];
     double[] tx = new double[rows.size()];
     double[] age = new double[rows.size()];
@@ -66,9 +69,9 @@ public final class ModelFits {
     Column m = col(CustomerSummary.MONETARY_VALUE);
     Column magnitude = pow(lit(10.0), floor(log10(m)).minus(3));
     // Bounded: distinct (x, spend to four significant digits), not customers.
-    List<Row> rows = summary.where(col(CustomerSummary.FREQUENCY).gt(0).and(m.gt(0)))
+    List<Row> rows = sorted(summary.where(col(CustomerSummary.FREQUENCY).gt(0).and(m.gt(0)))
         .groupBy(col(CustomerSummary.FREQUENCY), round(m.divide(magnitude)).multiply(magnitude).as("_m"))
-        .count().orderBy(CustomerSummary.FREQUENCY, "_m").collectAsList();
+        .count().collectAsList(), 2);
     double[] x = new double[rows.size()];
     double[] mbar = new double[rows.size()];
     double[] w = new double[rows.size()];
@@ -78,6 +81,18 @@ public final class ModelFits {
       w[i] = rows.get(i).getLong(2);
     }
     return SpendSummary.of(x, mbar, w);
+  }
+
+  /** Rows of a long then doubles, in ascending order of their first {@code keys} columns (all distinct, none null). */
+  private static List<Row> sorted(List<Row> rows, int keys) {
+    Comparator<Row> order = Comparator.comparingLong(r -> r.getLong(0));
+    for (int i = 1; i < keys; i++) {
+      int k = i;
+      order = order.thenComparingDouble(r -> r.getDouble(k));
+    }
+    List<Row> out = new ArrayList<>(rows);
+    out.sort(order);
+    return out;
   }
 
   public static Fit<BgNbdModel> bgNbd(RfmSummary data) {

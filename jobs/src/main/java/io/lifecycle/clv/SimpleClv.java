@@ -39,26 +39,42 @@ public final class SimpleClv {
         .withColumn("_at_risk", col(CustomerValueTable.PREDICTED_CLV).multiply(lit(1).minus(col(CustomerValueTable.P_ALIVE))));
     Dataset<Row> lifetimes = survival == null ? null : survival.groupBy(CohortSurvivalTable.COHORT)
         .agg(first(col(CohortSurvivalTable.RMST_YEARS)).as("_rmst"));
-    Dataset<Row> all = simple(base.withColumn("_segment", lit("all")), "all", lifetimes, true);
-    Dataset<Row> cohorts = simple(base.withColumn("_segment", date_format(col(CustomerValueTable.COHORT), "yyyy-MM-dd")), "cohort", lifetimes, false);
-    Dataset<Row> channels = simple(base.withColumn("_segment", col(CustomerValueTable.CHANNEL)), "channel", lifetimes, true);
+    // One pass over the customers: exact partial sums per cohort and channel, which the overall, cohort
+    // and channel segments add up (a few hundred rows; each grouping read the customers before).
+    Dataset<Row> cells = base.groupBy(date_format(col(CustomerValueTable.COHORT), "yyyy-MM-dd").as("_cohort"),
+        col(CustomerValueTable.CHANNEL).as("_channel")).agg(
+        count(lit(1)).as(SegmentValueTable.CUSTOMERS),
+        ExactSums.partial(col(CustomerValueTable.TOTAL_REVENUE)).as("_revenue"),
+        ExactSums.partial(col("_years")).as("_years"),
+        ExactSums.partial(col("_cost")).as("_cost"),
+        count(col("_cost")).as("_costed"),
+        ExactSums.partial(col(CustomerValueTable.PREDICTED_CLV)).as("_clv"),
+        ExactSums.partial(col("_at_risk")).as("_at_risk"));
+    Dataset<Row> all = simple(cells.withColumn("_segment", lit("all")), "all", lifetimes, true);
+    Dataset<Row> cohorts = simple(cells.withColumn("_segment", col("_cohort")), "cohort", lifetimes, false);
+    Dataset<Row> channels = simple(cells.withColumn("_segment", col("_channel")), "channel", lifetimes, true);
     Dataset<Row> out = all.unionByName(cohorts).unionByName(channels);
     if (journeys != null) {
-      Dataset<Row> withStage = base.join(journeys.select(Columns.CUSTOMER_ID, CustomerJourneysTable.CURRENT_STAGE, CustomerJourneysTable.PATH),
-          Columns.CUSTOMER_ID, "left");
-      out = out.unionByName(atRisk(withStage, CustomerJourneysTable.CURRENT_STAGE, "current_stage"))
-          .unionByName(atRisk(withStage, CustomerJourneysTable.PATH, "path"));
+      Dataset<Row> stages = base.join(journeys.select(Columns.CUSTOMER_ID, CustomerJourneysTable.CURRENT_STAGE, CustomerJourneysTable.PATH),
+              Columns.CUSTOMER_ID, "left")
+          .groupBy(CustomerJourneysTable.CURRENT_STAGE, CustomerJourneysTable.PATH).agg(
+              count(lit(1)).as(SegmentValueTable.CUSTOMERS),
+              ExactSums.partial(col(CustomerValueTable.PREDICTED_CLV)).as("_clv"),
+              ExactSums.partial(col("_at_risk")).as("_at_risk"));
+      out = out.unionByName(atRisk(stages, CustomerJourneysTable.CURRENT_STAGE, "current_stage"))
+          .unionByName(atRisk(stages, CustomerJourneysTable.PATH, "path"));
     }
     return out.withColumn(Columns.RUN_DATE, lit(Date.valueOf(runDate)));
   }
 
-  private Dataset<Row> simple(Dataset<Row> base, String type, Dataset<Row> lifetimes, boolean overallLifetime) {
-    Dataset<Row> agg = base.groupBy("_segment").agg(
-        count(lit(1)).as(SegmentValueTable.CUSTOMERS),
-        ExactSums.sum(col(CustomerValueTable.TOTAL_REVENUE)).multiply(config.clv().grossMargin()).divide(ExactSums.sum(col("_years"))).as(SegmentValueTable.YEARLY_PROFIT),
-        ExactSums.mean(col("_cost")).as(SegmentValueTable.ACQUISITION_COST),
-        ExactSums.sum(col(CustomerValueTable.PREDICTED_CLV)).as(SegmentValueTable.PREDICTED_CLV),
-        ExactSums.sum(col("_at_risk")).as(SegmentValueTable.REVENUE_AT_RISK));
+  /** A segment type's rows from the cells' partial sums. */
+  private Dataset<Row> simple(Dataset<Row> cells, String type, Dataset<Row> lifetimes, boolean overallLifetime) {
+    Dataset<Row> agg = cells.groupBy("_segment").agg(
+        sum(col(SegmentValueTable.CUSTOMERS)).as(SegmentValueTable.CUSTOMERS),
+        ExactSums.total(col("_revenue")).multiply(config.clv().grossMargin()).divide(ExactSums.total(col("_years"))).as(SegmentValueTable.YEARLY_PROFIT),
+        ExactSums.total(col("_cost")).divide(sum(col("_costed"))).as(SegmentValueTable.ACQUISITION_COST),
+        ExactSums.total(col("_clv")).as(SegmentValueTable.PREDICTED_CLV),
+        ExactSums.total(col("_at_risk")).as(SegmentValueTable.REVENUE_AT_RISK));
     Column rmst;
     if (lifetimes == null) {
       rmst = lit(null).cast("double");
@@ -81,11 +97,12 @@ public final class SimpleClv {
         col(SegmentValueTable.REVENUE_AT_RISK));
   }
 
-  private static Dataset<Row> atRisk(Dataset<Row> base, String column, String type) {
-    return base.groupBy(coalesce(col(column), lit("unknown")).as(SegmentValueTable.SEGMENT)).agg(
-            count(lit(1)).as(SegmentValueTable.CUSTOMERS),
-            ExactSums.sum(col(CustomerValueTable.PREDICTED_CLV)).as(SegmentValueTable.PREDICTED_CLV),
-            ExactSums.sum(col("_at_risk")).as(SegmentValueTable.REVENUE_AT_RISK))
+  /** A current-stage or path segment type's rows from the (stage, path) cells' partial sums. */
+  private static Dataset<Row> atRisk(Dataset<Row> cells, String column, String type) {
+    return cells.groupBy(coalesce(col(column), lit("unknown")).as(SegmentValueTable.SEGMENT)).agg(
+            sum(col(SegmentValueTable.CUSTOMERS)).as(SegmentValueTable.CUSTOMERS),
+            ExactSums.total(col("_clv")).as(SegmentValueTable.PREDICTED_CLV),
+            ExactSums.total(col("_at_risk")).as(SegmentValueTable.REVENUE_AT_RISK))
         .select(lit(type).as(SegmentValueTable.SEGMENT_TYPE), col(SegmentValueTable.SEGMENT), col(SegmentValueTable.CUSTOMERS),
             lit(null).cast("double").as(SegmentValueTable.YEARLY_PROFIT), lit(null).cast("double").as(SegmentValueTable.YEARS_RETAINED),
             lit(null).cast("double").as(SegmentValueTable.ACQUISITION_COST), lit(null).cast("double").as(SegmentValueTable.SIMPLE_CLV),

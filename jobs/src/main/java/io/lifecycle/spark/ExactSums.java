@@ -21,6 +21,20 @@ public final class ExactSums {
     return functions.sum(value.cast(EXACT)).cast(DataTypes.DoubleType);
   }
 
+  /**
+   * sum(value) as the exact decimal, to be added up further with {@link #total}: the totals of groups'
+   * partial sums are the sum of their rows, bit for bit, so several groupings can share one pass over
+   * the rows.
+   */
+  public static Column partial(Column value) {
+    return functions.sum(value.cast(EXACT));
+  }
+
+  /** The sum of {@link #partial} sums as a double: equal to {@link #sum} over their rows. */
+  public static Column total(Column partials) {
+    return functions.sum(partials).cast(DataTypes.DoubleType);
+  }
+
   /** avg(value) as a double, independent of row order (nulls skipped, as avg does). */
   public static Column mean(Column value) {
     return sum(value).divide(functions.count(value));

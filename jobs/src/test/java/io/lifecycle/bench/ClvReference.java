@@ -65,24 +65,20 @@ final class ClvReference implements StepReference {
   @Override
   public void spark(ReferenceInputs in, Path dir) {
     LifecycleConfig config = in.config();
-    Dataset<Row> events = in.runEvents().persist(StorageLevel.MEMORY_AND_DISK());
-    try {
-      Dataset<Row> summary = CustomerSummary.of(events, config.stages().purchaseEventTypes(), in.runDate().minusDays(1),
-          config.clv().timeUnit()).persist(StorageLevel.MEMORY_AND_DISK());
-      ModelFits.Fit<BgNbdModel> bg = ModelFits.bgNbd(ModelFits.triples(summary));
-      ModelFits.Fit<GammaGammaModel> gg = ModelFits.gammaGamma(ModelFits.spends(summary));
-      purchase = bg.usable() ? bg.fit().model() : null;
-      spend = gg.usable() ? gg.fit().model() : null;
-      summary.write().mode("overwrite").parquet(dir.resolve(SUMMARY).toString());
-      Dataset<Row> values = ClvStep.customerValues(config, summary, events, purchase == null ? null : PurchaseModel.of(purchase),
-          spend, in.runDate());
-      Dataset<Row> segments = new SimpleClv(config).segments(values, null, null, in.runDate()).localCheckpoint();
-      ReferenceInputs.writeTable(ClvStep.withSimpleClv(values, segments), CustomerValueTable.DEF, dir);
-      ReferenceInputs.writeTable(segments, SegmentValueTable.DEF, dir);
-      summary.unpersist();
-    } finally {
-      events.unpersist();
-    }
+    // The events are read once, by the summary (as the step reads them when its holdout is off).
+    Dataset<Row> summary = CustomerSummary.withChannel(in.runEvents(), config.stages().purchaseEventTypes(), in.runDate().minusDays(1),
+        config.clv().timeUnit()).persist(StorageLevel.MEMORY_AND_DISK());
+    ModelFits.Fit<BgNbdModel> bg = ModelFits.bgNbd(ModelFits.triples(summary));
+    ModelFits.Fit<GammaGammaModel> gg = ModelFits.gammaGamma(ModelFits.spends(summary));
+    purchase = bg.usable() ? bg.fit().model() : null;
+    spend = gg.usable() ? gg.fit().model() : null;
+    summary.drop(CustomerSummary.CHANNEL).write().mode("overwrite").parquet(dir.resolve(SUMMARY).toString());
+    Dataset<Row> values = ClvStep.customerValues(config, summary, purchase == null ? null : PurchaseModel.of(purchase),
+        spend, in.runDate());
+    Dataset<Row> segments = new SimpleClv(config).segments(values, null, null, in.runDate()).localCheckpoint();
+    ReferenceInputs.writeTable(ClvStep.withSimpleClv(values, segments), CustomerValueTable.DEF, dir);
+    ReferenceInputs.writeTable(segments, SegmentValueTable.DEF, dir);
+    summary.unpersist();
   }
 
   @Override

@@ -47,4 +47,21 @@ class CustomerSummaryTest {
         .select("customer_id", "frequency", "recency", "age");
     assertEquals(List.of("a|2|14.0|28.0", "b|0|0.0|0.0"), TestSupport.rows(d));
   }
+
+  @Test
+  void withChannelIsTheSummaryWithTheFirstChannelOfAnyEvent() {
+    StructType withChannel = EVENTS.add("channel", DataTypes.StringType);
+    Dataset<Row> events = spark.createDataFrame(List.of(
+        RowFactory.create("a", Instant.parse("2024-01-01T08:00:00Z"), "page_view", null, null),
+        RowFactory.create("a", Instant.parse("2024-01-01T09:00:00Z"), "page_view", null, "search"),   // first with a channel
+        RowFactory.create("a", Instant.parse("2024-01-01T10:00:00Z"), "purchase", 10.0, "email"),
+        RowFactory.create("a", Instant.parse("2024-01-08T09:00:00Z"), "purchase", 20.0, "email"),
+        RowFactory.create("b", Instant.parse("2024-01-02T09:00:00Z"), "purchase", 7.0, "social"),
+        RowFactory.create("b", Instant.parse("2024-01-02T09:00:00Z"), "page_view", null, "ads"),      // same instant: by name
+        RowFactory.create("c", Instant.parse("2024-01-02T09:00:00Z"), "page_view", null, "ads")),     // no purchase: no row
+        withChannel);
+    Dataset<Row> s = CustomerSummary.withChannel(events, Set.of("purchase"), LocalDate.of(2024, 1, 29), TimeUnit.DAYS)
+        .select("customer_id", "frequency", "recency", "age", "monetary_value", "total_revenue", "purchases", "acquisition_channel");
+    assertEquals(List.of("a|1|7.0|28.0|20.0|30.0|2|search", "b|0|0.0|27.0|null|7.0|1|ads"), TestSupport.rows(s));
+  }
 }
