@@ -33,14 +33,14 @@ class ArchitectureTest {
       "generate", Set.of(),
       "privacy", Set.of("config"),
       "io", Set.of("config", "tables"),
-      "spark", Set.of("config", "tables", "io"));
+      "spark", Set.of("config", "tables", "io"),
+      "stats", Set.of("config", "tables", "spark"));
 
   /**
-   * Arrows still pointing between steps, each to be moved into a neutral package: the CLV summaries, fits
-   * and predictions that the churn features use, and the sBG model that the retention projections use.
-   * The test also fails when one of them is gone, so the list only shrinks.
+   * Arrows allowed for now against the rules, each to be moved away (the test also fails when one of them
+   * is gone, so the list only shrinks). Empty: keep it so.
    */
-  static final Set<String> PENDING = Set.of("models -> clv", "cohorts -> clv");
+  static final Set<String> PENDING = Set.of();
 
   private static final Pattern REFERENCE = Pattern.compile("\\bio\\.lifecycle\\.([a-z]+)\\.");
   private static final Pattern BLOCK_COMMENT = Pattern.compile("/\\*.*?\\*/", Pattern.DOTALL);
@@ -107,6 +107,8 @@ class ArchitectureTest {
     assertTrue(allowed("journeys", "spark"));
     assertTrue(allowed("cli", "ingest"));
     assertTrue(allowed("report", "pipeline"));
+    assertTrue(allowed("models", "stats"));
+    assertFalse(allowed("stats", "clv"), "the shared models use no step");
     // Every main package is known to the rules.
     Set<String> known = new TreeSet<>(STEPS);
     known.addAll(NEUTRAL.keySet());

@@ -2,9 +2,15 @@ package io.lifecycle.clv;
 
 import static org.apache.spark.sql.functions.*;
 
-import io.lifecycle.clv.model.GammaGammaModel;
-import io.lifecycle.clv.model.MleResult;
-import io.lifecycle.clv.model.RfmSummary;
+import io.lifecycle.stats.BgNbdModel;
+import io.lifecycle.stats.CustomerSummary;
+import io.lifecycle.stats.ModelFits;
+import io.lifecycle.stats.ParetoNbdModel;
+import io.lifecycle.stats.PurchaseModel;
+import io.lifecycle.stats.SummaryPredictions;
+import io.lifecycle.stats.GammaGammaModel;
+import io.lifecycle.stats.MleResult;
+import io.lifecycle.stats.RfmSummary;
 import io.lifecycle.config.LifecycleConfig;
 import io.lifecycle.config.LifecycleConfig.Clv;
 import io.lifecycle.pipeline.RunContext;
@@ -41,7 +47,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class ClvStep implements Step {
   private static final Logger LOG = LoggerFactory.getLogger(ClvStep.class);
-  static final double DAYS_PER_MONTH = 365.25 / 12;
 
   @Override
   public String name() {
@@ -64,8 +69,8 @@ public final class ClvStep implements Step {
       Dataset<Row> summary = CustomerSummary.withChannel(events, config.stages().purchaseEventTypes(), runDate.minusDays(1), clv.timeUnit())
           .persist(StorageLevel.MEMORY_AND_DISK());
       RfmSummary triples = ModelFits.triples(summary);
-      ModelFits.Fit<io.lifecycle.clv.model.BgNbdModel> bg = ModelFits.bgNbd(triples);
-      ModelFits.Fit<io.lifecycle.clv.model.ParetoNbdModel> pareto = ModelFits.paretoNbd(triples);
+      ModelFits.Fit<io.lifecycle.stats.BgNbdModel> bg = ModelFits.bgNbd(triples);
+      ModelFits.Fit<io.lifecycle.stats.ParetoNbdModel> pareto = ModelFits.paretoNbd(triples);
       ModelFits.Fit<GammaGammaModel> gg = ModelFits.gammaGamma(ModelFits.spends(summary));
 
       // Calibration / holdout: refit on the history before the holdout, predict the holdout.
@@ -107,12 +112,6 @@ public final class ClvStep implements Step {
 
   private static Dataset<Row> journeys(RunContext ctx) {
     return ctx.store().exists(CustomerJourneysTable.DEF) ? ctx.store().read(CustomerJourneysTable.DEF) : null;
-  }
-
-  /** Horizon of t months in the configured time unit. */
-  public static double units(Clv clv, double months) {
-    double days = months * DAYS_PER_MONTH;
-    return clv.timeUnit() == Clv.TimeUnit.WEEKS ? days / 7 : days;
   }
 
   /**

@@ -1,9 +1,15 @@
 package io.lifecycle.clv;
 
+import io.lifecycle.stats.BgNbdModel;
+import io.lifecycle.stats.CustomerSummary;
+import io.lifecycle.stats.ModelFits;
+import io.lifecycle.stats.ParetoNbdModel;
+import io.lifecycle.stats.PurchaseModel;
+import io.lifecycle.stats.SummaryPredictions;
 import io.lifecycle.spark.ExactSums;
 import static org.apache.spark.sql.functions.*;
 
-import io.lifecycle.clv.model.RfmSummary;
+import io.lifecycle.stats.RfmSummary;
 import io.lifecycle.config.LifecycleConfig;
 import io.lifecycle.tables.ClvHoldoutTable;
 import io.lifecycle.tables.Columns;
@@ -77,8 +83,8 @@ public final class Holdout {
       LOG.warn("no purchase before {}: no holdout check", end);
       return null;
     }
-    ModelFits.Fit<io.lifecycle.clv.model.BgNbdModel> bg = ModelFits.bgNbd(triples);
-    ModelFits.Fit<io.lifecycle.clv.model.ParetoNbdModel> pareto = ModelFits.paretoNbd(triples);
+    ModelFits.Fit<io.lifecycle.stats.BgNbdModel> bg = ModelFits.bgNbd(triples);
+    ModelFits.Fit<io.lifecycle.stats.ParetoNbdModel> pareto = ModelFits.paretoNbd(triples);
     double days = ChronoUnit.DAYS.between(end, runDate);
     double t = config.clv().timeUnit() == LifecycleConfig.Clv.TimeUnit.WEEKS ? days / 7 : days;
 

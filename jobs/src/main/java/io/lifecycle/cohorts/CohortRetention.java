@@ -3,8 +3,8 @@ package io.lifecycle.cohorts;
 import io.lifecycle.spark.ExactSums;
 import static org.apache.spark.sql.functions.*;
 
-import io.lifecycle.clv.model.ModelFit;
-import io.lifecycle.clv.model.ShiftedBetaGeometric;
+import io.lifecycle.stats.ModelFit;
+import io.lifecycle.stats.ShiftedBetaGeometric;
 import io.lifecycle.tables.CohortRetentionTable;
 import io.lifecycle.tables.Columns;
 import java.sql.Date;

@@ -2,13 +2,12 @@ package io.lifecycle.models;
 
 import static org.apache.spark.sql.functions.*;
 
-import io.lifecycle.clv.ClvStep;
-import io.lifecycle.clv.CustomerSummary;
-import io.lifecycle.clv.ModelFits;
-import io.lifecycle.clv.PurchaseModel;
-import io.lifecycle.clv.SummaryPredictions;
-import io.lifecycle.clv.model.BgNbdModel;
-import io.lifecycle.clv.model.RfmSummary;
+import io.lifecycle.stats.CustomerSummary;
+import io.lifecycle.stats.ModelFits;
+import io.lifecycle.stats.PurchaseModel;
+import io.lifecycle.stats.SummaryPredictions;
+import io.lifecycle.stats.BgNbdModel;
+import io.lifecycle.stats.RfmSummary;
 import io.lifecycle.config.LifecycleConfig;
 import io.lifecycle.tables.Columns;
 import io.lifecycle.tables.CustomerValueTable;
@@ -43,7 +42,7 @@ public final class ChurnSignals {
       if (!fit.usable()) {
         continue;
       }
-      Dataset<Row> perSummary = SummaryPredictions.aliveAndExpected(summary, ClvStep.units(config.clv(), config.clv().horizonMonths()),
+      Dataset<Row> perSummary = SummaryPredictions.aliveAndExpected(summary, SummaryPredictions.units(config.clv(), config.clv().horizonMonths()),
           PurchaseModel.of(fit.fit().model()));
       Dataset<Row> s = summary.join(perSummary,
               new String[] {CustomerSummary.FREQUENCY, CustomerSummary.RECENCY, CustomerSummary.AGE})

@@ -1,7 +1,6 @@
 /**
  * The {@code train} and {@code score} steps: point-in-time features, MLlib churn and next-stage models with
  * their baselines and honest evaluation, drift checks and scores. A step package: it may use {@code pipeline}
- * and the neutral packages, never another step (its use of the CLV summaries and fits for the P(alive)
- * features is the one pending exception, see ARCHITECTURE.md).
+ * and the neutral packages, never another step (the P(alive) features use the BG/NBD fit in {@code stats}).
  */
 package io.lifecycle.models;

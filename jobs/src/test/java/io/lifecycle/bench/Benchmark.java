@@ -353,14 +353,14 @@ public final class Benchmark {
     LifecycleConfig config = TestSupport.config();
     Dataset<Row> typedEvents = typed(config);
     LocalDate lastDay = LocalDate.of(2025, 12, 31);
-    Dataset<Row> summary = io.lifecycle.clv.CustomerSummary.of(typedEvents, config.stages().purchaseEventTypes(), lastDay,
+    Dataset<Row> summary = io.lifecycle.stats.CustomerSummary.of(typedEvents, config.stages().purchaseEventTypes(), lastDay,
         config.clv().timeUnit()).cache();
     long customers = measure("spark", "clv_summary", summary::count);
     System.out.printf("benchmark %s: %,d customers with a purchase%n", id, customers);
-    io.lifecycle.clv.model.RfmSummary triples = measure("spark", "clv_compress_rfm", () -> io.lifecycle.clv.ModelFits.triples(summary));
-    var bg = measure("driver", "bg_nbd_fit", () -> io.lifecycle.clv.ModelFits.bgNbd(triples));
-    io.lifecycle.clv.model.SpendSummary spends = measure("spark", "clv_compress_spend", () -> io.lifecycle.clv.ModelFits.spends(summary));
-    var gg = measure("driver", "gamma_gamma_fit", () -> io.lifecycle.clv.ModelFits.gammaGamma(spends));
+    io.lifecycle.stats.RfmSummary triples = measure("spark", "clv_compress_rfm", () -> io.lifecycle.stats.ModelFits.triples(summary));
+    var bg = measure("driver", "bg_nbd_fit", () -> io.lifecycle.stats.ModelFits.bgNbd(triples));
+    io.lifecycle.stats.SpendSummary spends = measure("spark", "clv_compress_spend", () -> io.lifecycle.stats.ModelFits.spends(summary));
+    var gg = measure("driver", "gamma_gamma_fit", () -> io.lifecycle.stats.ModelFits.gammaGamma(spends));
     System.out.printf(Locale.ROOT, "  fits    BG/NBD %s on %,d distinct of %,d; Gamma-Gamma %s on %,d distinct%n", bg.fit().model(),
         bg.distinct(), bg.customers(), gg.fit().model(), gg.distinct());
     System.out.printf(Locale.ROOT, "  total   summary + compress + fit: %.1f s (fits alone %.1f s)%n",

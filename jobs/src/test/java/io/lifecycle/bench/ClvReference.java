@@ -2,12 +2,12 @@ package io.lifecycle.bench;
 
 
 import io.lifecycle.clv.ClvStep;
-import io.lifecycle.clv.CustomerSummary;
-import io.lifecycle.clv.ModelFits;
-import io.lifecycle.clv.PurchaseModel;
+import io.lifecycle.stats.CustomerSummary;
+import io.lifecycle.stats.ModelFits;
+import io.lifecycle.stats.PurchaseModel;
 import io.lifecycle.clv.SimpleClv;
-import io.lifecycle.clv.model.BgNbdModel;
-import io.lifecycle.clv.model.GammaGammaModel;
+import io.lifecycle.stats.BgNbdModel;
+import io.lifecycle.stats.GammaGammaModel;
 import io.lifecycle.config.LifecycleConfig;
 import io.lifecycle.config.LifecycleConfig.Clv;
 import io.lifecycle.tables.Columns;

@@ -1,0 +1,111 @@
+package io.lifecycle.stats;
+
+import io.lifecycle.config.LifecycleConfig.Clv;
+import io.lifecycle.tables.CustomerValueTable;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.api.java.function.MapFunction;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * Purchase-model predictions per distinct (x, t_x, T) of a customer summary, computed by Spark over the
+ * distinct summaries. The closed forms need the hypergeometric function, so they run once per distinct
+ * summary rather than once per customer; and in tasks, not in the driver: at 100M events there were
+ * 1.3 million distinct summaries, and holding them in the driver and broadcasting them took the memory
+ * the job's sorts needed.
+ */
+public final class SummaryPredictions {
+  /** Days per month: 365.25 / 12. */
+  static final double DAYS_PER_MONTH = 365.25 / 12;
+
+  /** Horizon of {@code months} months in the configured time unit. */
+  public static double units(Clv clv, double months) {
+    double days = months * DAYS_PER_MONTH;
+    return clv.timeUnit() == Clv.TimeUnit.WEEKS ? days / 7 : days;
+  }
+
+  /** The monthly discounted expected purchases over the horizon (times spend and margin: the CLV). */
+  public static final String DISCOUNTED_PURCHASES = "_discounted_purchases";
+
+  private SummaryPredictions() {}
+
+  private static final StructType KEYS = new StructType()
+      .add(CustomerSummary.FREQUENCY, DataTypes.LongType).add(CustomerSummary.RECENCY, DataTypes.DoubleType)
+      .add(CustomerSummary.AGE, DataTypes.DoubleType);
+
+  /** The summary's distinct (x, t_x, T). */
+  private static Dataset<Row> distinct(Dataset<Row> summary) {
+    return summary.select(CustomerSummary.FREQUENCY, CustomerSummary.RECENCY, CustomerSummary.AGE).distinct();
+  }
+
+  /**
+   * Per distinct summary: P(alive), the expected purchases over {@code clv.horizon_months} and their
+   * monthly discounted sum ({@link #DISCOUNTED_PURCHASES}).
+   */
+  public static Dataset<Row> lifetime(Dataset<Row> summary, Clv clv, PurchaseModel model) {
+    double monthly = Math.pow(1 + clv.annualDiscountRate(), 1.0 / 12) - 1;
+    double[] horizons = new double[clv.horizonMonths()];
+    for (int m = 1; m <= horizons.length; m++) {
+      horizons[m - 1] = units(clv, m);
+    }
+    StructType schema = KEYS.add(CustomerValueTable.P_ALIVE, DataTypes.DoubleType)
+        .add(CustomerValueTable.EXPECTED_PURCHASES, DataTypes.DoubleType).add(DISCOUNTED_PURCHASES, DataTypes.DoubleType);
+    return distinct(summary).map((MapFunction<Row, Row>) r -> {
+      double x = r.getLong(0);
+      double tx = r.getDouble(1);
+      double age = r.getDouble(2);
+      double previous = 0;
+      double discounted = 0;
+      for (int m = 1; m <= horizons.length; m++) {
+        double cumulative = model.conditionalExpectedPurchases(horizons[m - 1], x, tx, age);
+        discounted += (cumulative - previous) / Math.pow(1 + monthly, m);
+        previous = cumulative;
+      }
+      return RowFactory.create(r.getLong(0), tx, age, model.probabilityAlive(x, tx, age), previous, discounted);
+    }, Encoders.row(schema));
+  }
+
+  /**
+   * Per distinct summary: P(alive) and the expected purchases in the next {@code t} time units (one
+   * evaluation each, where {@link #lifetime} needs one per month of the horizon).
+   */
+  public static Dataset<Row> aliveAndExpected(Dataset<Row> summary, double t, PurchaseModel model) {
+    StructType schema = KEYS.add(CustomerValueTable.P_ALIVE, DataTypes.DoubleType)
+        .add(CustomerValueTable.EXPECTED_PURCHASES, DataTypes.DoubleType);
+    return distinct(summary).map((MapFunction<Row, Row>) r -> {
+      double x = r.getLong(0);
+      double tx = r.getDouble(1);
+      double age = r.getDouble(2);
+      return RowFactory.create(r.getLong(0), tx, age, model.probabilityAlive(x, tx, age),
+          model.conditionalExpectedPurchases(t, x, tx, age));
+    }, Encoders.row(schema));
+  }
+
+  /**
+   * Per distinct summary: each model's expected purchases in the next {@code t} time units, in a column
+   * named after the model (null for a model that is null).
+   */
+  public static Dataset<Row> expectedPurchases(Dataset<Row> summary, double t, List<String> names, List<PurchaseModel> models) {
+    StructType schema = KEYS;
+    for (String name : names) {
+      schema = schema.add(name, DataTypes.DoubleType);
+    }
+    List<PurchaseModel> fitted = new ArrayList<>(models);
+    return distinct(summary).map((MapFunction<Row, Row>) r -> {
+      Object[] values = new Object[3 + fitted.size()];
+      values[0] = r.getLong(0);
+      values[1] = r.getDouble(1);
+      values[2] = r.getDouble(2);
+      for (int i = 0; i < fitted.size(); i++) {
+        PurchaseModel m = fitted.get(i);
+        values[3 + i] = m == null ? null : m.conditionalExpectedPurchases(t, r.getLong(0), r.getDouble(1), r.getDouble(2));
+      }
+      return RowFactory.create(values);
+    }, Encoders.row(schema));
+  }
+}
