@@ -75,16 +75,16 @@ public final class ClvStep implements Step {
 
       // Calibration / holdout: refit on the history before the holdout, predict the holdout.
       Holdout holdout = Holdout.run(config, events, runDate);
-      String selected = holdout == null ? "bg_nbd" : holdout.better();
+      String selected = holdout == null ? ClvModelsTable.BG_NBD : holdout.better();
       if (holdout != null) {
         holdout.fits().forEach(f -> modelRows.add(modelRow(runDate, f, "calibration", "all", holdout.calibrationEnd(), f.model().equals(selected))));
       }
-      modelRows.add(modelRow(runDate, bg, "full", "all", runDate, selected.equals("bg_nbd")));
-      modelRows.add(modelRow(runDate, pareto, "full", "all", runDate, selected.equals("pareto_nbd")));
+      modelRows.add(modelRow(runDate, bg, "full", "all", runDate, selected.equals(ClvModelsTable.BG_NBD)));
+      modelRows.add(modelRow(runDate, pareto, "full", "all", runDate, selected.equals(ClvModelsTable.PARETO_NBD)));
       modelRows.add(modelRow(runDate, gg, "full", "all", runDate, true));
       segmentFits(config, summary, runDate).forEach(modelRows::add);
 
-      PurchaseModel purchase = selected.equals("pareto_nbd") && pareto.usable() ? PurchaseModel.of(pareto.fit().model())
+      PurchaseModel purchase = selected.equals(ClvModelsTable.PARETO_NBD) && pareto.usable() ? PurchaseModel.of(pareto.fit().model())
           : bg.usable() ? PurchaseModel.of(bg.fit().model()) : null;
       // The customers' values feed customer_value and every segment of segment_value, and the segments
       // (a few per cohort, channel, stage and path) feed both tables too: each computed once.

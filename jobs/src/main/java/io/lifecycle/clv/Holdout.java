@@ -1,5 +1,6 @@
 package io.lifecycle.clv;
 
+import io.lifecycle.tables.ClvModelsTable;
 import io.lifecycle.stats.BgNbdModel;
 import io.lifecycle.stats.CustomerSummary;
 import io.lifecycle.stats.ModelFits;
@@ -89,7 +90,7 @@ public final class Holdout {
     double t = config.clv().timeUnit() == LifecycleConfig.Clv.TimeUnit.WEEKS ? days / 7 : days;
 
     // Predictions per distinct summary, joined back to the calibration customers.
-    Dataset<Row> predictions = SummaryPredictions.expectedPurchases(calibration, t, List.of("bg_nbd", "pareto_nbd"),
+    Dataset<Row> predictions = SummaryPredictions.expectedPurchases(calibration, t, List.of(ClvModelsTable.BG_NBD, ClvModelsTable.PARETO_NBD),
         java.util.Arrays.asList(bg.usable() ? PurchaseModel.of(bg.fit().model()) : null,
             pareto.usable() ? PurchaseModel.of(pareto.fit().model()) : null));
     Column purchase = col(Columns.EVENT_TYPE).isin(config.stages().purchaseEventTypes().toArray());
@@ -118,7 +119,7 @@ public final class Holdout {
               .orderBy("_bucket").collectAsList();
       Row total = usable.isEmpty() ? null : joined.agg(overall.get(0), overall.subList(1, overall.size()).toArray(Column[]::new)).head();
       List<Row> rows = new ArrayList<>();
-      String better = "bg_nbd";
+      String better = ClvModelsTable.BG_NBD;
       double best = Double.MAX_VALUE;
       for (int i = 0; i < usable.size(); i++) {
         ModelFits.Fit<?> f = usable.get(i);

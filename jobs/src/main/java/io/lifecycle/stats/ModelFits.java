@@ -2,6 +2,7 @@ package io.lifecycle.stats;
 
 import static org.apache.spark.sql.functions.*;
 
+import io.lifecycle.tables.ClvModelsTable;
 import io.lifecycle.stats.BgNbdModel;
 import io.lifecycle.stats.GammaGammaModel;
 import io.lifecycle.stats.MleResult;
@@ -98,19 +99,19 @@ public final class ModelFits {
   public static Fit<BgNbdModel> bgNbd(RfmSummary data) {
     long t0 = System.nanoTime();
     ModelFit<BgNbdModel> fit = BgNbdModel.fit(data);
-    return log(new Fit<>("bg_nbd", fit, (long) data.totalWeight(), data.size(), (System.nanoTime() - t0) / 1e9));
+    return log(new Fit<>(ClvModelsTable.BG_NBD, fit, (long) data.totalWeight(), data.size(), (System.nanoTime() - t0) / 1e9));
   }
 
   public static Fit<ParetoNbdModel> paretoNbd(RfmSummary data) {
     long t0 = System.nanoTime();
     ModelFit<ParetoNbdModel> fit = ParetoNbdModel.fit(data);
-    return log(new Fit<>("pareto_nbd", fit, (long) data.totalWeight(), data.size(), (System.nanoTime() - t0) / 1e9));
+    return log(new Fit<>(ClvModelsTable.PARETO_NBD, fit, (long) data.totalWeight(), data.size(), (System.nanoTime() - t0) / 1e9));
   }
 
   public static Fit<GammaGammaModel> gammaGamma(SpendSummary data) {
     long t0 = System.nanoTime();
     ModelFit<GammaGammaModel> fit = GammaGammaModel.fit(data);
-    return log(new Fit<>("gamma_gamma", fit, (long) data.totalWeight(), data.size(), (System.nanoTime() - t0) / 1e9));
+    return log(new Fit<>(ClvModelsTable.GAMMA_GAMMA, fit, (long) data.totalWeight(), data.size(), (System.nanoTime() - t0) / 1e9));
   }
 
   private static <M> Fit<M> log(Fit<M> f) {

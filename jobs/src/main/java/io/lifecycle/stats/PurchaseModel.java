@@ -1,5 +1,6 @@
 package io.lifecycle.stats;
 
+import io.lifecycle.tables.ClvModelsTable;
 import io.lifecycle.stats.BgNbdModel;
 import io.lifecycle.stats.ParetoNbdModel;
 
@@ -17,7 +18,7 @@ public interface PurchaseModel extends java.io.Serializable {
   static PurchaseModel of(BgNbdModel m) {
     return new PurchaseModel() {
       public String name() {
-        return "bg_nbd";
+        return ClvModelsTable.BG_NBD;
       }
 
       public double probabilityAlive(double x, double tx, double age) {
@@ -33,7 +34,7 @@ public interface PurchaseModel extends java.io.Serializable {
   static PurchaseModel of(ParetoNbdModel m) {
     return new PurchaseModel() {
       public String name() {
-        return "pareto_nbd";
+        return ClvModelsTable.PARETO_NBD;
       }
 
       public double probabilityAlive(double x, double tx, double age) {

@@ -9,6 +9,10 @@ public final class ClvModelsTable {
   private ClvModelsTable() {}
 
   public static final String MODEL = "model";
+  /** The model names the {@link #MODEL} column holds. */
+  public static final String BG_NBD = "bg_nbd";
+  public static final String PARETO_NBD = "pareto_nbd";
+  public static final String GAMMA_GAMMA = "gamma_gamma";
   public static final String PURPOSE = "purpose";
   public static final String SEGMENT = "segment";
   public static final String CUTOFF = "cutoff";
