@@ -21,6 +21,19 @@ public final class ExactSums {
     return functions.sum(value.cast(EXACT)).cast(DataTypes.DoubleType);
   }
 
+  /**
+   * sum(value) kept exact (a decimal), for a sum taken in steps: {@link #sumOfExact} of these partial
+   * sums (say per day, then per month) is the same double as {@link #sum} over all the rows at once.
+   */
+  public static Column exactSum(Column value) {
+    return functions.sum(value.cast(EXACT));
+  }
+
+  /** The sum of {@link #exactSum}s as a double. */
+  public static Column sumOfExact(Column exactSums) {
+    return functions.sum(exactSums).cast(DataTypes.DoubleType);
+  }
+
   /** avg(value) as a double, independent of row order (nulls skipped, as avg does). */
   public static Column mean(Column value) {
     return sum(value).divide(functions.count(value));
