@@ -32,38 +32,53 @@ public final class ChurnRates {
   }
 
   public Dataset<Row> compute(Dataset<Row> events, LocalDate runDate) {
-    return compute(activity.spells(events, runDate.minusDays(1)), activity.customers(events), runDate);
+    return ofSpells(activity.spellsOf(activity.days(events, byChannel), runDate.minusDays(1)), runDate);
   }
 
   /**
-   * From the customers' spells as of the day before the run date and their cohorts ({@link
-   * CustomerActivity#spells}, {@link CustomerActivity#customers}), which the other cohort tables share.
+   * From the customers' spells as of the day before the run date ({@link CustomerActivity#spellsOf}, with
+   * the channel when configured), which the survival table shares. The spells are read once: each
+   * spell's start and churn are counted per (cohort, channel, period) in one aggregation, the three
+   * segmentations are sums of those few rows, and each segment's flows are gathered into one map so that
+   * its grid of periods is a lookup, not a join (which would read the flows twice).
    */
-  public Dataset<Row> compute(Dataset<Row> customerSpells, Dataset<Row> customers, LocalDate runDate) {
+  public Dataset<Row> ofSpells(Dataset<Row> spells, LocalDate runDate) {
     LocalDate lastDay = runDate.minusDays(1);
-    // Read by six flows below: computed once (one row per customer spell).
-    Dataset<Row> spells = customerSpells
-        .join(customers.withColumnRenamed(CustomerActivity.COHORT, "_cohort"), Columns.CUSTOMER_ID, "left")
-        .localCheckpoint();
-    Column segmentCohort = coalesce(date_format(col("_cohort"), "yyyy-MM-dd"), lit("none"));
+    Column first = col(CustomerActivity.FIRST_SPELL);
+    Column start = struct(activity.period(col(CustomerActivity.SPELL_START)).as(ChurnRatesTable.PERIOD),
+        when(first, 1L).otherwise(0L).as(ChurnRatesTable.ACQUIRED), when(first, 0L).otherwise(1L).as(ChurnRatesTable.REACTIVATED),
+        lit(0L).as(ChurnRatesTable.CHURNED));
+    Column churn = when(col(CustomerActivity.CHURN_DATE).isNotNull(),
+        struct(activity.period(col(CustomerActivity.CHURN_DATE)).as(ChurnRatesTable.PERIOD), lit(0L).as(ChurnRatesTable.ACQUIRED),
+            lit(0L).as(ChurnRatesTable.REACTIVATED), lit(1L).as(ChurnRatesTable.CHURNED)));
+    Column segmentCohort = coalesce(date_format(col(CustomerActivity.COHORT), "yyyy-MM-dd"), lit("none"));
     Column segmentChannel = coalesce(col(CustomerActivity.CHANNEL), lit(CustomerActivity.UNKNOWN_CHANNEL));
-    Dataset<Row> flows = flows(spells, lit("overall"), lit("all"))
-        .unionByName(flows(spells, lit("cohort"), segmentCohort));
+    Dataset<Row> moves = spells
+        .select(segmentCohort.as("_cohort"), segmentChannel.as("_channel"), explode(array(start, churn)).as("_m"))
+        .where(col("_m").isNotNull())
+        .select(col("_cohort"), col("_channel"), col("_m.*"));
+    Dataset<Row> perCohort = sumFlows(moves, col("_cohort"), col("_channel"));
+    List<Column> segments = new ArrayList<>(List.of(
+        struct(lit("overall").as(ChurnRatesTable.SEGMENT_TYPE), lit("all").as(ChurnRatesTable.SEGMENT)),
+        struct(lit("cohort").as(ChurnRatesTable.SEGMENT_TYPE), col("_cohort").as(ChurnRatesTable.SEGMENT))));
     if (byChannel) {
-      flows = flows.unionByName(flows(spells, lit("channel"), segmentChannel));
+      segments.add(struct(lit("channel").as(ChurnRatesTable.SEGMENT_TYPE), col("_channel").as(ChurnRatesTable.SEGMENT)));
     }
+    Dataset<Row> flows = sumFlows(perCohort.withColumn("_s", explode(array(segments.toArray(Column[]::new)))),
+        col("_s." + ChurnRatesTable.SEGMENT_TYPE).as(ChurnRatesTable.SEGMENT_TYPE), col("_s." + ChurnRatesTable.SEGMENT).as(ChurnRatesTable.SEGMENT));
     // Periods from the first one with a start to the current one: every period appears, even a quiet one.
     Date current = Date.valueOf(activity.periodOf(lastDay));
-    Dataset<Row> firstPeriods = flows.groupBy(ChurnRatesTable.SEGMENT_TYPE, ChurnRatesTable.SEGMENT).agg(min(ChurnRatesTable.PERIOD).as("_first"));
+    Dataset<Row> perSegment = flows.groupBy(ChurnRatesTable.SEGMENT_TYPE, ChurnRatesTable.SEGMENT)
+        .agg(min(ChurnRatesTable.PERIOD).as("_first"), map_from_entries(collect_list(struct(col(ChurnRatesTable.PERIOD),
+            struct(col(ChurnRatesTable.ACQUIRED), col(ChurnRatesTable.REACTIVATED), col(ChurnRatesTable.CHURNED))))).as("_flows"));
     Column step = activity.offset(col("_first"), lit(current));
-    Dataset<Row> grid = firstPeriods.withColumn("_k", explode(sequence(lit(0), step)))
+    Column cell = try_element_at(col("_flows"), col(ChurnRatesTable.PERIOD));
+    Dataset<Row> perPeriod = perSegment.withColumn("_k", explode(sequence(lit(0), step)))
         .withColumn(ChurnRatesTable.PERIOD, periodPlus(col("_first"), col("_k")))
-        .select(ChurnRatesTable.SEGMENT_TYPE, ChurnRatesTable.SEGMENT, ChurnRatesTable.PERIOD);
-    Dataset<Row> perPeriod = grid.join(flows.groupBy(ChurnRatesTable.SEGMENT_TYPE, ChurnRatesTable.SEGMENT, ChurnRatesTable.PERIOD)
-                .agg(sum(ChurnRatesTable.ACQUIRED).as(ChurnRatesTable.ACQUIRED), sum(ChurnRatesTable.REACTIVATED).as(ChurnRatesTable.REACTIVATED),
-                    sum(ChurnRatesTable.CHURNED).as(ChurnRatesTable.CHURNED)),
-            new String[] {ChurnRatesTable.SEGMENT_TYPE, ChurnRatesTable.SEGMENT, ChurnRatesTable.PERIOD}, "left")
-        .na().fill(0L, new String[] {ChurnRatesTable.ACQUIRED, ChurnRatesTable.REACTIVATED, ChurnRatesTable.CHURNED});
+        .select(col(ChurnRatesTable.SEGMENT_TYPE), col(ChurnRatesTable.SEGMENT), col(ChurnRatesTable.PERIOD),
+            coalesce(cell.getField(ChurnRatesTable.ACQUIRED), lit(0L)).as(ChurnRatesTable.ACQUIRED),
+            coalesce(cell.getField(ChurnRatesTable.REACTIVATED), lit(0L)).as(ChurnRatesTable.REACTIVATED),
+            coalesce(cell.getField(ChurnRatesTable.CHURNED), lit(0L)).as(ChurnRatesTable.CHURNED));
     WindowSpec before = Window.partitionBy(ChurnRatesTable.SEGMENT_TYPE, ChurnRatesTable.SEGMENT).orderBy(ChurnRatesTable.PERIOD)
         .rowsBetween(Window.unboundedPreceding(), -1);
     Column net = col(ChurnRatesTable.ACQUIRED).plus(col(ChurnRatesTable.REACTIVATED)).minus(col(ChurnRatesTable.CHURNED));
@@ -83,18 +98,13 @@ public final class ChurnRates {
             col(ChurnRatesTable.PERIOD).lt(lit(Date.valueOf(activity.periodOf(runDate)))).as(ChurnRatesTable.PERIOD_COMPLETE));
   }
 
-  /** Starts and churns of spells per period for one segmentation. */
-  private Dataset<Row> flows(Dataset<Row> spells, Column segmentType, Column segment) {
-    Dataset<Row> starts = spells.select(segmentType.as(ChurnRatesTable.SEGMENT_TYPE), segment.as(ChurnRatesTable.SEGMENT),
-        activity.period(col(CustomerActivity.SPELL_START)).as(ChurnRatesTable.PERIOD),
-        when(col(CustomerActivity.FIRST_SPELL), 1L).otherwise(0L).as(ChurnRatesTable.ACQUIRED),
-        when(col(CustomerActivity.FIRST_SPELL), 0L).otherwise(1L).as(ChurnRatesTable.REACTIVATED),
-        lit(0L).as(ChurnRatesTable.CHURNED));
-    Dataset<Row> churns = spells.where(col(CustomerActivity.CHURN_DATE).isNotNull())
-        .select(segmentType.as(ChurnRatesTable.SEGMENT_TYPE), segment.as(ChurnRatesTable.SEGMENT),
-            activity.period(col(CustomerActivity.CHURN_DATE)).as(ChurnRatesTable.PERIOD),
-            lit(0L).as(ChurnRatesTable.ACQUIRED), lit(0L).as(ChurnRatesTable.REACTIVATED), lit(1L).as(ChurnRatesTable.CHURNED));
-    return starts.unionByName(churns);
+  /** Acquisitions, reactivations and churns summed per segment and period. */
+  private static Dataset<Row> sumFlows(Dataset<Row> rows, Column... segment) {
+    List<Column> keys = new ArrayList<>(List.of(segment));
+    keys.add(col(ChurnRatesTable.PERIOD));
+    return rows.groupBy(keys.toArray(Column[]::new))
+        .agg(sum(ChurnRatesTable.ACQUIRED).as(ChurnRatesTable.ACQUIRED), sum(ChurnRatesTable.REACTIVATED).as(ChurnRatesTable.REACTIVATED),
+            sum(ChurnRatesTable.CHURNED).as(ChurnRatesTable.CHURNED));
   }
 
   private Column periodPlus(Column start, Column k) {

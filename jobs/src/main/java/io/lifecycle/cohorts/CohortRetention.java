@@ -39,15 +39,20 @@ public final class CohortRetention {
     this.byChannel = byChannel;
   }
 
+  /** {@link #observedOf} the events' customer periods. */
+  public Dataset<Row> observed(Dataset<Row> events, LocalDate runDate) {
+    return observedOf(activity.periodsOf(activity.days(events, byChannel)), runDate);
+  }
+
   /**
    * Observed cells: one row per cohort, channel ('all', or each channel when configured) and reached
-   * offset. The events are aggregated once per (customer, period); cohort sizes are the customers'
-   * offset-0 rows (every customer has an event in their cohort's period, active or not).
+   * offset, from the customers' periods ({@link CustomerActivity#periodsOf}, with the channel when
+   * configured); cohort sizes are the customers' offset-0 rows (every customer has an event in their
+   * cohort's period, active or not).
    */
-  public Dataset<Row> observed(Dataset<Row> events, LocalDate runDate) {
+  public Dataset<Row> observedOf(Dataset<Row> periods, LocalDate runDate) {
     Column currentPeriod = lit(Date.valueOf(activity.periodOf(runDate.minusDays(1))));
-    Dataset<Row> rows = activity.periodsWithCohort(events, byChannel)
-        .where(col(CustomerActivity.PERIOD).geq(col(CustomerActivity.COHORT)));
+    Dataset<Row> rows = periods.where(col(CustomerActivity.PERIOD).geq(col(CustomerActivity.COHORT)));
     Dataset<Row> cells = cells(byChannel ? rows : rows.withColumn(CustomerActivity.CHANNEL, lit("all")), currentPeriod);
     return cells.select(
         lit(Date.valueOf(runDate)).as(Columns.RUN_DATE),

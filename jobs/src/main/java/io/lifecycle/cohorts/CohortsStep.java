@@ -14,6 +14,7 @@ import java.sql.Date;
 import java.time.LocalDate;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.storage.StorageLevel;
@@ -29,60 +30,52 @@ public final class CohortsStep implements Step {
   public StepResult run(RunContext ctx) {
     CustomerActivity activity = new CustomerActivity(ctx.config());
     boolean byChannel = ctx.config().cohorts().byChannel();
-    // Four tables read the same events: read them once.
-    Dataset<Row> events = ctx.eventsAsOf()
-        .select(Columns.CUSTOMER_ID, Columns.EVENT_TIME, Columns.EVENT_TYPE, Columns.AMOUNT, Columns.CHANNEL)
-        .persist(StorageLevel.MEMORY_AND_DISK());
+    // The events are read once, into one row per customer and day that the four tables share: the
+    // customers' periods feed the retention matrix and the growth accounting, their spells the churn
+    // rates and the survival curves.
+    Dataset<Row> days = activity.days(ctx.eventsAsOf(), byChannel).persist(StorageLevel.MEMORY_AND_DISK());
+    // Read by two tables: aggregated once (the spells are a filter of the days, cheaper to redo).
+    Dataset<Row> periods = activity.periodsOf(days).persist(StorageLevel.MEMORY_AND_DISK());
     try {
       LocalDate runDate = ctx.runDate();
+      Dataset<Row> spells = activity.spellsOf(days, runDate.minusDays(1));
       CohortRetention retention = new CohortRetention(activity, byChannel);
-      Dataset<Row> observed = retention.observed(events, runDate).localCheckpoint();
+      Dataset<Row> observed = retention.observedOf(periods, runDate).localCheckpoint();
       Dataset<Row> matrix = observed.unionByName(retention.projected(ctx.spark(), observed));
       Map<String, Long> out = new LinkedHashMap<>();
       out.put(CohortRetentionTable.DEF.name(), ctx.store().write(CohortRetentionTable.DEF, matrix, runDate));
-      // The customers' cohorts and their spells feed the other three tables: each aggregated from the
-      // events once (one row per customer, and per customer spell), not once per table.
-      Dataset<Row> customers = activity.customers(events).persist(StorageLevel.MEMORY_AND_DISK());
-      Dataset<Row> spells = activity.spells(events, runDate.minusDays(1)).persist(StorageLevel.MEMORY_AND_DISK());
-      try {
-        out.put(ChurnRatesTable.DEF.name(), ctx.store().write(ChurnRatesTable.DEF,
-            new ChurnRates(activity, byChannel).compute(spells, customers, runDate), runDate));
-        out.put(CohortSurvivalTable.DEF.name(), ctx.store().write(CohortSurvivalTable.DEF,
-            KaplanMeier.estimate(lifetimes(customers, spells, runDate), runDate), runDate));
-        out.put(LifecycleStatusTable.DEF.name(), ctx.store().write(LifecycleStatusTable.DEF,
-            new LifecycleStatus(activity).compute(events, customers, runDate), runDate));
-      } finally {
-        spells.unpersist();
-        customers.unpersist();
-      }
+      out.put(ChurnRatesTable.DEF.name(), ctx.store().write(ChurnRatesTable.DEF,
+          new ChurnRates(activity, byChannel).ofSpells(spells, runDate), runDate));
+      out.put(CohortSurvivalTable.DEF.name(), ctx.store().write(CohortSurvivalTable.DEF,
+          KaplanMeier.estimate(lifetimes(spells, runDate), runDate), runDate));
+      out.put(LifecycleStatusTable.DEF.name(), ctx.store().write(LifecycleStatusTable.DEF,
+          new LifecycleStatus(activity).ofPeriods(periods, runDate), runDate));
       return StepResult.of(out.get(CohortRetentionTable.DEF.name()), out);
     } finally {
-      events.unpersist();
+      periods.unpersist();
+      days.unpersist();
     }
   }
 
   /**
-   * One lifetime per customer with a cohort: from the first day (first purchase or activity) to the first
-   * churn after it, or censored at the run date when that churn is not observable yet; each customer
-   * counted in its cohort and in 'all'.
+   * One lifetime per customer with a cohort: from the first day (first purchase or activity) to the churn
+   * of the spell holding it, or censored at the run date when that churn is not observable yet; each
+   * customer counted in its cohort and in 'all'.
    */
   public static Dataset<Row> lifetimes(CustomerActivity activity, Dataset<Row> events, LocalDate runDate) {
-    return lifetimes(activity.customers(events), activity.spells(events, runDate.minusDays(1)), runDate);
+    return lifetimes(activity.spells(events, runDate.minusDays(1)), runDate);
   }
 
-  /** {@link #lifetimes} from the customers' cohorts and their spells as of the day before the run date. */
-  public static Dataset<Row> lifetimes(Dataset<Row> customers, Dataset<Row> spells, LocalDate runDate) {
-    Dataset<Row> churns = spells.select(Columns.CUSTOMER_ID, CustomerActivity.CHURN_DATE, "last_active");
-    Dataset<Row> first = customers.join(churns, Columns.CUSTOMER_ID)
-        .where(col("last_active").geq(col(CustomerActivity.FIRST_DAY)))
-        .groupBy(Columns.CUSTOMER_ID, CustomerActivity.COHORT, CustomerActivity.FIRST_DAY)
-        // The spell holding the first day is the earliest one that ends after it.
-        .agg(min_by(col(CustomerActivity.CHURN_DATE), col("last_active")).as("_churn"));
-    Dataset<Row> one = first.select(
-        date_format(col(CustomerActivity.COHORT), "yyyy-MM-dd").as(KaplanMeier.GROUP),
-        coalesce(datediff(col("_churn"), col(CustomerActivity.FIRST_DAY)),
-            datediff(lit(Date.valueOf(runDate)), col(CustomerActivity.FIRST_DAY))).as(KaplanMeier.TENURE),
-        when(col("_churn").isNotNull(), 1).otherwise(0).as(KaplanMeier.EVENT));
-    return one.unionByName(one.withColumn(KaplanMeier.GROUP, lit("all")));
+  /**
+   * {@link #lifetimes} from the customers' spells as of the day before the run date ({@link
+   * CustomerActivity#spellsOf}): the first day is a day with an event, so exactly one spell holds it.
+   */
+  public static Dataset<Row> lifetimes(Dataset<Row> spells, LocalDate runDate) {
+    Column firstDay = col(CustomerActivity.FIRST_DAY);
+    Column churn = col(CustomerActivity.CHURN_DATE);
+    return spells.where(firstDay.between(col(CustomerActivity.SPELL_START), col(CustomerActivity.LAST_ACTIVE)))
+        .select(explode(array(date_format(col(CustomerActivity.COHORT), "yyyy-MM-dd"), lit("all"))).as(KaplanMeier.GROUP),
+            coalesce(datediff(churn, firstDay), datediff(lit(Date.valueOf(runDate)), firstDay)).as(KaplanMeier.TENURE),
+            when(churn.isNotNull(), 1).otherwise(0).as(KaplanMeier.EVENT));
   }
 }

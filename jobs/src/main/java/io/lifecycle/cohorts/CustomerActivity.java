@@ -31,6 +31,11 @@ public final class CustomerActivity {
   public static final String SPELL_START = "spell_start";
   public static final String CHURN_DATE = "churn_date";
   public static final String FIRST_SPELL = "first_spell";
+  public static final String LAST_ACTIVE = "last_active";
+  public static final String SPELL = "_spell";
+  public static final String SPELL_END = "_spell_end";
+  public static final String ACTIVE = "active";
+  public static final String REVENUE = "revenue";
   public static final String UNKNOWN_CHANNEL = "unknown";
   /** The day the customer's lifetime starts (first purchase, or first event, per cohorts.basis). */
   public static final String FIRST_DAY = "first_day";
@@ -75,21 +80,6 @@ public final class CustomerActivity {
     return cohorts.activity() == Cohorts.Activity.PURCHASE ? isPurchase() : lit(true);
   }
 
-  /** One row per customer: cohort period and acquisition channel (customers without a cohort are left out). */
-  public Dataset<Row> customers(Dataset<Row> events) {
-    return events.groupBy(Columns.CUSTOMER_ID)
-        .agg(min(basisTime()).as("_first"), FirstChannel.of().as(CHANNEL))
-        .where(col("_first").isNotNull())
-        .select(col(Columns.CUSTOMER_ID), period(to_date(col("_first"))).as(COHORT),
-            coalesce(col(CHANNEL), lit(UNKNOWN_CHANNEL)).as(CHANNEL), to_date(col("_first")).as(FIRST_DAY));
-  }
-
-  /** One row per customer and period with activity: revenue and whether the activity definition holds. */
-  public Dataset<Row> periods(Dataset<Row> events) {
-    return events.groupBy(col(Columns.CUSTOMER_ID), period(to_date(col(Columns.EVENT_TIME))).as(PERIOD))
-        .agg(active(), revenue());
-  }
-
   /** The time an event would start the customer's lifetime (null when it cannot, per cohorts.basis). */
   private Column basisTime() {
     return cohorts.basis() == Cohorts.Basis.FIRST_PURCHASE ? when(isPurchase(), col(Columns.EVENT_TIME)) : col(Columns.EVENT_TIME);
@@ -100,54 +90,83 @@ public final class CustomerActivity {
     return when(col(Columns.CHANNEL).isNotNull(), col(Columns.EVENT_TIME));
   }
 
-  private Column active() {
-    return max(isActivity()).as("active");
-  }
-
-  private Column revenue() {
-    return coalesce(ExactSums.sum(when(isPurchase(), col(Columns.AMOUNT))), lit(0.0)).as("revenue");
-  }
-
   /**
-   * One row per customer and period with activity (revenue, whether the activity definition holds) that
-   * also carries the customer's cohort and, when asked, acquisition channel: the events are aggregated
-   * once per (customer, period) and the customer's first time and first channel are then taken over
-   * those few rows, instead of a second aggregation of the events joined back. Customers without a
-   * cohort are left out, as in {@link #customers}.
+   * One row per customer and day with an event (and, with the channel, per channel named that day),
+   * carrying all that the four cohort tables read from the events: whether the day holds activity (per
+   * cohorts.activity), its revenue (an exact partial sum), the customer's cohort, first day and, when
+   * asked, acquisition channel (null for a customer without a cohort, as are the cohort and first day),
+   * and the activity spell the day belongs to (its number and start, and whether the day ends it). The
+   * events are aggregated once, to customer-days (a few per customer); the customer's values and the
+   * spells are then one window over each customer's days: no table joins customers back, and every
+   * frame derived from these days stays partitioned by customer (their per-customer aggregations and
+   * windows shuffle nothing more). Rows of one day in several channels are one day to the spells: the
+   * first of them may start a spell, only the last may end one.
    */
-  public Dataset<Row> periodsWithCohort(Dataset<Row> events, boolean withChannel) {
-    List<Column> aggregates = new ArrayList<>(List.of(revenue(), min(basisTime()).as("_first")));
+  public Dataset<Row> days(Dataset<Row> events, boolean withChannel) {
+    List<Column> keys = new ArrayList<>(List.of(col(Columns.CUSTOMER_ID), to_date(col(Columns.EVENT_TIME)).as(ACTIVE_DAY)));
+    List<Column> aggregates = new ArrayList<>(List.of(ExactSums.partial(when(isPurchase(), col(Columns.AMOUNT))).as(REVENUE),
+        min(basisTime()).as("_first")));
     if (withChannel) {
+      // The channel as a key, not min_by's string buffer, which would make Spark sort the events to aggregate them.
+      keys.add(col(Columns.CHANNEL).as("_channel"));
       aggregates.add(min(channelTime()).as("_channel_time"));
-      aggregates.add(FirstChannel.of().as("_channel"));
     }
-    Dataset<Row> perPeriod = events.groupBy(col(Columns.CUSTOMER_ID), period(to_date(col(Columns.EVENT_TIME))).as(PERIOD))
-        .agg(active(), aggregates.toArray(Column[]::new));
-    WindowSpec byCustomer = Window.partitionBy(Columns.CUSTOMER_ID);
-    Column channel = withChannel ? coalesce(min_by(col("_channel"), col("_channel_time")).over(byCustomer), lit(UNKNOWN_CHANNEL)) : lit(UNKNOWN_CHANNEL);
-    Dataset<Row> withFirst = perPeriod.select(col(Columns.CUSTOMER_ID), col(PERIOD), col("active"), col("revenue"),
-        min(col("_first")).over(byCustomer).as("_first"), channel.as(CHANNEL));
-    return withFirst.where(col("_first").isNotNull())
-        .select(col(Columns.CUSTOMER_ID), col(PERIOD), period(to_date(col("_first"))).as(COHORT), col(CHANNEL), col("active"), col("revenue"));
+    Dataset<Row> perDay = events.groupBy(keys.toArray(Column[]::new))
+        .agg(max(isActivity()).as(ACTIVE), aggregates.toArray(Column[]::new));
+    WindowSpec byDay = Window.partitionBy(Columns.CUSTOMER_ID).orderBy(ACTIVE_DAY);
+    WindowSpec upTo = byDay.rowsBetween(Window.unboundedPreceding(), Window.currentRow());
+    WindowSpec customer = byDay.rowsBetween(Window.unboundedPreceding(), Window.unboundedFollowing());
+    Column first = to_date(min(col("_first")).over(customer));
+    Column channel = withChannel
+        ? when(first.isNotNull(), coalesce(min_by(col("_channel"), firstChannelOrder()).over(customer), lit(UNKNOWN_CHANNEL)))
+        : lit(null).cast("string");
+    long thresholdDays = config.churnThreshold().toDays();
+    // A day more than the threshold after the customer's previous one (or the first day) starts a spell;
+    // one with no day within the threshold after it ends one.
+    Dataset<Row> flagged = perDay.withColumn("_starts",
+        coalesce(datediff(col(ACTIVE_DAY), lag(col(ACTIVE_DAY), 1).over(byDay)).gt(thresholdDays), lit(true)));
+    return flagged.select(col(Columns.CUSTOMER_ID), col(ACTIVE_DAY), col(ACTIVE), col(REVENUE),
+        period(first).as(COHORT), first.as(FIRST_DAY), channel.as(CHANNEL),
+        sum(when(col("_starts"), 1).otherwise(0)).over(upTo).as(SPELL),
+        max(when(col("_starts"), col(ACTIVE_DAY))).over(upTo).as(SPELL_START),
+        coalesce(datediff(lead(col(ACTIVE_DAY), 1).over(byDay), col(ACTIVE_DAY)).gt(thresholdDays), lit(true)).as(SPELL_END));
   }
 
   /**
-   * Activity spells: one row per customer and spell with its start, last activity and churn date (null
-   * when the churn is not observable yet: last activity + threshold is after the last observed day).
-   * Activity here is any event: churn is about the customer leaving, whatever the cohort basis.
+   * The order whose least row names the acquisition channel, as {@link FirstChannel}: the earliest day
+   * row naming one, two channels at the same instant going to the first in name order.
    */
+  private static Column firstChannelOrder() {
+    return when(col("_channel_time").isNotNull(), struct(col("_channel_time"), col("_channel")));
+  }
+
+  /**
+   * One row per customer and period with an event ({@link #days}): whether the period holds activity,
+   * its revenue, and the customer's cohort and channel.
+   */
+  public Dataset<Row> periodsOf(Dataset<Row> days) {
+    return days.groupBy(col(Columns.CUSTOMER_ID), period(col(ACTIVE_DAY)).as(PERIOD), col(COHORT), col(CHANNEL))
+        .agg(max(col(ACTIVE)).as(ACTIVE), coalesce(ExactSums.total(col(REVENUE)), lit(0.0)).as(REVENUE));
+  }
+
+  /** {@link #spellsOf} the events' {@link #days}. */
   public Dataset<Row> spells(Dataset<Row> events, LocalDate lastDay) {
+    return spellsOf(days(events, false), lastDay);
+  }
+
+  /**
+   * Activity spells of {@link #days}: one row per customer and spell with its start, last activity and
+   * churn date (null when the churn is not observable yet: last activity + threshold is after the last
+   * observed day), and the customer's cohort, first day and channel. Activity here is any event: churn is
+   * about the customer leaving, whatever the cohort basis.
+   */
+  public Dataset<Row> spellsOf(Dataset<Row> days, LocalDate lastDay) {
     long thresholdDays = config.churnThreshold().toDays();
-    WindowSpec byDay = Window.partitionBy(Columns.CUSTOMER_ID).orderBy(ACTIVE_DAY);
-    Dataset<Row> days = events.select(col(Columns.CUSTOMER_ID), to_date(col(Columns.EVENT_TIME)).as(ACTIVE_DAY)).distinct();
-    Dataset<Row> flagged = days
-        .withColumn("_new", coalesce(datediff(col(ACTIVE_DAY), lag(col(ACTIVE_DAY), 1).over(byDay)).gt(thresholdDays), lit(true)))
-        .withColumn("_spell", sum(when(col("_new"), 1).otherwise(0)).over(byDay));
-    Column churn = date_add(col("_last"), (int) thresholdDays);
-    return flagged.groupBy(col(Columns.CUSTOMER_ID), col("_spell"))
-        .agg(min(col(ACTIVE_DAY)).as(SPELL_START), max(col(ACTIVE_DAY)).as("_last"))
-        .select(col(Columns.CUSTOMER_ID), col(SPELL_START), col("_last").as("last_active"),
+    Column churn = date_add(col(ACTIVE_DAY), (int) thresholdDays);
+    // A spell's last day carries it all: a filter, not an aggregation.
+    return days.where(col(SPELL_END))
+        .select(col(Columns.CUSTOMER_ID), col(SPELL_START), col(ACTIVE_DAY).as(LAST_ACTIVE),
             when(churn.leq(lit(java.sql.Date.valueOf(lastDay))), churn).as(CHURN_DATE),
-            col("_spell").equalTo(1).as(FIRST_SPELL));
+            col(SPELL).equalTo(1).as(FIRST_SPELL), col(COHORT), col(FIRST_DAY), col(CHANNEL));
   }
 }

@@ -26,14 +26,18 @@ public final class LifecycleStatus {
   }
 
   public Dataset<Row> compute(Dataset<Row> events, LocalDate runDate) {
-    return compute(events, activity.customers(events), runDate);
+    return ofPeriods(activity.periodsOf(activity.days(events, false)), runDate);
   }
 
-  /** With the customers' cohorts ({@link CustomerActivity#customers}), which the other cohort tables share. */
-  public Dataset<Row> compute(Dataset<Row> events, Dataset<Row> customers, LocalDate runDate) {
+  /**
+   * From the customers' periods ({@link CustomerActivity#periodsOf}), which the retention matrix shares.
+   * Each active period gives its status and, when the next active period is not the following one, a
+   * dormant row for the following one; each counted in its cohort and in 'all': one pass, no union
+   * reading the periods twice.
+   */
+  public Dataset<Row> ofPeriods(Dataset<Row> periods, LocalDate runDate) {
     Date current = Date.valueOf(activity.periodOf(runDate.minusDays(1)));
-    Dataset<Row> active = activity.periods(events).where(col("active"))
-        .join(customers.select(Columns.CUSTOMER_ID, CustomerActivity.COHORT), new String[] {Columns.CUSTOMER_ID}, "left");
+    Dataset<Row> active = periods.where(col(CustomerActivity.ACTIVE));
     WindowSpec byCustomer = Window.partitionBy(Columns.CUSTOMER_ID).orderBy(CustomerActivity.PERIOD);
     Column period = col(CustomerActivity.PERIOD);
     Column prev = lag(period, 1).over(byCustomer);
@@ -44,11 +48,13 @@ public final class LifecycleStatus {
             .when(activity.offset(prev, period).equalTo(1), "retained").otherwise("resurrected"))
         .withColumn("_dormant_in", when(next.isNull().or(activity.offset(period, next).gt(1)), following))
         .withColumn("_segment", coalesce(date_format(col(CustomerActivity.COHORT), "yyyy-MM-dd"), lit("none")));
-    Dataset<Row> statuses = classified.select(col("_segment"), period.as("_p"), col("_status"))
-        .unionByName(classified.where(col("_dormant_in").leq(lit(current)))
-            .select(col("_segment"), col("_dormant_in").as("_p"), lit("dormant").as("_status")));
-    Dataset<Row> overall = statuses.withColumn("_segment", lit("all"));
-    Dataset<Row> counts = statuses.unionByName(overall).groupBy("_segment", "_p")
+    Column status = struct(period.as("_p"), col("_status"));
+    Column dormant = when(col("_dormant_in").leq(lit(current)), struct(col("_dormant_in").as("_p"), lit("dormant").as("_status")));
+    Dataset<Row> statuses = classified
+        .select(col("_segment"), explode(array(status, dormant)).as("_s"))
+        .where(col("_s").isNotNull())
+        .select(explode(array(col("_segment"), lit("all"))).as("_segment"), col("_s._p").as("_p"), col("_s._status").as("_status"));
+    Dataset<Row> counts = statuses.groupBy("_segment", "_p")
         .agg(sum(when(col("_status").equalTo("new"), 1L).otherwise(0L)).as(LifecycleStatusTable.NEW),
             sum(when(col("_status").equalTo("retained"), 1L).otherwise(0L)).as(LifecycleStatusTable.RETAINED),
             sum(when(col("_status").equalTo("resurrected"), 1L).otherwise(0L)).as(LifecycleStatusTable.RESURRECTED),

@@ -66,24 +66,20 @@ final class CohortsReference implements StepReference {
   public void spark(ReferenceInputs in, Path dir) {
     LifecycleConfig config = config(in);
     LocalDate runDate = in.runDate();
-    // As CohortsStep: the run's events read once, then the customers and their spells shared by three tables.
-    Dataset<Row> events = in.runEvents().persist(StorageLevel.MEMORY_AND_DISK());
+    // As CohortsStep: the run's events read once into customer-days, whose periods and spells the four tables share.
     CustomerActivity activity = new CustomerActivity(config);
     boolean byChannel = config.cohorts().byChannel();
+    Dataset<Row> days = activity.days(in.runEvents(), byChannel).persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> periods = activity.periodsOf(days).persist(StorageLevel.MEMORY_AND_DISK());
     try {
-      ReferenceInputs.writeTable(new CohortRetention(activity, byChannel).observed(events, runDate), CohortRetentionTable.DEF, dir);
-      Dataset<Row> customers = activity.customers(events).persist(StorageLevel.MEMORY_AND_DISK());
-      Dataset<Row> spells = activity.spells(events, runDate.minusDays(1)).persist(StorageLevel.MEMORY_AND_DISK());
-      try {
-        ReferenceInputs.writeTable(new ChurnRates(activity, byChannel).compute(spells, customers, runDate), ChurnRatesTable.DEF, dir);
-        ReferenceInputs.writeTable(KaplanMeier.estimate(CohortsStep.lifetimes(customers, spells, runDate), runDate), CohortSurvivalTable.DEF, dir);
-        ReferenceInputs.writeTable(new LifecycleStatus(activity).compute(events, customers, runDate), LifecycleStatusTable.DEF, dir);
-      } finally {
-        spells.unpersist();
-        customers.unpersist();
-      }
+      Dataset<Row> spells = activity.spellsOf(days, runDate.minusDays(1));
+      ReferenceInputs.writeTable(new CohortRetention(activity, byChannel).observedOf(periods, runDate), CohortRetentionTable.DEF, dir);
+      ReferenceInputs.writeTable(new ChurnRates(activity, byChannel).ofSpells(spells, runDate), ChurnRatesTable.DEF, dir);
+      ReferenceInputs.writeTable(KaplanMeier.estimate(CohortsStep.lifetimes(spells, runDate), runDate), CohortSurvivalTable.DEF, dir);
+      ReferenceInputs.writeTable(new LifecycleStatus(activity).ofPeriods(periods, runDate), LifecycleStatusTable.DEF, dir);
     } finally {
-      events.unpersist();
+      periods.unpersist();
+      days.unpersist();
     }
   }
 
