@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.*;
 import io.lifecycle.pipeline.RunContext;
 import io.lifecycle.pipeline.Step;
 import io.lifecycle.pipeline.StepResult;
+import io.lifecycle.tables.ActivitySummaryTable;
 import io.lifecycle.tables.ChurnRatesTable;
 import io.lifecycle.tables.CohortRetentionTable;
 import io.lifecycle.tables.CohortSurvivalTable;
@@ -19,7 +20,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.storage.StorageLevel;
 
-/** {@code cohorts}: cohort retention (with sBG projections), churn rates, survival curves and growth accounting. */
+/** {@code cohorts}: cohort retention (with sBG projections), churn rates, survival curves, growth accounting and stickiness. */
 public final class CohortsStep implements Step {
   @Override
   public String name() {
@@ -30,9 +31,9 @@ public final class CohortsStep implements Step {
   public StepResult run(RunContext ctx) {
     CustomerActivity activity = new CustomerActivity(ctx.config());
     boolean byChannel = ctx.config().cohorts().byChannel();
-    // The events are read once, into one row per customer and day that the four tables share: the
+    // The events are read once, into one row per customer and day that the five tables share: the
     // customers' periods feed the retention matrix and the growth accounting, their spells the churn
-    // rates and the survival curves.
+    // rates and the survival curves, their active days the stickiness summary.
     Dataset<Row> days = activity.days(ctx.eventsAsOf(), byChannel).persist(StorageLevel.MEMORY_AND_DISK());
     // Read by two tables: aggregated once (the spells are a filter of the days, cheaper to redo).
     Dataset<Row> periods = activity.periodsOf(days).persist(StorageLevel.MEMORY_AND_DISK());
@@ -50,6 +51,8 @@ public final class CohortsStep implements Step {
           KaplanMeier.estimate(lifetimes(spells, runDate), runDate), runDate));
       out.put(LifecycleStatusTable.DEF.name(), ctx.store().write(LifecycleStatusTable.DEF,
           new LifecycleStatus(activity).ofPeriods(periods, runDate), runDate));
+      out.put(ActivitySummaryTable.DEF.name(), ctx.store().write(ActivitySummaryTable.DEF,
+          ActivitySummary.compute(activity.activeDaysOf(days), runDate), runDate));
       return StepResult.of(out.get(CohortRetentionTable.DEF.name()), out);
     } finally {
       periods.unpersist();

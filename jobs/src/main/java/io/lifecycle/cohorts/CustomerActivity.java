@@ -149,6 +149,11 @@ public final class CustomerActivity {
         .agg(max(col(ACTIVE)).as(ACTIVE), coalesce(ExactSums.total(col(REVENUE)), lit(0.0)).as(REVENUE));
   }
 
+  /** One row per customer and day with activity (per cohorts.activity) of {@link #days}: what {@link ActivitySummary} reads. */
+  public Dataset<Row> activeDaysOf(Dataset<Row> days) {
+    return days.where(col(ACTIVE)).select(col(Columns.CUSTOMER_ID), col(ACTIVE_DAY).as(ActivitySummary.DAY)).distinct();
+  }
+
   /** {@link #spellsOf} the events' {@link #days}. */
   public Dataset<Row> spells(Dataset<Row> events, LocalDate lastDay) {
     return spellsOf(days(events, false), lastDay);

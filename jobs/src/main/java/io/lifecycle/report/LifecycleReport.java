@@ -50,7 +50,7 @@ import org.apache.spark.sql.expressions.Window;
 public final class LifecycleReport {
   /** Ids of the charts a complete run's report holds, in page order (the browser test checks them). */
   public static final List<String> CHARTS = List.of(
-      "run-counts", "retention-heatmap", "retention-curves", "survival-curve", "churn-trend",
+      "run-counts", "retention-heatmap", "retention-curves", "survival-curve", "churn-trend", "stickiness",
       "stage-funnel", "transition-matrix", "top-paths", "clv-distribution", "clv-holdout",
       "churn-roc", "churn-calibration");
 

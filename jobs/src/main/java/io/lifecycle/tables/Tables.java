@@ -19,6 +19,7 @@ public final class Tables {
         ChurnRatesTable.DEF,
         CohortSurvivalTable.DEF,
         LifecycleStatusTable.DEF,
+        ActivitySummaryTable.DEF,
         CustomerValueTable.DEF,
         ClvModelsTable.DEF,
         ClvHoldoutTable.DEF,
