@@ -19,151 +19,151 @@ import org.apache.commons.math3.special.Beta;
  */
 public record BgNbdModel(double r, double alpha, double a, double b) implements java.io.Serializable {
 
-    /** Around a = 1 the closed forms are 0/0; they are evaluated symmetrically this far away instead. */
-    private static final double A_ONE_GAP = 1e-6;
+  /** Around a = 1 the closed forms are 0/0; they are evaluated symmetrically this far away instead. */
+  private static final double A_ONE_GAP = 1e-6;
 
-    public BgNbdModel {
-        for (double v : new double[] {r, alpha, a, b}) {
-            if (!(v > 0) || !Double.isFinite(v)) {
-                throw new IllegalArgumentException("BG/NBD parameters must be positive and finite: r=" + r
-                        + " alpha=" + alpha + " a=" + a + " b=" + b);
-            }
-        }
+  public BgNbdModel {
+    for (double v : new double[] {r, alpha, a, b}) {
+      if (!(v > 0) || !Double.isFinite(v)) {
+        throw new IllegalArgumentException("BG/NBD parameters must be positive and finite: r=" + r
+            + " alpha=" + alpha + " a=" + a + " b=" + b);
+      }
     }
+  }
 
-    /** Fits by maximum likelihood with default fitter options and starting values. */
-    public static ModelFit<BgNbdModel> fit(RfmSummary data) {
-        return fit(data, new MaximumLikelihoodFitter());
-    }
+  /** Fits by maximum likelihood with default fitter options and starting values. */
+  public static ModelFit<BgNbdModel> fit(RfmSummary data) {
+    return fit(data, new MaximumLikelihoodFitter());
+  }
 
-    /**
-     * Fits by maximum likelihood. Starts: r = 1 and r = 0.3, each with alpha = r / (mean purchase
-     * rate) so the start matches the data's time unit, and (a, b) = (1, 2) and (0.5, 3). Above 5,000
-     * rows the starts are searched on a coarsened copy of the data and the result is refined (Newton,
-     * analytic gradient) on the exact rows; about a second for a million daily customers.
-     */
-    public static ModelFit<BgNbdModel> fit(RfmSummary data, MaximumLikelihoodFitter fitter) {
-        double rate = data.meanRate();
-        if (!(rate > 0)) {
-            rate = 1 / Math.max(data.meanAge(), 1e-9); // nobody repurchased: any positive scale will do
-        }
-        List<double[]> starts = List.of(
-                new double[] {1.0, 1.0 / rate, 1.0, 2.0},
-                new double[] {0.3, 0.3 / rate, 0.5, 3.0});
-        MleResult mle = CoarseToFineFit.fit(data, BgNbdModel::likelihood, starts, fitter);
-        double[] e = mle.estimates();
-        BgNbdModel model = mle.hasEstimates() ? new BgNbdModel(e[0], e[1], e[2], e[3]) : null;
-        return new ModelFit<>(model, mle);
+  /**
+   * Fits by maximum likelihood. Starts: r = 1 and r = 0.3, each with alpha = r / (mean purchase
+   * rate) so the start matches the data's time unit, and (a, b) = (1, 2) and (0.5, 3). Above 5,000
+   * rows the starts are searched on a coarsened copy of the data and the result is refined (Newton,
+   * analytic gradient) on the exact rows; about a second for a million daily customers.
+   */
+  public static ModelFit<BgNbdModel> fit(RfmSummary data, MaximumLikelihoodFitter fitter) {
+    double rate = data.meanRate();
+    if (!(rate > 0)) {
+      rate = 1 / Math.max(data.meanAge(), 1e-9); // nobody repurchased: any positive scale will do
     }
+    List<double[]> starts = List.of(
+        new double[] {1.0, 1.0 / rate, 1.0, 2.0},
+        new double[] {0.3, 0.3 / rate, 0.5, 3.0});
+    MleResult mle = CoarseToFineFit.fit(data, BgNbdModel::likelihood, starts, fitter);
+    double[] e = mle.estimates();
+    BgNbdModel model = mle.hasEstimates() ? new BgNbdModel(e[0], e[1], e[2], e[3]) : null;
+    return new ModelFit<>(model, mle);
+  }
 
-    /** The likelihood as an optimisation target (parameters r, alpha, a, b). */
-    public static LogLikelihood likelihood(RfmSummary data) {
-        return new BgNbdLikelihood(data);
-    }
+  /** The likelihood as an optimisation target (parameters r, alpha, a, b). */
+  public static LogLikelihood likelihood(RfmSummary data) {
+    return new BgNbdLikelihood(data);
+  }
 
-    /** Total (weighted) log-likelihood of the data under this model. */
-    public double logLikelihood(RfmSummary data) {
-        return likelihood(data).value(toArray());
-    }
+  /** Total (weighted) log-likelihood of the data under this model. */
+  public double logLikelihood(RfmSummary data) {
+    return likelihood(data).value(toArray());
+  }
 
-    /** Log-likelihood of one customer. */
-    public double logLikelihood(double x, double tx, double age) {
-        return logLikelihood(RfmSummary.of(new double[] {x}, new double[] {tx}, new double[] {age}, new double[] {1}));
-    }
+  /** Log-likelihood of one customer. */
+  public double logLikelihood(double x, double tx, double age) {
+    return logLikelihood(RfmSummary.of(new double[] {x}, new double[] {tx}, new double[] {age}, new double[] {1}));
+  }
 
-    /** Parameters as {r, alpha, a, b}. */
-    public double[] toArray() {
-        return new double[] {r, alpha, a, b};
-    }
+  /** Parameters as {r, alpha, a, b}. */
+  public double[] toArray() {
+    return new double[] {r, alpha, a, b};
+  }
 
-    /**
-     * P(alive at T | x, t_x, T) = 1 / (1 + [x &gt; 0] a / (b + x - 1) ((alpha + T) / (alpha + t_x))^(r + x)).
-     * Customers without repeat purchases are alive for sure: BG/NBD only lets them drop out right after a
-     * repeat purchase.
-     */
-    public double probabilityAlive(double x, double tx, double age) {
-        if (x == 0) {
-            return 1.0;
-        }
-        double logOdds = Math.log(a / (b + x - 1)) + (r + x) * (Math.log(alpha + age) - Math.log(alpha + tx));
-        return 1 / (1 + Math.exp(logOdds));
+  /**
+   * P(alive at T | x, t_x, T) = 1 / (1 + [x &gt; 0] a / (b + x - 1) ((alpha + T) / (alpha + t_x))^(r + x)).
+   * Customers without repeat purchases are alive for sure: BG/NBD only lets them drop out right after a
+   * repeat purchase.
+   */
+  public double probabilityAlive(double x, double tx, double age) {
+    if (x == 0) {
+      return 1.0;
     }
+    double logOdds = Math.log(a / (b + x - 1)) + (r + x) * (Math.log(alpha + age) - Math.log(alpha + tx));
+    return 1 / (1 + Math.exp(logOdds));
+  }
 
-    /**
-     * E[X(t)]: expected repeat purchases in (0, t] for a customer just acquired (FHL eq. 9),
-     * (a+b-1)/(a-1) [1 - (alpha/(alpha+t))^r 2F1(r, b; a+b-1; t/(alpha+t))].
-     */
-    public double expectedPurchases(double t) {
-        checkHorizon(t);
-        if (t == 0) {
-            return 0.0;
-        }
-        return nearAOne(aa -> {
-            double z = t / (alpha + t);
-            // Euler's transformation folds the power into 2F1 with the second parameter a-1: the
-            // product is computed without overflow of the two factors and the series is better behaved.
-            double product = Math.pow(alpha / (alpha + t), aa - 1)
-                    * Hypergeometric2F1.value(aa + b - 1 - r, aa - 1, aa + b - 1, z);
-            return (aa + b - 1) / (aa - 1) * (1 - product);
-        });
+  /**
+   * E[X(t)]: expected repeat purchases in (0, t] for a customer just acquired (FHL eq. 9),
+   * (a+b-1)/(a-1) [1 - (alpha/(alpha+t))^r 2F1(r, b; a+b-1; t/(alpha+t))].
+   */
+  public double expectedPurchases(double t) {
+    checkHorizon(t);
+    if (t == 0) {
+      return 0.0;
     }
+    return nearAOne(aa -> {
+      double z = t / (alpha + t);
+      // Euler's transformation folds the power into 2F1 with the second parameter a-1: the
+      // product is computed without overflow of the two factors and the series is better behaved.
+      double product = Math.pow(alpha / (alpha + t), aa - 1)
+          * Hypergeometric2F1.value(aa + b - 1 - r, aa - 1, aa + b - 1, z);
+      return (aa + b - 1) / (aa - 1) * (1 - product);
+    });
+  }
 
-    /**
-     * E[Y(t) | x, t_x, T]: expected repeat purchases in (T, T + t] given the customer's history
-     * (FHL eq. 10): (a+b+x-1)/(a-1) [1 - ((alpha+T)/(alpha+T+t))^(r+x) 2F1(r+x, b+x; a+b+x-1; z)]
-     * / (1 + [x &gt; 0] a/(b+x-1) ((alpha+T)/(alpha+t_x))^(r+x)), z = t/(alpha+T+t).
-     */
-    public double conditionalExpectedPurchases(double t, double x, double tx, double age) {
-        checkHorizon(t);
-        if (t == 0) {
-            return 0.0;
-        }
-        double z = t / (alpha + age + t);
-        double oneMinusZ = (alpha + age) / (alpha + age + t);
-        double numerator = nearAOne(aa -> {
-            // Euler: (1-z)^(r+x) 2F1(r+x, b+x; c; z) = (1-z)^(a-1) 2F1(a+b-1-r, a-1; c; z), c = a+b+x-1.
-            double product = Math.pow(oneMinusZ, aa - 1)
-                    * Hypergeometric2F1.value(aa + b - 1 - r, aa - 1, aa + b + x - 1, z);
-            return (aa + b + x - 1) / (aa - 1) * (1 - product);
-        });
-        return numerator * probabilityAlive(x, tx, age);
+  /**
+   * E[Y(t) | x, t_x, T]: expected repeat purchases in (T, T + t] given the customer's history
+   * (FHL eq. 10): (a+b+x-1)/(a-1) [1 - ((alpha+T)/(alpha+T+t))^(r+x) 2F1(r+x, b+x; a+b+x-1; z)]
+   * / (1 + [x &gt; 0] a/(b+x-1) ((alpha+T)/(alpha+t_x))^(r+x)), z = t/(alpha+T+t).
+   */
+  public double conditionalExpectedPurchases(double t, double x, double tx, double age) {
+    checkHorizon(t);
+    if (t == 0) {
+      return 0.0;
     }
+    double z = t / (alpha + age + t);
+    double oneMinusZ = (alpha + age) / (alpha + age + t);
+    double numerator = nearAOne(aa -> {
+      // Euler: (1-z)^(r+x) 2F1(r+x, b+x; c; z) = (1-z)^(a-1) 2F1(a+b-1-r, a-1; c; z), c = a+b+x-1.
+      double product = Math.pow(oneMinusZ, aa - 1)
+          * Hypergeometric2F1.value(aa + b - 1 - r, aa - 1, aa + b + x - 1, z);
+      return (aa + b + x - 1) / (aa - 1) * (1 - product);
+    });
+    return numerator * probabilityAlive(x, tx, age);
+  }
 
-    /**
-     * P(X(t) = n): probability of exactly n repeat purchases in (0, t] for a new customer (FHL eq. 8).
-     */
-    public double probabilityOfPurchases(double t, int n) {
-        checkHorizon(t);
-        if (n < 0) {
-            throw new IllegalArgumentException("n must be >= 0: " + n);
-        }
-        double logBab = SpecialFunctions.logBeta(a, b);
-        double logP0 = r * Math.log(alpha / (alpha + t));
-        double logZ = Math.log(t / (alpha + t));
-        double first = Math.exp(SpecialFunctions.logBeta(a, b + n) - logBab
-                + SpecialFunctions.logGamma(r + n) - SpecialFunctions.logGamma(r) - SpecialFunctions.logGamma(n + 1.0)
-                + logP0 + (n == 0 ? 0 : n * logZ));
-        if (n == 0) {
-            return first;
-        }
-        // P(NBD count >= n) = I_z(n, r), the regularized incomplete beta at z = t/(alpha+t): computed
-        // directly rather than as 1 - (finite sum), which cancels when the tail is small.
-        double tail = Beta.regularizedBeta(t / (alpha + t), n, r);
-        return first + Math.exp(SpecialFunctions.logBeta(a + 1, b + n - 1) - logBab) * tail;
+  /**
+   * P(X(t) = n): probability of exactly n repeat purchases in (0, t] for a new customer (FHL eq. 8).
+   */
+  public double probabilityOfPurchases(double t, int n) {
+    checkHorizon(t);
+    if (n < 0) {
+      throw new IllegalArgumentException("n must be >= 0: " + n);
     }
+    double logBab = SpecialFunctions.logBeta(a, b);
+    double logP0 = r * Math.log(alpha / (alpha + t));
+    double logZ = Math.log(t / (alpha + t));
+    double first = Math.exp(SpecialFunctions.logBeta(a, b + n) - logBab
+        + SpecialFunctions.logGamma(r + n) - SpecialFunctions.logGamma(r) - SpecialFunctions.logGamma(n + 1.0)
+        + logP0 + (n == 0 ? 0 : n * logZ));
+    if (n == 0) {
+      return first;
+    }
+    // P(NBD count >= n) = I_z(n, r), the regularized incomplete beta at z = t/(alpha+t): computed
+    // directly rather than as 1 - (finite sum), which cancels when the tail is small.
+    double tail = Beta.regularizedBeta(t / (alpha + t), n, r);
+    return first + Math.exp(SpecialFunctions.logBeta(a + 1, b + n - 1) - logBab) * tail;
+  }
 
-    private double nearAOne(java.util.function.DoubleUnaryOperator f) {
-        if (Math.abs(a - 1) < A_ONE_GAP) {
-            // Removable singularity at a = 1; the symmetric average is accurate to O(gap^2).
-            return 0.5 * (f.applyAsDouble(1 - A_ONE_GAP) + f.applyAsDouble(1 + A_ONE_GAP));
-        }
-        return f.applyAsDouble(a);
+  private double nearAOne(java.util.function.DoubleUnaryOperator f) {
+    if (Math.abs(a - 1) < A_ONE_GAP) {
+      // Removable singularity at a = 1; the symmetric average is accurate to O(gap^2).
+      return 0.5 * (f.applyAsDouble(1 - A_ONE_GAP) + f.applyAsDouble(1 + A_ONE_GAP));
     }
+    return f.applyAsDouble(a);
+  }
 
-    private static void checkHorizon(double t) {
-        if (!(t >= 0) || !Double.isFinite(t)) {
-            throw new IllegalArgumentException("horizon must be >= 0 and finite: " + t);
-        }
+  private static void checkHorizon(double t) {
+    if (!(t >= 0) || !Double.isFinite(t)) {
+      throw new IllegalArgumentException("horizon must be >= 0 and finite: " + t);
     }
+  }
 
 }

@@ -11,26 +11,26 @@ import java.util.Arrays;
  */
 final class DistinctValues {
 
-    final double[] values;
-    final int[] index;
+  final double[] values;
+  final int[] index;
 
-    DistinctValues(double[] column) {
-        double[] sorted = column.clone();
-        Arrays.sort(sorted);
-        int m = 0;
-        for (int i = 0; i < sorted.length; i++) {
-            if (i == 0 || Double.compare(sorted[i], sorted[m - 1]) != 0) {
-                sorted[m++] = sorted[i];
-            }
-        }
-        values = Arrays.copyOf(sorted, m);
-        index = new int[column.length];
-        for (int i = 0; i < column.length; i++) {
-            index[i] = Arrays.binarySearch(values, column[i]);
-        }
+  DistinctValues(double[] column) {
+    double[] sorted = column.clone();
+    Arrays.sort(sorted);
+    int m = 0;
+    for (int i = 0; i < sorted.length; i++) {
+      if (i == 0 || Double.compare(sorted[i], sorted[m - 1]) != 0) {
+        sorted[m++] = sorted[i];
+      }
     }
+    values = Arrays.copyOf(sorted, m);
+    index = new int[column.length];
+    for (int i = 0; i < column.length; i++) {
+      index[i] = Arrays.binarySearch(values, column[i]);
+    }
+  }
 
-    int size() {
-        return values.length;
-    }
+  int size() {
+    return values.length;
+  }
 }

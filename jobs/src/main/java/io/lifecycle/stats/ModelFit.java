@@ -10,8 +10,8 @@ package io.lifecycle.stats;
  */
 public record ModelFit<M>(M model, MleResult mle) {
 
-    /** Shorthand for {@code mle().converged()}. */
-    public boolean converged() {
-        return mle.converged();
-    }
+  /** Shorthand for {@code mle().converged()}. */
+  public boolean converged() {
+    return mle.converged();
+  }
 }

@@ -11,83 +11,83 @@ import org.apache.commons.math3.special.Gamma;
  */
 public final class SpecialFunctions {
 
-    private static final double LOG_PI = Math.log(Math.PI);
+  private static final double LOG_PI = Math.log(Math.PI);
 
-    private SpecialFunctions() {
-    }
+  private SpecialFunctions() {
+  }
 
-    /** ln Gamma(x) for x &gt; 0 (commons-math3, accurate to a few ulps). */
-    public static double logGamma(double x) {
-        return Gamma.logGamma(x);
-    }
+  /** ln Gamma(x) for x &gt; 0 (commons-math3, accurate to a few ulps). */
+  public static double logGamma(double x) {
+    return Gamma.logGamma(x);
+  }
 
-    /** digamma(x) = d/dx ln Gamma(x). */
-    public static double digamma(double x) {
-        return Gamma.digamma(x);
-    }
+  /** digamma(x) = d/dx ln Gamma(x). */
+  public static double digamma(double x) {
+    return Gamma.digamma(x);
+  }
 
-    /** ln B(a, b) for a, b &gt; 0. */
-    public static double logBeta(double a, double b) {
-        return Gamma.logGamma(a) + Gamma.logGamma(b) - Gamma.logGamma(a + b);
-    }
+  /** ln B(a, b) for a, b &gt; 0. */
+  public static double logBeta(double a, double b) {
+    return Gamma.logGamma(a) + Gamma.logGamma(b) - Gamma.logGamma(a + b);
+  }
 
-    /** ln(e^u + e^v) without overflow or underflow; -inf terms are allowed. */
-    public static double logSumExp(double u, double v) {
-        double max = Math.max(u, v);
-        if (max == Double.NEGATIVE_INFINITY) {
-            return Double.NEGATIVE_INFINITY;
-        }
-        if (max == Double.POSITIVE_INFINITY) {
-            return Double.POSITIVE_INFINITY;
-        }
-        return max + Math.log1p(Math.exp(Math.min(u, v) - max));
+  /** ln(e^u + e^v) without overflow or underflow; -inf terms are allowed. */
+  public static double logSumExp(double u, double v) {
+    double max = Math.max(u, v);
+    if (max == Double.NEGATIVE_INFINITY) {
+      return Double.NEGATIVE_INFINITY;
     }
+    if (max == Double.POSITIVE_INFINITY) {
+      return Double.POSITIVE_INFINITY;
+    }
+    return max + Math.log1p(Math.exp(Math.min(u, v) - max));
+  }
 
-    /**
-     * ln(e^u - e^v) for u &gt;= v; -inf when equal. Used where a closed form is a difference of two
-     * positive terms (Pareto/NBD A0) so the difference is taken without leaving log space.
-     */
-    public static double logDiffExp(double u, double v) {
-        if (v > u) {
-            return Double.NaN;
-        }
-        if (v == Double.NEGATIVE_INFINITY) {
-            return u;
-        }
-        double d = v - u;
-        // Two branches keep full relative precision whether the terms are close or far apart.
-        return u + (d > -0.6931471805599453 ? Math.log(-Math.expm1(d)) : Math.log1p(-Math.exp(d)));
+  /**
+   * ln(e^u - e^v) for u &gt;= v; -inf when equal. Used where a closed form is a difference of two
+   * positive terms (Pareto/NBD A0) so the difference is taken without leaving log space.
+   */
+  public static double logDiffExp(double u, double v) {
+    if (v > u) {
+      return Double.NaN;
     }
+    if (v == Double.NEGATIVE_INFINITY) {
+      return u;
+    }
+    double d = v - u;
+    // Two branches keep full relative precision whether the terms are close or far apart.
+    return u + (d > -0.6931471805599453 ? Math.log(-Math.expm1(d)) : Math.log1p(-Math.exp(d)));
+  }
 
-    /**
-     * ln|Gamma(x)| for any real x that is not a non-positive integer, via the reflection formula
-     * below 0.5. Returns +inf at the poles (so that 1/Gamma is 0 there).
-     */
-    public static double logAbsGamma(double x) {
-        if (x > 0) {
-            return Gamma.logGamma(x);
-        }
-        if (x == Math.rint(x)) {
-            return Double.POSITIVE_INFINITY;
-        }
-        // Gamma(x) = pi / (sin(pi x) Gamma(1 - x))
-        return LOG_PI - Math.log(Math.abs(sinPi(x))) - Gamma.logGamma(1 - x);
+  /**
+   * ln|Gamma(x)| for any real x that is not a non-positive integer, via the reflection formula
+   * below 0.5. Returns +inf at the poles (so that 1/Gamma is 0 there).
+   */
+  public static double logAbsGamma(double x) {
+    if (x > 0) {
+      return Gamma.logGamma(x);
     }
+    if (x == Math.rint(x)) {
+      return Double.POSITIVE_INFINITY;
+    }
+    // Gamma(x) = pi / (sin(pi x) Gamma(1 - x))
+    return LOG_PI - Math.log(Math.abs(sinPi(x))) - Gamma.logGamma(1 - x);
+  }
 
-    /** Sign of Gamma(x): +1 for x &gt; 0, alternating between the poles below 0, 0 at the poles. */
-    public static double signGamma(double x) {
-        if (x > 0) {
-            return 1.0;
-        }
-        if (x == Math.rint(x)) {
-            return 0.0;
-        }
-        return Math.signum(sinPi(x));
+  /** Sign of Gamma(x): +1 for x &gt; 0, alternating between the poles below 0, 0 at the poles. */
+  public static double signGamma(double x) {
+    if (x > 0) {
+      return 1.0;
     }
+    if (x == Math.rint(x)) {
+      return 0.0;
+    }
+    return Math.signum(sinPi(x));
+  }
 
-    /** sin(pi x) with exact zeros at integers (argument reduction before multiplying by pi). */
-    static double sinPi(double x) {
-        double r = x - 2.0 * Math.floor(x / 2.0); // r in [0, 2)
-        return Math.sin(Math.PI * r);
-    }
+  /** sin(pi x) with exact zeros at integers (argument reduction before multiplying by pi). */
+  static double sinPi(double x) {
+    double r = x - 2.0 * Math.floor(x / 2.0); // r in [0, 2)
+    return Math.sin(Math.PI * r);
+  }
 }
