@@ -114,6 +114,7 @@ public final class Holdout {
         overall.add(ExactSums.sum(p));
         overall.add(sqrt(ExactSums.mean(pow(p.minus(col("_actual")), 2))));
       }
+      // Bounded: one row per frequency bucket (0 to 6, and 7+).
       List<Row> buckets = usable.isEmpty() ? List.of()
           : joined.groupBy("_bucket").agg(perBucket.get(0), perBucket.subList(1, perBucket.size()).toArray(Column[]::new))
               .orderBy("_bucket").collectAsList();
