@@ -21,6 +21,24 @@ public final class TestSupport {
     return ConfigLoader.parse(String.join("\n", lines), "test.conf");
   }
 
+  /**
+   * The fixture of the tests that run steps on a few hand-written rows: {@code dir/in} as the input and
+   * {@code dir/out} as the output root, then {@code more} settings.
+   */
+  public static LifecycleConfig runConfig(java.nio.file.Path dir, String... more) {
+    String[] lines = new String[more.length + 2];
+    lines[0] = "lifecycle.input.path = \"" + dir.resolve("in") + "\"";
+    lines[1] = "lifecycle.output.root = \"" + dir.resolve("out") + "\"";
+    System.arraycopy(more, 0, lines, 2, more.length);
+    return config(lines);
+  }
+
+  /** Writes {@code body} as {@code dir/in/file} (the input of {@link #runConfig}); returns the file. */
+  public static java.nio.file.Path inputFile(java.nio.file.Path dir, String file, String body) throws java.io.IOException {
+    java.nio.file.Path in = java.nio.file.Files.createDirectories(dir.resolve("in"));
+    return java.nio.file.Files.writeString(in.resolve(file), body);
+  }
+
   /** Rows as sorted strings, for order-insensitive exact comparison. */
   public static List<String> rows(Dataset<Row> df) {
     List<String> out = new ArrayList<>();

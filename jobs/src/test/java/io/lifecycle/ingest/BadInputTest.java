@@ -38,11 +38,7 @@ class BadInputTest {
 
   /** Ingests the folder {@code dir/in} into {@code dir/out} through the pipeline, as a run does. */
   private StepResult ingest(Path dir, String... conf) {
-    String[] lines = new String[conf.length + 2];
-    lines[0] = "lifecycle.input.path = \"" + dir.resolve("in") + "\"";
-    lines[1] = "lifecycle.output.root = \"" + dir.resolve("out") + "\"";
-    System.arraycopy(conf, 0, lines, 2, conf.length);
-    RunContext ctx = new RunContext(spark, TestSupport.config(lines), RUN_DATE);
+    RunContext ctx = new RunContext(spark, TestSupport.runConfig(dir, conf), RUN_DATE);
     return new Pipeline(List.of(new IngestStep())).run(ctx, List.of()).get("ingest");
   }
 

@@ -24,16 +24,14 @@ class IngestLoggingTest {
 
   @Test
   void infoLogsNeverPrintEventRows(@TempDir Path dir) throws Exception {
-    Files.createDirectories(dir.resolve("in"));
-    Files.writeString(dir.resolve("in/a.csv"), String.join("\n",
+    TestSupport.inputFile(dir, "a.csv", String.join("\n",
         "customer_id,event_time,event_type,amount,channel,event_id",
         MARKER + "-c1,2024-03-01T10:00:00Z,page_view_" + MARKER + ",," + MARKER + "-ch," + MARKER + "-e1",
         MARKER + "-c1,2024-03-01T10:00:00Z,page_view_" + MARKER + ",," + MARKER + "-ch," + MARKER + "-e1",
         MARKER + "-c2,not-a-time-" + MARKER + ",page_view,,,",
         MARKER + "-c3,2024-03-01T10:00:00Z,purchase,-1" + MARKER + ",,",
         MARKER + "-c4,2024-03-01T10:00:00Z,\"unterminated " + MARKER + ",,,") + "\n");
-    var config = TestSupport.config("lifecycle.input.path = \"" + dir.resolve("in") + "\"",
-        "lifecycle.output.root = \"" + dir.resolve("out") + "\"", "lifecycle.quality.max_quarantine_share = 0.9");
+    var config = TestSupport.runConfig(dir, "lifecycle.quality.max_quarantine_share = 0.9");
 
     String log = LogCapture.during(() -> new Pipeline(List.of(new IngestStep()))
         .run(new RunContext(SharedSpark.get(), config, LocalDate.of(2024, 4, 1)), List.of()), true);

@@ -25,15 +25,8 @@ class IngestStepTest {
   private final SparkSession spark = SharedSpark.get();
 
   private StepResult ingest(Path dir, String file, String body, LocalDate runDate, String... conf) throws Exception {
-    Path input = dir.resolve("in");
-    Files.createDirectories(input);
-    Files.writeString(input.resolve(file), body);
-    String[] lines = new String[conf.length + 2];
-    lines[0] = "lifecycle.input.path = \"" + input + "\"";
-    lines[1] = "lifecycle.output.root = \"" + dir.resolve("out") + "\"";
-    System.arraycopy(conf, 0, lines, 2, conf.length);
-    LifecycleConfig config = TestSupport.config(lines);
-    return new IngestStep().run(new RunContext(spark, config, runDate));
+    TestSupport.inputFile(dir, file, body);
+    return new IngestStep().run(new RunContext(spark, TestSupport.runConfig(dir, conf), runDate));
   }
 
   private Dataset<Row> table(Path dir, String name) {

@@ -43,11 +43,8 @@ class PipelineFailureTest {
 
   @Test
   void failedStepLeavesTablesReadableAndRerunSucceeds(@TempDir Path dir) throws Exception {
-    Path input = dir.resolve("in");
-    Files.createDirectories(input);
-    Files.writeString(input.resolve("a.csv"), "customer_id,event_time,event_type\nc1,2024-03-01T10:00:00Z,page_view\nc2,2024-03-01T11:00:00Z,page_view\n");
-    LifecycleConfig config = TestSupport.config("lifecycle.input.path = \"" + input + "\"",
-        "lifecycle.output.root = \"" + dir.resolve("out") + "\"");
+    TestSupport.inputFile(dir, "a.csv", "customer_id,event_time,event_type\nc1,2024-03-01T10:00:00Z,page_view\nc2,2024-03-01T11:00:00Z,page_view\n");
+    LifecycleConfig config = TestSupport.runConfig(dir);
     LocalDate runDate = LocalDate.of(2024, 3, 2);
     Pipeline pipeline = new Pipeline(List.of(new IngestStep(), new FailingRewrite()));
     LifecycleException e = assertThrows(LifecycleException.class,

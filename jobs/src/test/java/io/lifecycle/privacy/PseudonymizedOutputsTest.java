@@ -41,8 +41,7 @@ class PseudonymizedOutputsTest {
   @Test
   void everyOutputTableHoldsOnlyStablePseudonyms(@TempDir Path dir) throws Exception {
     Files.writeString(dir.resolve("key"), KEY);
-    Files.createDirectories(dir.resolve("in"));
-    Files.writeString(dir.resolve("in/a.csv"), String.join("\n",
+    TestSupport.inputFile(dir, "a.csv", String.join("\n",
         "customer_id,event_time,event_type,amount",
         "alice,2024-03-01T10:00:00Z,page_view,",
         "alice,2024-03-01T10:05:00Z,purchase,20",
