@@ -112,22 +112,25 @@ public final class CohortRetention {
    * The observed matrix is small (cohorts x offsets x channels), so it is fitted in the driver.
    */
   public Dataset<Row> projected(SparkSession spark, Dataset<Row> observed) {
-    // Bounded: cohorts x channels x offsets (the observed matrix), never per customer.
-    List<Row> cells = observed.where(col(CohortRetentionTable.PERIOD_COMPLETE))
+    // Bounded: cohorts x channels x offsets (the observed matrix), never per customer. One job: the
+    // last offsets (the matrix's, each cohort's) are taken here rather than by two more jobs.
+    List<Row> cells = observed
         .select(Columns.RUN_DATE, CohortRetentionTable.COHORT, CohortRetentionTable.CHANNEL,
-            CohortRetentionTable.OFFSET, CohortRetentionTable.COHORT_SIZE, CohortRetentionTable.ACTIVE)
+            CohortRetentionTable.OFFSET, CohortRetentionTable.COHORT_SIZE, CohortRetentionTable.ACTIVE,
+            CohortRetentionTable.PERIOD_COMPLETE)
         .orderBy(CohortRetentionTable.COHORT, CohortRetentionTable.CHANNEL, CohortRetentionTable.OFFSET)
         .collectAsList();
-    Integer maxOffset = observed.agg(max(CohortRetentionTable.OFFSET)).head().getAs(0);
+    Integer maxOffset = null;
     Map<String, List<Row>> byCohort = new LinkedHashMap<>();
-    for (Row r : cells) {
-      byCohort.computeIfAbsent(r.get(1) + "|" + r.get(2), k -> new ArrayList<>()).add(r);
-    }
     Map<String, Integer> reached = new LinkedHashMap<>();
-    // Bounded: one row per cohort and channel.
-    for (Row r : observed.groupBy(CohortRetentionTable.COHORT, CohortRetentionTable.CHANNEL)
-        .agg(max(CohortRetentionTable.OFFSET)).collectAsList()) {
-      reached.put(r.get(0) + "|" + r.get(1), r.getInt(2));
+    for (Row r : cells) {
+      String key = r.get(1) + "|" + r.get(2);
+      int offset = r.getInt(3);
+      maxOffset = maxOffset == null ? offset : Math.max(maxOffset, offset);
+      reached.merge(key, offset, Math::max);
+      if (r.getBoolean(6)) {
+        byCohort.computeIfAbsent(key, k -> new ArrayList<>()).add(r);
+      }
     }
     List<Row> out = new ArrayList<>();
     for (Map.Entry<String, List<Row>> e : byCohort.entrySet()) {
