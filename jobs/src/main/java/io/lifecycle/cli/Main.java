@@ -6,6 +6,7 @@ import io.lifecycle.config.ConfigLoader;
 import io.lifecycle.config.LifecycleConfig;
 import io.lifecycle.io.Locations;
 import io.lifecycle.io.RunLock;
+import io.lifecycle.ingest.IngestStep;
 import io.lifecycle.pipeline.RunContext;
 import io.lifecycle.cli.Steps;
 import io.lifecycle.spark.SparkSessions;
@@ -107,9 +108,14 @@ public final class Main {
     if (line.option("output") != null) {
       config = config.withOutputRoot(Locations.qualify(line.option("output"), hadoop, callerDir));
     }
-    RunContext ctx = new RunContext(spark, config, line.runDate());
     LOG.info("lifecycle run: config {} (hash {}), input {}, output {}, steps {}", config.source(), config.hash(),
-        ctx.config().input().path(), ctx.config().output().root(), line.steps().isEmpty() ? "all" : line.steps());
+        config.input().path(), config.output().root(), line.steps().isEmpty() ? "all" : line.steps());
+    boolean ingests = pipeline.select(line.steps()).stream().anyMatch(s -> s.name().equals(IngestStep.NAME));
+    java.time.LocalDate runDate = line.runDate() != null ? line.runDate() : RunDates.resolve(spark, config, ingests);
+    if (line.runDate() == null) {
+      LOG.info("run date {}: the day after the latest {}", runDate, ingests ? "usable input row" : "row of table events");
+    }
+    RunContext ctx = new RunContext(spark, config, runDate);
     try (RunLock lock = RunLock.acquire(hadoop, ctx.config().output().root(),
         "attempt " + ctx.attemptId(), java.time.Duration.ofHours(12))) {
       pipeline.run(ctx, line.steps());

@@ -63,11 +63,8 @@ public final class IngestStep implements Step {
     LifecycleConfig config = ctx.config();
     RawEventReader reader = new RawEventReader(ctx.spark(), config.input());
     Dataset<Row> raw = reader.read();
-    Instant asOf = ctx.hasRunDate() ? ctx.asOf() : Instant.now();
+    Instant asOf = ctx.asOf();
     boolean incremental = config.incremental().enabled();
-    if (incremental && !ctx.hasRunDate()) {
-      throw new LifecycleException(ExitCode.USAGE_OR_CONFIG, "an incremental run needs a run date (--run-date)");
-    }
     if (incremental) {
       ctx.requireNoLaterRun();
     }
@@ -99,14 +96,6 @@ public final class IngestStep implements Step {
       long skipped = asLong(counts0.get(1));
       long quarantined = asLong(counts0.get(2)) + unreadable.size();
       Instant latest = counts0.getAs(3);
-      if (!ctx.hasRunDate()) {
-        if (latest == null) {
-          throw new LifecycleException(ExitCode.DATA_QUALITY,
-              "Input " + config.input().path() + " holds no usable event; see " + QuarantineTable.DEF.name());
-        }
-        ctx.resolveRunDate(latest.atZone(ZoneOffset.UTC).toLocalDate().plusDays(1));
-        LOG.info("run date {} (the day after the latest event)", ctx.runDate());
-      }
       Dataset<Row> quarantineRows = quarantine(normalized, ctx);
       if (!unreadable.isEmpty()) {
         List<Row> files = unreadable.stream().map(f -> RowFactory.create(ctx.runDate(), ctx.runId(),

@@ -1,14 +1,11 @@
 package io.lifecycle.pipeline;
 
-import static org.apache.spark.sql.functions.*;
-
 import io.lifecycle.ExitCode;
 import io.lifecycle.Failures;
 import io.lifecycle.LifecycleException;
 import io.lifecycle.spark.ExpressionEvaluation;
 import io.lifecycle.spark.ShufflePartitions;
 import io.lifecycle.spark.SnapshotPartitions;
-import io.lifecycle.tables.Columns;
 import io.lifecycle.tables.EventsTable;
 import io.lifecycle.tables.RunLogTable;
 import java.sql.Date;
@@ -56,9 +53,9 @@ public final class Pipeline {
     return steps.values().stream().filter(s -> requested.contains(s.name())).toList();
   }
 
-  public Map<String, StepResult> run(RunContext ctx, List<String> requested) {
+  public Map<String, StepResult> run(RunContext run, List<String> requested) {
     List<Step> selected = select(requested);
-    ctx.stepsAskedFor(requested == null ? List.of() : requested);
+    RunContext ctx = run.askingFor(requested == null ? List.of() : requested);
     Map<String, StepResult> results = new LinkedHashMap<>();
     boolean partitions = ShufflePartitions.jobChooses(ctx.spark());
     boolean evaluation = ExpressionEvaluation.jobChooses(ctx.spark());
@@ -77,10 +74,6 @@ public final class Pipeline {
       }
     }
     for (Step step : selected) {
-      if (!ctx.hasRunDate() && !step.name().equals("ingest")) {
-        ctx.resolveRunDate(defaultRunDate(ctx));
-        LOG.info("run date {} (the day after the latest event in {})", ctx.runDate(), EventsTable.DEF.name());
-      }
       Instant started = Instant.now();
       LOG.info("step {} started", step.name());
       StepResult result;
@@ -124,24 +117,11 @@ public final class Pipeline {
     return Math.max(table, input);
   }
 
-  private static java.time.LocalDate defaultRunDate(RunContext ctx) {
-    // One row back. Not max(event_date) itself: Delta answers a bare max of a date column from its file
-    // statistics and then fails on java.time dates (delta-io/delta#4201), so the day is added first.
-    Row row = ctx.store().read(EventsTable.DEF).agg(max(date_add(col(Columns.EVENT_DATE), 1))).head();
-    if (row.isNullAt(0)) {
-      throw new LifecycleException(ExitCode.INPUT_UNAVAILABLE, "Table events is empty: nothing to compute a run date from");
-    }
-    return row.getAs(0);
-  }
-
   private static String seconds(Instant started) {
     return String.format("%.1f s", Duration.between(started, Instant.now()).toMillis() / 1000.0);
   }
 
   private void recordQuietly(RunContext ctx, String step, Instant started, StepResult result, String error) {
-    if (!ctx.hasRunDate()) {
-      return;
-    }
     try {
       record(ctx, step, started, result, error);
     } catch (RuntimeException e) {

@@ -20,28 +20,36 @@ import java.util.UUID;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * Everything a step needs about the current run. The run date is the run's identity: results a step
- * writes for a date replace what an earlier run of the same date wrote. When the user gives none, the
- * ingest step resolves it (the day after the latest event) and every later step sees it.
+ * Everything a step needs about the current run, fixed before the first step runs. The run date is the
+ * run's identity: results a step writes for a date replace what an earlier run of the same date wrote.
+ * It is never null: a run without {@code --run-date} resolves it first, by one rule
+ * ({@code cli.RunDates}).
  */
 public final class RunContext {
   private final SparkSession spark;
   private final LifecycleConfig config;
   private final DeltaStore store;
   private final String attemptId;
-  private List<String> stepsAskedFor = List.of();
-  private LocalDate runDate;
+  private final List<String> stepsAskedFor;
+  private final LocalDate runDate;
 
   /**
    * A run of {@code config}. Its paths are qualified here ({@link Locations#qualifyPaths}), relative ones
    * from the process's working directory, so every step, table, model and the report see one root.
    */
   public RunContext(SparkSession spark, LifecycleConfig config, LocalDate runDate) {
+    this(spark, Locations.qualifyPaths(config, spark.sessionState().newHadoopConf(), Locations.workingDirectory()),
+        Objects.requireNonNull(runDate, "run date"), UUID.randomUUID().toString(), List.of());
+  }
+
+  private RunContext(SparkSession spark, LifecycleConfig config, LocalDate runDate, String attemptId,
+      List<String> stepsAskedFor) {
     this.spark = spark;
-    this.config = Locations.qualifyPaths(config, spark.sessionState().newHadoopConf(), Locations.workingDirectory());
-    this.store = new DeltaStore(spark, this.config.output());
+    this.config = config;
+    this.store = new DeltaStore(spark, config.output());
     this.runDate = runDate;
-    this.attemptId = UUID.randomUUID().toString();
+    this.attemptId = attemptId;
+    this.stepsAskedFor = List.copyOf(stepsAskedFor);
   }
 
   public SparkSession spark() {
@@ -60,12 +68,8 @@ public final class RunContext {
     return attemptId;
   }
 
-  public boolean hasRunDate() {
-    return runDate != null;
-  }
-
   public LocalDate runDate() {
-    return Objects.requireNonNull(runDate, "run date not resolved yet");
+    return runDate;
   }
 
   /** Start of the run date, UTC: the run sees events strictly before it. */
@@ -80,9 +84,9 @@ public final class RunContext {
             .lt(org.apache.spark.sql.functions.lit(java.sql.Timestamp.from(asOf()))));
   }
 
-  /** Records the steps the user named ({@code --steps}); empty for the default, every step. */
-  void stepsAskedFor(List<String> steps) {
-    stepsAskedFor = List.copyOf(steps);
+  /** The same run (date, attempt) with the steps the user named ({@code --steps}); empty for the default. */
+  RunContext askingFor(List<String> steps) {
+    return new RunContext(spark, config, runDate, attemptId, steps);
   }
 
   /** Whether the user named this step ({@code --steps train}), rather than running the default steps. */
@@ -131,12 +135,6 @@ public final class RunContext {
   public static org.apache.spark.sql.Column eventsAfterRunOf(LocalDate date) {
     return col(Columns.INGEST_RUN_ID).gt(lit(runIdOf(date)))
         .or(col(Columns.EVENT_TIME).geq(lit(date.atStartOfDay(ZoneOffset.UTC).toInstant())));
-  }
-
-  public void resolveRunDate(LocalDate date) {
-    if (runDate == null) {
-      runDate = date;
-    }
   }
 
   public String runId() {

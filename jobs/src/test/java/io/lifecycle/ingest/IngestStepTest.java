@@ -199,17 +199,25 @@ class IngestStepTest {
   }
 
   @Test
-  void defaultRunDateIsTheDayAfterTheLatestEvent(@TempDir Path dir) throws Exception {
+  void defaultRunDateIsTheDayAfterTheLatestUsableEventResolvedBeforeIngest(@TempDir Path dir) throws Exception {
     Path input = dir.resolve("in");
     Files.createDirectories(input);
-    Files.writeString(input.resolve("a.csv"), "customer_id,event_time,event_type\nc1,2024-03-01T23:59:59Z,page_view\n");
+    // The later rows are quarantined (no customer, an unparseable time): they do not move the run date.
+    Files.writeString(input.resolve("a.csv"), "customer_id,event_time,event_type\nc1,2024-03-01T23:59:59Z,page_view\n"
+        + ",2024-03-05T10:00:00Z,page_view\nc2,not-a-time,page_view\n");
     LifecycleConfig config = TestSupport.config("lifecycle.input.path = \"" + input + "\"",
-        "lifecycle.output.root = \"" + dir.resolve("out") + "\"");
-    RunContext ctx = new RunContext(spark, config, null);
-    new IngestStep().run(ctx);
-    assertEquals(LocalDate.of(2024, 3, 2), ctx.runDate());
+        "lifecycle.output.root = \"" + dir.resolve("out") + "\"", "lifecycle.quality.max_quarantine_share = 0.9");
+    LocalDate runDate = io.lifecycle.cli.RunDates.resolve(spark, config, true);
+    assertEquals(LocalDate.of(2024, 3, 2), runDate);
+    new IngestStep().run(new RunContext(spark, config, runDate));
     assertEquals("run_20240302", table(dir, "events").head().getAs("ingest_run_id"));
     assertEquals(EventsTable.DEF.columnNames(), List.of(table(dir, "events").columns()));
+    // Without ingest, from the stored events; with no usable row and no date, a clear error.
+    assertEquals(LocalDate.of(2024, 3, 2), io.lifecycle.cli.RunDates.resolve(spark, config.withOutputRoot(dir.resolve("out").toString()), false));
+    Files.writeString(input.resolve("a.csv"), "customer_id,event_time,event_type\n,2024-03-05T10:00:00Z,page_view\n");
+    LifecycleException none = assertThrows(LifecycleException.class, () -> io.lifecycle.cli.RunDates.resolve(spark, config, true));
+    assertEquals(ExitCode.DATA_QUALITY, none.exitCode());
+    assertTrue(none.getMessage().contains("holds no usable event to take the run date from; give --run-date"), none.getMessage());
   }
 
   @Test
