@@ -80,112 +80,136 @@ public final class ModelTrainer {
   }
 
   public Result train(Dataset<Row> examples) {
-    long seed = config.models().seed();
     Dataset<Row> built = examples.persist(StorageLevel.MEMORY_AND_DISK());
     long count = built.count();
-    // Deterministic layout: the same examples train the same trees on a rerun. Hash placement into a
-    // number of partitions that depends only on the examples, and a sort within partitions: the same
-    // rows, in the same order, on every run.
-    Dataset<Row> data = built.repartition(partitionsFor(count), col(io.lifecycle.tables.Columns.CUSTOMER_ID))
-        .sortWithinPartitions(col(io.lifecycle.tables.Columns.CUSTOMER_ID), col(PointInTimeFeatures.CUTOFF))
-        .persist(StorageLevel.MEMORY_AND_DISK());
-    data.count();
+    Dataset<Row> data = deterministicLayout(built, count);
     built.unpersist();
     try {
       Dataset<Row> train = data.where(not(col(TrainingSet.SPLIT)));
       Dataset<Row> test = data.where(col(TrainingSet.SPLIT));
+      Fitted fitted = fit(train);
       Map<String, PipelineModel> models = new LinkedHashMap<>();
       List<Metric> metrics = new ArrayList<>();
       Map<String, Map<String, Double>> importances = new LinkedHashMap<>();
-
-      // The three models are fitted side by side (ConcurrentFits): each is independent and seeded, so the
-      // models are those of fitting them in turn.
-      PipelineModel gbtModel;
-      PipelineModel lrModel;
-      PipelineModel forestModel;
-      StringIndexerModel labels;
-      try (ConcurrentFits fits = new ConcurrentFits()) {
-        // ---- churn ----
-        Dataset<Row> churnTrain = balanced(train, Labels.CHURN);
-        LifecycleConfig.Models.Gbt gbtSettings = config.models().gbt();
-        GBTClassifier gbt = new GBTClassifier().setLabelCol(Labels.CHURN).setFeaturesCol(Pipelines.FEATURES)
-            .setWeightCol(WEIGHT).setSeed(seed).setMaxIter(gbtSettings.maxIter()).setSubsamplingRate(gbtSettings.subsamplingRate());
-        Future<PipelineModel> gbtFit = fits.start(() -> search(Pipelines.featureStages(false), gbt,
-            new ParamGridBuilder().addGrid(gbt.maxDepth(), ints(gbtSettings.maxDepth()))
-                .addGrid(gbt.stepSize(), doubles(gbtSettings.stepSize())).build(),
-            new BinaryClassificationEvaluator().setLabelCol(Labels.CHURN).setWeightCol(WEIGHT), churnTrain, seed));
-        LifecycleConfig.Models.Logistic lrSettings = config.models().logistic();
-        LogisticRegression lr = new LogisticRegression().setLabelCol(Labels.CHURN).setFeaturesCol(Pipelines.SCALED)
-            .setWeightCol(WEIGHT).setMaxIter(lrSettings.maxIter());
-        Future<PipelineModel> lrFit = fits.start(() -> search(Pipelines.featureStages(true), lr,
-            new ParamGridBuilder().addGrid(lr.regParam(), doubles(lrSettings.regParam()))
-                .addGrid(lr.elasticNetParam(), doubles(lrSettings.elasticNetParam())).build(),
-            new BinaryClassificationEvaluator().setLabelCol(Labels.CHURN).setWeightCol(WEIGHT), churnTrain, seed));
-
-        // ---- next stage ----
-        StringIndexer labelIndexer = new StringIndexer().setInputCol(Labels.NEXT_STAGE).setOutputCol(NEXT_INDEX)
-            .setStringOrderType("alphabetAsc").setHandleInvalid("keep");
-        labels = labelIndexer.fit(train);
-        Dataset<Row> stageTrain = balanced(labels.transform(train), NEXT_INDEX);
-        RandomForestClassifier forest = new RandomForestClassifier().setLabelCol(NEXT_INDEX).setFeaturesCol(Pipelines.FEATURES)
-            .setWeightCol(WEIGHT).setSeed(seed).setNumTrees(config.models().forest().numTrees());
-        Future<PipelineModel> forestFit = fits.start(() -> search(Pipelines.featureStages(false), forest,
-            new ParamGridBuilder().addGrid(forest.maxDepth(), ints(config.models().forest().maxDepth())).build(),
-            new MulticlassClassificationEvaluator().setLabelCol(NEXT_INDEX).setMetricName("f1").setWeightCol(WEIGHT),
-            stageTrain, seed));
-        gbtModel = fits.result(gbtFit);
-        lrModel = fits.result(lrFit);
-        forestModel = fits.result(forestFit);
-      }
-
-      // ---- churn evaluation ----
-      models.put(CHURN_GBT, gbtModel);
-      models.put(CHURN_LOGISTIC, lrModel);
-      for (Map.Entry<String, PipelineModel> e : List.of(Map.entry(CHURN_GBT, gbtModel), Map.entry(CHURN_LOGISTIC, lrModel))) {
-        Dataset<Row> scored = churnProbability(e.getValue(), test);
-        Evaluation.binary(scored, Labels.CHURN, CHURN_P, true)
-            .forEach((k, v) -> metrics.add(new Metric(ModelMetricsTable.TASK_CHURN, e.getKey(), false, k, v)));
-      }
-      // Baselines: recency alone, and 1 - P(alive) of the BG/NBD model when the features carry it.
-      Evaluation.binary(test, Labels.CHURN, "recency_days", false)
-          .forEach((k, v) -> metrics.add(new Metric(ModelMetricsTable.TASK_CHURN, "baseline_recency", true, k, v)));
-      if (List.of(test.columns()).contains(PointInTimeFeatures.P_ALIVE)) {
-        Evaluation.binary(test.withColumn("_dead", lit(1.0).minus(col(PointInTimeFeatures.P_ALIVE))), Labels.CHURN, "_dead", true)
-            .forEach((k, v) -> metrics.add(new Metric(ModelMetricsTable.TASK_CHURN, "baseline_bgnbd_p_alive", true, k, v)));
-      }
-      importances.put(CHURN_GBT, importances(gbtModel, ((GBTClassificationModel) gbtModel.stages()[gbtModel.stages().length - 1]).featureImportances()));
-
-      // ---- next-stage evaluation ----
-      PipelineModel withNames = new PipelineModel("next_stage", appendStage(forestModel,
-          new IndexToString().setInputCol("prediction").setOutputCol(PREDICTED_STAGE).setLabels(labels.labelsArray()[0])));
+      models.put(CHURN_GBT, fitted.gbt());
+      models.put(CHURN_LOGISTIC, fitted.logistic());
+      metrics.addAll(evaluateChurn(fitted, test));
+      importances.put(CHURN_GBT, importances(fitted.gbt(), lastStage(fitted.gbt(), GBTClassificationModel.class).featureImportances()));
+      PipelineModel withNames = new PipelineModel("next_stage", appendStage(fitted.forest(),
+          new IndexToString().setInputCol("prediction").setOutputCol(PREDICTED_STAGE).setLabels(fitted.labels().labelsArray()[0])));
       models.put(NEXT_STAGE_FOREST, withNames);
-      Dataset<Row> stagePredictions = withNames.transform(labels.transform(test));
-      Evaluation.multiclass(stagePredictions, Labels.NEXT_STAGE, PREDICTED_STAGE)
-          .forEach((k, v) -> metrics.add(new Metric(ModelMetricsTable.TASK_NEXT_STAGE, NEXT_STAGE_FOREST, false, k, v)));
-      metrics.add(new Metric(ModelMetricsTable.TASK_NEXT_STAGE, NEXT_STAGE_FOREST, false, ModelMetricsTable.LOG_LOSS,
-          new MulticlassClassificationEvaluator().setLabelCol(NEXT_INDEX).setMetricName("logLoss").evaluate(stagePredictions)));
-      // Baselines: the most likely transition from the current stage (first-order Markov, estimated on the
-      // training customers), and the majority class.
-      Dataset<Row> markov = train.groupBy(PointInTimeFeatures.CURRENT_STAGE, Labels.NEXT_STAGE).count()
-          .withColumn("_r", row_number().over(org.apache.spark.sql.expressions.Window.partitionBy(PointInTimeFeatures.CURRENT_STAGE)
-              .orderBy(col("count").desc(), col(Labels.NEXT_STAGE))))
-          .where(col("_r").equalTo(1)).select(col(PointInTimeFeatures.CURRENT_STAGE), col(Labels.NEXT_STAGE).as("_markov"));
-      String majority = train.groupBy(Labels.NEXT_STAGE).count().orderBy(col("count").desc(), col(Labels.NEXT_STAGE)).head().getString(0);
-      Dataset<Row> baselines = test.join(markov, PointInTimeFeatures.CURRENT_STAGE, "left")
-          .withColumn("_markov", coalesce(col("_markov"), lit(majority))).withColumn("_majority", lit(majority));
-      Evaluation.multiclass(baselines, Labels.NEXT_STAGE, "_markov")
-          .forEach((k, v) -> metrics.add(new Metric(ModelMetricsTable.TASK_NEXT_STAGE, "baseline_markov", true, k, v)));
-      Evaluation.multiclass(baselines, Labels.NEXT_STAGE, "_majority")
-          .forEach((k, v) -> metrics.add(new Metric(ModelMetricsTable.TASK_NEXT_STAGE, "baseline_majority", true, k, v)));
-      RandomForestClassificationModel rf = (RandomForestClassificationModel) forestModel.stages()[forestModel.stages().length - 1];
-      importances.put(NEXT_STAGE_FOREST, importances(forestModel, rf.featureImportances()));
+      metrics.addAll(evaluateNextStage(withNames, fitted.labels(), train, test));
+      importances.put(NEXT_STAGE_FOREST, importances(fitted.forest(),
+          lastStage(fitted.forest(), RandomForestClassificationModel.class).featureImportances()));
       // The training data's distribution, against which each score measures drift.
-      Dataset<Row> scoredTrain = withDriftScore(gbtModel, train);
+      Dataset<Row> scoredTrain = withDriftScore(fitted.gbt(), train);
       List<PopulationStability.Reference> reference = PopulationStability.reference(scoredTrain, driftColumns(scoredTrain));
       return new Result(models, metrics, importances, count, reference);
     } finally {
       data.unpersist();
     }
+  }
+
+  /**
+   * Deterministic layout: the same examples train the same trees on a rerun. Hash placement into a
+   * number of partitions that depends only on the examples, and a sort within partitions: the same rows,
+   * in the same order, on every run. Persisted: every model trains on these materialized rows.
+   */
+  private static Dataset<Row> deterministicLayout(Dataset<Row> examples, long count) {
+    Dataset<Row> data = examples.repartition(partitionsFor(count), col(io.lifecycle.tables.Columns.CUSTOMER_ID))
+        .sortWithinPartitions(col(io.lifecycle.tables.Columns.CUSTOMER_ID), col(PointInTimeFeatures.CUTOFF))
+        .persist(StorageLevel.MEMORY_AND_DISK());
+    data.count();
+    return data;
+  }
+
+  /** The three fitted models and the next stage's label index. */
+  private record Fitted(PipelineModel gbt, PipelineModel logistic, PipelineModel forest, StringIndexerModel labels) {}
+
+  /**
+   * The three models, fitted side by side ({@link ConcurrentFits}): each is independent and seeded, so
+   * the models are those of fitting them in turn.
+   */
+  private Fitted fit(Dataset<Row> train) {
+    long seed = config.models().seed();
+    try (ConcurrentFits fits = new ConcurrentFits()) {
+      // ---- churn ----
+      Dataset<Row> churnTrain = balanced(train, Labels.CHURN);
+      LifecycleConfig.Models.Gbt gbtSettings = config.models().gbt();
+      GBTClassifier gbt = new GBTClassifier().setLabelCol(Labels.CHURN).setFeaturesCol(Pipelines.FEATURES)
+          .setWeightCol(WEIGHT).setSeed(seed).setMaxIter(gbtSettings.maxIter()).setSubsamplingRate(gbtSettings.subsamplingRate());
+      Future<PipelineModel> gbtFit = fits.start(() -> search(Pipelines.featureStages(false), gbt,
+          new ParamGridBuilder().addGrid(gbt.maxDepth(), ints(gbtSettings.maxDepth()))
+              .addGrid(gbt.stepSize(), doubles(gbtSettings.stepSize())).build(),
+          new BinaryClassificationEvaluator().setLabelCol(Labels.CHURN).setWeightCol(WEIGHT), churnTrain, seed));
+      LifecycleConfig.Models.Logistic lrSettings = config.models().logistic();
+      LogisticRegression lr = new LogisticRegression().setLabelCol(Labels.CHURN).setFeaturesCol(Pipelines.SCALED)
+          .setWeightCol(WEIGHT).setMaxIter(lrSettings.maxIter());
+      Future<PipelineModel> lrFit = fits.start(() -> search(Pipelines.featureStages(true), lr,
+          new ParamGridBuilder().addGrid(lr.regParam(), doubles(lrSettings.regParam()))
+              .addGrid(lr.elasticNetParam(), doubles(lrSettings.elasticNetParam())).build(),
+          new BinaryClassificationEvaluator().setLabelCol(Labels.CHURN).setWeightCol(WEIGHT), churnTrain, seed));
+
+      // ---- next stage ----
+      StringIndexer labelIndexer = new StringIndexer().setInputCol(Labels.NEXT_STAGE).setOutputCol(NEXT_INDEX)
+          .setStringOrderType("alphabetAsc").setHandleInvalid("keep");
+      StringIndexerModel labels = labelIndexer.fit(train);
+      Dataset<Row> stageTrain = balanced(labels.transform(train), NEXT_INDEX);
+      RandomForestClassifier forest = new RandomForestClassifier().setLabelCol(NEXT_INDEX).setFeaturesCol(Pipelines.FEATURES)
+          .setWeightCol(WEIGHT).setSeed(seed).setNumTrees(config.models().forest().numTrees());
+      Future<PipelineModel> forestFit = fits.start(() -> search(Pipelines.featureStages(false), forest,
+          new ParamGridBuilder().addGrid(forest.maxDepth(), ints(config.models().forest().maxDepth())).build(),
+          new MulticlassClassificationEvaluator().setLabelCol(NEXT_INDEX).setMetricName("f1").setWeightCol(WEIGHT),
+          stageTrain, seed));
+      return new Fitted(fits.result(gbtFit), fits.result(lrFit), fits.result(forestFit), labels);
+    }
+  }
+
+  /** The churn models and their baselines (recency; 1 - P(alive) when the features carry it) on the held-out rows. */
+  private static List<Metric> evaluateChurn(Fitted fitted, Dataset<Row> test) {
+    List<Metric> metrics = new ArrayList<>();
+    for (Map.Entry<String, PipelineModel> e : List.of(Map.entry(CHURN_GBT, fitted.gbt()), Map.entry(CHURN_LOGISTIC, fitted.logistic()))) {
+      Dataset<Row> scored = churnProbability(e.getValue(), test);
+      Evaluation.binary(scored, Labels.CHURN, CHURN_P, true)
+          .forEach((k, v) -> metrics.add(new Metric(ModelMetricsTable.TASK_CHURN, e.getKey(), false, k, v)));
+    }
+    Evaluation.binary(test, Labels.CHURN, "recency_days", false)
+        .forEach((k, v) -> metrics.add(new Metric(ModelMetricsTable.TASK_CHURN, "baseline_recency", true, k, v)));
+    if (List.of(test.columns()).contains(PointInTimeFeatures.P_ALIVE)) {
+      Evaluation.binary(test.withColumn("_dead", lit(1.0).minus(col(PointInTimeFeatures.P_ALIVE))), Labels.CHURN, "_dead", true)
+          .forEach((k, v) -> metrics.add(new Metric(ModelMetricsTable.TASK_CHURN, "baseline_bgnbd_p_alive", true, k, v)));
+    }
+    return metrics;
+  }
+
+  /**
+   * The next-stage model and its baselines on the held-out rows: the most likely transition from the
+   * current stage (first-order Markov, estimated on the training customers) and the majority class.
+   */
+  private static List<Metric> evaluateNextStage(PipelineModel withNames, StringIndexerModel labels, Dataset<Row> train,
+      Dataset<Row> test) {
+    List<Metric> metrics = new ArrayList<>();
+    Dataset<Row> stagePredictions = withNames.transform(labels.transform(test));
+    Evaluation.multiclass(stagePredictions, Labels.NEXT_STAGE, PREDICTED_STAGE)
+        .forEach((k, v) -> metrics.add(new Metric(ModelMetricsTable.TASK_NEXT_STAGE, NEXT_STAGE_FOREST, false, k, v)));
+    metrics.add(new Metric(ModelMetricsTable.TASK_NEXT_STAGE, NEXT_STAGE_FOREST, false, ModelMetricsTable.LOG_LOSS,
+        new MulticlassClassificationEvaluator().setLabelCol(NEXT_INDEX).setMetricName("logLoss").evaluate(stagePredictions)));
+    Dataset<Row> markov = train.groupBy(PointInTimeFeatures.CURRENT_STAGE, Labels.NEXT_STAGE).count()
+        .withColumn("_r", row_number().over(org.apache.spark.sql.expressions.Window.partitionBy(PointInTimeFeatures.CURRENT_STAGE)
+            .orderBy(col("count").desc(), col(Labels.NEXT_STAGE))))
+        .where(col("_r").equalTo(1)).select(col(PointInTimeFeatures.CURRENT_STAGE), col(Labels.NEXT_STAGE).as("_markov"));
+    String majority = train.groupBy(Labels.NEXT_STAGE).count().orderBy(col("count").desc(), col(Labels.NEXT_STAGE)).head().getString(0);
+    Dataset<Row> baselines = test.join(markov, PointInTimeFeatures.CURRENT_STAGE, "left")
+        .withColumn("_markov", coalesce(col("_markov"), lit(majority))).withColumn("_majority", lit(majority));
+    Evaluation.multiclass(baselines, Labels.NEXT_STAGE, "_markov")
+        .forEach((k, v) -> metrics.add(new Metric(ModelMetricsTable.TASK_NEXT_STAGE, "baseline_markov", true, k, v)));
+    Evaluation.multiclass(baselines, Labels.NEXT_STAGE, "_majority")
+        .forEach((k, v) -> metrics.add(new Metric(ModelMetricsTable.TASK_NEXT_STAGE, "baseline_majority", true, k, v)));
+    return metrics;
+  }
+
+  private static <T> T lastStage(PipelineModel model, Class<T> type) {
+    return type.cast(model.stages()[model.stages().length - 1]);
   }
 
   /** Examples per training partition. */
