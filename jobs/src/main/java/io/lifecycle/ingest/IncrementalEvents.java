@@ -55,7 +55,7 @@ public final class IncrementalEvents {
         .select(col(Columns.CUSTOMER_ID), col(STORED_FIRST), least(col(FIRST), col(STORED_FIRST)).as(FIRST));
     StageAssigner assigner = new StageAssigner(config.stages());
 
-    this.added = IngestStep.lineage(unseen.join(first.drop(STORED_FIRST), Columns.CUSTOMER_ID, "left_outer")
+    this.added = CanonicalEvents.lineage(unseen.join(first.drop(STORED_FIRST), Columns.CUSTOMER_ID, "left_outer")
         .withColumn(Columns.STAGE, assigner.stageExpression(col(FIRST)))
         .drop(FIRST), runId);
 

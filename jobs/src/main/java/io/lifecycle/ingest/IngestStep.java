@@ -19,7 +19,6 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.RowFactory;
-import io.lifecycle.privacy.Pseudonymizer;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -114,7 +113,7 @@ public final class IngestStep implements Step {
       }
       Dataset<Row> clean = normalized.where(col(EventNormalizer.REASON).isNull().and(not(col(EventNormalizer.SKIPPED))));
       long written = incremental ? mergeNew(ctx, clean)
-          : ctx.store().write(EventsTable.DEF, canonicalEvents(clean, config, ctx.runId()), ctx.runDate());
+          : ctx.store().write(EventsTable.DEF, CanonicalEvents.of(clean, config, ctx.runId()), ctx.runDate());
       long cleanRows = read - skipped - quarantined;
       Counts counts = new Counts(read, written, cleanRows - written, quarantined, skipped);
       LOG.info("ingest ({}): read {}, clean {}, duplicates {}, quarantined {}, skipped {}",
@@ -136,7 +135,7 @@ public final class IngestStep implements Step {
   private static long mergeNew(RunContext ctx, Dataset<Row> clean) {
     LifecycleConfig config = ctx.config();
     String runId = ctx.runId();
-    Dataset<Row> fresh = deduplicated(clean, config);
+    Dataset<Row> fresh = CanonicalEvents.deduplicated(clean, config);
     Dataset<Row> stored = ctx.store().exists(EventsTable.DEF) ? ctx.store().read(EventsTable.DEF)
         : ctx.spark().createDataFrame(List.of(), EventsTable.DEF.schema());
     Column ownRows = col(Columns.INGEST_RUN_ID).equalTo(lit(runId));
@@ -166,27 +165,6 @@ public final class IngestStep implements Step {
       added.unpersist();
       history.unpersist();
     }
-  }
-
-  /** Deduplicated, staged events in the table's shape (pure). */
-  public static Dataset<Row> canonicalEvents(Dataset<Row> clean, LifecycleConfig config, String runId) {
-    return lineage(new StageAssigner(config.stages()).assign(deduplicated(clean, config)), runId);
-  }
-
-  /** Clean rows with pseudonymized ids, deduplicated, partitioned by customer (pure). */
-  static Dataset<Row> deduplicated(Dataset<Row> clean, LifecycleConfig config) {
-    // Ids are pseudonymized before anything is written, so no output table holds a raw id.
-    Dataset<Row> ids = Pseudonymizer.from(config.privacy()).replace(clean, Columns.CUSTOMER_ID);
-    // One shuffle by customer serves both the duplicate window and the first-purchase window.
-    Dataset<Row> byCustomer = ids.repartition(col(Columns.CUSTOMER_ID));
-    return Deduplicator.dropDuplicates(byCustomer, config.input().dedup());
-  }
-
-  /** Adds the run's lineage and the event's UTC date (the column the table's files are ordered by). */
-  static Dataset<Row> lineage(Dataset<Row> staged, String runId) {
-    return staged
-        .withColumn(Columns.INGEST_RUN_ID, lit(runId))
-        .withColumn(Columns.EVENT_DATE, to_date(col(Columns.EVENT_TIME)));
   }
 
   /** The quarantined rows of a normalized frame in the table's shape, for the run of {@code ctx} (pure). */

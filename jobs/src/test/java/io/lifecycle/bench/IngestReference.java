@@ -8,6 +8,7 @@ import io.lifecycle.config.ConfigLoader;
 import io.lifecycle.config.LifecycleConfig;
 import io.lifecycle.config.StageRule;
 import io.lifecycle.generate.SyntheticEventGenerator;
+import io.lifecycle.ingest.CanonicalEvents;
 import io.lifecycle.ingest.EventNormalizer;
 import io.lifecycle.ingest.IngestStep;
 import io.lifecycle.ingest.RawEventReader;
@@ -41,7 +42,7 @@ import org.apache.spark.storage.StorageLevel;
  * raw record), plus the counts (read = clean + duplicates + quarantined + skipped).
  *
  * <p>Spark runs the step's own pieces as a full run calls them (the reader, the normalizer, the
- * quarantine projection, {@link IngestStep#canonicalEvents}), writing Parquet instead of Delta. DuckDB
+ * quarantine projection, {@link CanonicalEvents#of}), writing Parquet instead of Delta. DuckDB
  * states the same contract in SQL: trim and blank-to-null, the ISO-8601 shapes the default timestamp
  * formats accept, the first failing check as the reason, {@code row_number} over the dedup key, the first
  * purchase as a window minimum and the stage rules as one CASE built from the config.
@@ -113,7 +114,7 @@ final class IngestReference implements StepReference {
       QuarantineTable.DEF.conform(IngestStep.quarantine(normalized, ctx))
           .write().mode("overwrite").parquet(dir.resolve(QuarantineTable.DEF.name()).toString());
       Dataset<Row> clean = normalized.where(col(EventNormalizer.REASON).isNull().and(not(col(EventNormalizer.SKIPPED))));
-      EventsTable.DEF.conform(IngestStep.canonicalEvents(clean, config, ctx.runId()))
+      EventsTable.DEF.conform(CanonicalEvents.of(clean, config, ctx.runId()))
           .write().mode("overwrite").parquet(dir.resolve(EventsTable.DEF.name()).toString());
       long read = counts.getLong(0);
       long skipped = counts.getLong(1);
