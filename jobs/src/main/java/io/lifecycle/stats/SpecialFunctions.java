@@ -85,6 +85,42 @@ public final class SpecialFunctions {
     return Math.signum(sinPi(x));
   }
 
+  /**
+   * y^c U(c, c, y) = E[y / (y + G)] for G ~ Gamma(c, 1), with U Tricomi's confluent hypergeometric
+   * function; c, y &gt; 0. The discounted expected residual purchases of both purchase models reduce
+   * to it (E[1/(delta + mu)] for a Gamma-distributed rate mu). Evaluated as Legendre's continued
+   * fraction for the upper incomplete gamma function (U(c, c, y) = e^y Gamma(1-c, y)) by Lentz's
+   * method: it converges for every y &gt; 0, in about 70 / y terms for small y and c (0.13: 550 terms),
+   * in a dozen for large c. Throws {@link ArithmeticException} where it would take more than ten
+   * million terms (y below about 1e-5).
+   */
+  public static double tricomiUScaled(double c, double y) {
+    if (!(c > 0) || !(y > 0) || !Double.isFinite(c) || !Double.isFinite(y)) {
+      throw new IllegalArgumentException("tricomiUScaled needs c, y > 0 and finite: c=" + c + " y=" + y);
+    }
+    double tiny = 1e-300;
+    double b = y + c;
+    double front = 1 / tiny;
+    double d = 1 / b;
+    double h = d;
+    for (int i = 1; i <= 10_000_000; i++) {
+      double an = -i * (i - 1 + c);
+      b += 2;
+      d = an * d + b;
+      d = 1 / (Math.abs(d) < tiny ? tiny : d);
+      front = b + an / front;
+      if (Math.abs(front) < tiny) {
+        front = tiny;
+      }
+      double delta = d * front;
+      h *= delta;
+      if (Math.abs(delta - 1) < 4e-16) {
+        return y * h;
+      }
+    }
+    throw new ArithmeticException("tricomiUScaled did not converge: c=" + c + " y=" + y);
+  }
+
   /** sin(pi x) with exact zeros at integers (argument reduction before multiplying by pi). */
   static double sinPi(double x) {
     double r = x - 2.0 * Math.floor(x / 2.0); // r in [0, 2)
