@@ -23,7 +23,8 @@ class PurchaseForecastTest {
   private static final double DELTA = Math.log(1.15) / 52;
 
   @ParameterizedTest
-  @CsvSource({"0.3, 0.01", "0.61, 0.13", "1, 0.13", "1.5, 1", "3, 0.05", "100.243, 2", "2.243, 1000"})
+  @CsvSource({"0.3, 0.01", "0.61, 0.13", "1, 0.13", "1.5, 1", "3, 0.05", "100.243, 2", "2.243, 1000", "2.243, 0.05",
+    "0.9998, 0.2", "1.0002, 0.2", "12.5, 0.3", "0.61, 0.49", "0.61, 0.51"})
   void tricomiUScaledIsTheMeanOfYOverYPlusGamma(double c, double y) {
     // E[y/(y+G)], G ~ Gamma(c, 1); g = v^(1/c) absorbs the g^(c-1) singularity, v runs to where e^-g is negligible.
     double logNorm = -SpecialFunctions.logGamma(c + 1);
