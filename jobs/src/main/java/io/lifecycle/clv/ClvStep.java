@@ -18,9 +18,11 @@ import io.lifecycle.pipeline.Step;
 import io.lifecycle.pipeline.StepResult;
 import io.lifecycle.spark.ExactQuantiles;
 import io.lifecycle.tables.ClvHoldoutTable;
+import io.lifecycle.tables.ClvForecastTable;
 import io.lifecycle.tables.ClvModelsTable;
 import io.lifecycle.tables.CohortSurvivalTable;
 import io.lifecycle.tables.Columns;
+import io.lifecycle.tables.CustomerForecastTable;
 import io.lifecycle.tables.CustomerJourneysTable;
 import io.lifecycle.tables.CustomerValueTable;
 import io.lifecycle.tables.SegmentValueTable;
@@ -35,6 +37,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.storage.StorageLevel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,8 +45,9 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code clv}: historical, simple and predicted customer lifetime value. Purchase models (BG/NBD and
  * Pareto/NBD) and the Gamma-Gamma spend model are fitted on compressed summaries; a calibration/holdout
- * check picks the purchase model with the lower error; per-customer values are computed per distinct
- * summary in the driver (the same bounded table the fit used) and joined back to customers.
+ * check picks the purchase model with the lower error; per-customer values and forecasts are computed
+ * per distinct summary by Spark tasks and joined back to customers; the population forecasts
+ * ({@link ClvForecast}) come from the model and the number of customers per first-purchase day.
  */
 public final class ClvStep implements Step {
   private static final Logger LOG = LoggerFactory.getLogger(ClvStep.class);
@@ -94,6 +98,11 @@ public final class ClvStep implements Step {
 
       Map<String, Long> out = new LinkedHashMap<>();
       out.put(CustomerValueTable.DEF.name(), ctx.store().write(CustomerValueTable.DEF, withSimple, runDate));
+      out.put(CustomerForecastTable.DEF.name(), ctx.store().write(CustomerForecastTable.DEF,
+          customerForecasts(values, purchase), runDate));
+      List<Row> forecastRows = purchase == null ? List.of() : ClvForecast.rows(purchase, clv, ClvForecast.firstPurchases(summary), runDate);
+      out.put(ClvForecastTable.DEF.name(), ctx.store().write(ClvForecastTable.DEF,
+          spark.createDataFrame(forecastRows, ClvForecastTable.DEF.schema()), runDate));
       out.put(ClvModelsTable.DEF.name(), ctx.store().write(ClvModelsTable.DEF,
           spark.createDataFrame(modelRows, ClvModelsTable.DEF.schema()), runDate));
       out.put(ClvHoldoutTable.DEF.name(), ctx.store().write(ClvHoldoutTable.DEF,
@@ -125,9 +134,21 @@ public final class ClvStep implements Step {
   }
 
   /**
+   * The customer_forecast rows: the forecast columns of {@link #customerValues} (none without a purchase
+   * model).
+   */
+  public static Dataset<Row> customerForecasts(Dataset<Row> values, PurchaseModel purchase) {
+    Dataset<Row> rows = purchase == null ? values.limit(0) : values;
+    return rows.select(col(Columns.RUN_DATE), col(Columns.CUSTOMER_ID), col(CustomerValueTable.PURCHASE_MODEL).as(CustomerForecastTable.PURCHASE_MODEL),
+        col(CustomerValueTable.P_ALIVE).as(CustomerForecastTable.P_ALIVE), col(CustomerForecastTable.P_ALIVE_AT_HORIZON),
+        col(CustomerForecastTable.FORECAST), col(CustomerForecastTable.MEDIAN_DAYS_TO_NEXT_PURCHASE), col(CustomerForecastTable.DERT));
+  }
+
+  /**
    * Per customer of the summary ({@link CustomerSummary#withChannel}): the purchase model's and
    * Gamma-Gamma's predictions, the predicted CLV, the value tier and the acquisition channel
-   * (customer_value without the simple CLV); a null model leaves its columns null.
+   * (customer_value without the simple CLV), and the purchase model's customer_forecast columns; a null
+   * model leaves its columns null.
    */
   public static Dataset<Row> customerValues(LifecycleConfig config, Dataset<Row> summary, PurchaseModel purchase,
       GammaGammaModel spend, LocalDate runDate) {
@@ -139,7 +160,11 @@ public final class ClvStep implements Step {
     } else {
       customers = customers.withColumn(CustomerValueTable.P_ALIVE, lit(null).cast("double"))
           .withColumn(CustomerValueTable.EXPECTED_PURCHASES, lit(null).cast("double"))
-          .withColumn(SummaryPredictions.DISCOUNTED_PURCHASES, lit(null).cast("double"));
+          .withColumn(SummaryPredictions.DISCOUNTED_PURCHASES, lit(null).cast("double"))
+          .withColumn(CustomerForecastTable.P_ALIVE_AT_HORIZON, lit(null).cast("double"))
+          .withColumn(CustomerForecastTable.FORECAST, lit(null).cast(DataTypes.createArrayType(CustomerForecastTable.HORIZON, false)))
+          .withColumn(CustomerForecastTable.MEDIAN_DAYS_TO_NEXT_PURCHASE, lit(null).cast("double"))
+          .withColumn(CustomerForecastTable.DERT, lit(null).cast("double"));
     }
     Column x = col(CustomerSummary.FREQUENCY).cast("double");
     Column expectedSpend = spend == null ? lit(null).cast("double")
@@ -181,7 +206,11 @@ public final class ClvStep implements Step {
         when(clvCol.geq(cuts.get(1)), "top_5").when(clvCol.geq(cuts.get(0)), "top_20").otherwise("rest").as(CustomerValueTable.VALUE_TIER),
         trunc(col(CustomerSummary.FIRST_PURCHASE_DATE), "month").as(CustomerValueTable.COHORT),
         coalesce(col(CustomerValueTable.CHANNEL), lit("unknown")).as(CustomerValueTable.CHANNEL),
-        lit(purchase == null ? null : purchase.name()).cast("string").as(CustomerValueTable.PURCHASE_MODEL))
+        lit(purchase == null ? null : purchase.name()).cast("string").as(CustomerValueTable.PURCHASE_MODEL),
+        col(CustomerForecastTable.P_ALIVE_AT_HORIZON),
+        col(CustomerForecastTable.FORECAST),
+        col(CustomerForecastTable.MEDIAN_DAYS_TO_NEXT_PURCHASE),
+        col(CustomerForecastTable.DERT))
         .localCheckpoint();
   }
 

@@ -360,7 +360,29 @@ public final class ConfigLoader {
     return new Clv(
         margin, rate, intAtLeast(p + "horizon_months", 1),
         choice(p + "time_unit", Clv.TimeUnit.class), costs,
-        choice(p + "fit_segments", Clv.Segments.class), intAtLeast(p + "holdout_weeks", 0));
+        choice(p + "fit_segments", Clv.Segments.class), intAtLeast(p + "holdout_weeks", 0), forecastDays(p + "forecast_days"));
+  }
+
+  /** Forecast horizons in days: a non-empty list of distinct positive whole days, kept in ascending order. */
+  private List<Integer> forecastDays(String key) {
+    List<Integer> values;
+    try {
+      values = config.getIntList(key);
+    } catch (ConfigException.WrongType e) {
+      throw fail(key, "must be a list of whole days, e.g. [30, 90, 180]");
+    }
+    if (values.isEmpty()) {
+      throw fail(key, "must list at least one horizon in days");
+    }
+    for (int v : values) {
+      if (v < 1) {
+        throw fail(key, "every horizon must be a positive number of days (got " + v + ")");
+      }
+    }
+    if (new HashSet<>(values).size() < values.size()) {
+      throw fail(key, "lists a horizon twice: " + values);
+    }
+    return values.stream().sorted().toList();
   }
 
   private Output readOutput() {

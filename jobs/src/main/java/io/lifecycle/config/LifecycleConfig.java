@@ -139,9 +139,11 @@ public record LifecycleConfig(
       TimeUnit timeUnit,
       Map<String, Double> acquisitionCost,
       Segments fitSegments,
-      int holdoutWeeks) {
+      int holdoutWeeks,
+      List<Integer> forecastDays) {
     public Clv {
       acquisitionCost = Immutable.map(acquisitionCost);
+      forecastDays = Immutable.list(forecastDays);
     }
 
     public enum TimeUnit {

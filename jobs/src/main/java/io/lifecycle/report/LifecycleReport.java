@@ -11,6 +11,7 @@ import io.lifecycle.report.SvgChart.Series;
 import io.lifecycle.tables.ActivitySummaryTable;
 import io.lifecycle.tables.ChurnPredictionsTable;
 import io.lifecycle.tables.ChurnRatesTable;
+import io.lifecycle.tables.ClvForecastTable;
 import io.lifecycle.tables.ClvHoldoutTable;
 import io.lifecycle.tables.ClvModelsTable;
 import io.lifecycle.tables.CohortRetentionTable;
@@ -51,7 +52,7 @@ public final class LifecycleReport {
   /** Ids of the charts a complete run's report holds, in page order (the browser test checks them). */
   public static final List<String> CHARTS = List.of(
       "run-counts", "retention-heatmap", "retention-curves", "survival-curve", "churn-trend", "stickiness",
-      "stage-funnel", "transition-matrix", "top-paths", "clv-distribution", "clv-holdout",
+      "stage-funnel", "transition-matrix", "top-paths", "clv-distribution", "clv-holdout", "clv-purchase-count",
       "churn-roc", "churn-calibration");
 
   private static final int MAX_COHORTS = 24;
@@ -457,6 +458,40 @@ public final class LifecycleReport {
       }
     }
     holdout(page);
+    purchaseCounts(page);
+  }
+
+  /** A new customer's repeat purchases in each forecast horizon (clv_forecast): what one acquisition buys. */
+  private void purchaseCounts(HtmlPage page) {
+    Optional<Dataset<Row>> forecast = table(page, ClvForecastTable.DEF, "the purchase forecasts");
+    if (forecast.isEmpty()) {
+      return;
+    }
+    // Bounded: 11 rows per horizon of clv.forecast_days.
+    List<Row> rows = forecast.get().where(onRunDate.and(col(ClvForecastTable.CURVE).equalTo(ClvForecastTable.PURCHASE_COUNT)))
+        .select(col(ClvForecastTable.DAYS), col(ClvForecastTable.PURCHASES), col(ClvForecastTable.PROBABILITY),
+            col(ClvForecastTable.EXPECTED_REPEAT_PURCHASES), col(ClvForecastTable.PURCHASE_MODEL))
+        .orderBy(ClvForecastTable.DAYS, ClvForecastTable.PURCHASES).collectAsList();
+    if (rows.isEmpty()) {
+      page.missing("Table clv_forecast has no rows for run date " + runDate + ": no purchase model fit could be used.");
+      return;
+    }
+    List<String> categories = new ArrayList<>();
+    for (int n = 0; n <= ClvForecastTable.MAX_PURCHASES; n++) {
+      categories.add(n < ClvForecastTable.MAX_PURCHASES ? Integer.toString(n) : n + "+");
+    }
+    List<Bars> series = new ArrayList<>();
+    List<List<String>> table = new ArrayList<>();
+    for (int days : rows.stream().map(r -> r.getInt(0)).distinct().toList()) {
+      double[] p = new double[categories.size()];
+      rows.stream().filter(r -> r.getInt(0) == days).forEach(r -> p[r.getInt(1)] = r.getDouble(2));
+      series.add(new Bars("within " + days + " days", p));
+      Row any = rows.stream().filter(r -> r.getInt(0) == days).findFirst().orElseThrow();
+      table.add(List.of(Integer.toString(days), Markup.percent(p[0]), Markup.decimal(any.getDouble(3), 2)));
+    }
+    page.chart(SvgChart.bars("clv-purchase-count", "A new customer's repeat purchase days (" + rows.get(0).getString(4) + ")",
+        categories, "Repeat purchase days after the first purchase", Axis.fromZero("Probability", Markup::percent), series, false));
+    page.table(List.of("days after the first purchase", "P(no repeat purchase)", "expected repeat purchase days"), table);
   }
 
   private void holdout(HtmlPage page) {

@@ -2,6 +2,7 @@ package io.lifecycle.stats;
 
 import java.util.List;
 
+import io.lifecycle.tables.ClvModelsTable;
 import org.apache.commons.math3.special.Beta;
 
 /**
@@ -17,7 +18,7 @@ import org.apache.commons.math3.special.Beta;
  * @param a     first shape of the dropout-probability distribution
  * @param b     second shape of the dropout-probability distribution
  */
-public record BgNbdModel(double r, double alpha, double a, double b) implements java.io.Serializable {
+public record BgNbdModel(double r, double alpha, double a, double b) implements PurchaseModel {
 
   /** Around a = 1 the closed forms are 0/0; they are evaluated symmetrically this far away instead. */
   private static final double A_ONE_GAP = 1e-6;
@@ -81,6 +82,7 @@ public record BgNbdModel(double r, double alpha, double a, double b) implements 
    * Customers without repeat purchases are alive for sure: BG/NBD only lets them drop out right after a
    * repeat purchase.
    */
+  @Override
   public double probabilityAlive(double x, double tx, double age) {
     if (x == 0) {
       return 1.0;
@@ -93,6 +95,7 @@ public record BgNbdModel(double r, double alpha, double a, double b) implements 
    * E[X(t)]: expected repeat purchases in (0, t] for a customer just acquired (FHL eq. 9),
    * (a+b-1)/(a-1) [1 - (alpha/(alpha+t))^r 2F1(r, b; a+b-1; t/(alpha+t))].
    */
+  @Override
   public double expectedPurchases(double t) {
     checkHorizon(t);
     if (t == 0) {
@@ -113,6 +116,7 @@ public record BgNbdModel(double r, double alpha, double a, double b) implements 
    * (FHL eq. 10): (a+b+x-1)/(a-1) [1 - ((alpha+T)/(alpha+T+t))^(r+x) 2F1(r+x, b+x; a+b+x-1; z)]
    * / (1 + [x &gt; 0] a/(b+x-1) ((alpha+T)/(alpha+t_x))^(r+x)), z = t/(alpha+T+t).
    */
+  @Override
   public double conditionalExpectedPurchases(double t, double x, double tx, double age) {
     checkHorizon(t);
     if (t == 0) {
@@ -132,6 +136,7 @@ public record BgNbdModel(double r, double alpha, double a, double b) implements 
   /**
    * P(X(t) = n): probability of exactly n repeat purchases in (0, t] for a new customer (FHL eq. 8).
    */
+  @Override
   public double probabilityOfPurchases(double t, int n) {
     checkHorizon(t);
     if (n < 0) {
@@ -150,6 +155,76 @@ public record BgNbdModel(double r, double alpha, double a, double b) implements 
     // directly rather than as 1 - (finite sum), which cancels when the tail is small.
     double tail = Beta.regularizedBeta(t / (alpha + t), n, r);
     return first + Math.exp(SpecialFunctions.logBeta(a + 1, b + n - 1) - logBab) * tail;
+  }
+
+  @Override
+  public String name() {
+    return ClvModelsTable.BG_NBD;
+  }
+
+  /**
+   * P(alive at T + t | x, t_x, T) = P(alive at T) 2F1(r+x, a; a+b+x; -t/(alpha+T)): given alive at T,
+   * lambda ~ Gamma(r+x, alpha+T) and p ~ Beta(a, b+x), and the customer survives (T, T+t] unless one of
+   * the purchases in it (rate lambda, each fatal with probability p) is the last: E[exp(-lambda p t)].
+   */
+  @Override
+  public double probabilityAliveAfter(double t, double x, double tx, double age) {
+    checkHorizon(t);
+    return probabilityAlive(x, tx, age) * Hypergeometric2F1.value(r + x, a, a + b + x, -t / (alpha + age));
+  }
+
+  /**
+   * P(no purchase in (T, T+t] | x, t_x, T) = 1 - P(alive) + P(alive) ((alpha+T)/(alpha+T+t))^(r+x): an
+   * alive BG/NBD customer can only drop out at a purchase, so "no purchase" is dead already or no
+   * purchase event (Fader-Hardie note on the BG/NBD conditional PMF, x* = 0).
+   */
+  @Override
+  public double probabilityNoPurchase(double t, double x, double tx, double age) {
+    checkHorizon(t);
+    double alive = probabilityAlive(x, tx, age);
+    return 1 - alive + alive * Math.exp(-(r + x) * Math.log1p(t / (alpha + age)));
+  }
+
+  /**
+   * Median of the time to the next purchase, in closed form from {@link #probabilityNoPurchase}:
+   * (alpha+T) [(P/(P - 1/2))^(1/(r+x)) - 1] with P = P(alive); NaN when P &lt;= 1/2 (more likely than not
+   * the customer never buys again).
+   */
+  @Override
+  public double medianTimeToPurchase(double x, double tx, double age) {
+    double alive = probabilityAlive(x, tx, age);
+    if (!(alive > 0.5)) {
+      return Double.NaN;
+    }
+    return (alpha + age) * Math.expm1(Math.log(alive / (alive - 0.5)) / (r + x));
+  }
+
+  /**
+   * DERT: expected purchases after T discounted continuously at rate delta per time unit, over the
+   * whole residual lifetime. Given alive, lambda and p, the purchase rate at T + u is lambda
+   * exp(-lambda p u), so DERT = P(alive) E[lambda / (delta + lambda p)]; lambda is integrated in closed
+   * form, (r+x)/(delta (alpha+T)) (y^c U(c, c, y)) with c = r+x+1, y = delta (alpha+T) / p, and p ~ Beta(a,
+   * b+x) numerically (no closed form is known).
+   */
+  @Override
+  public double discountedResidualPurchases(double delta, double x, double tx, double age) {
+    if (!(delta > 0) || !Double.isFinite(delta)) {
+      throw new IllegalArgumentException("discount rate must be positive and finite: " + delta);
+    }
+    double scale = delta * (alpha + age);
+    double bx = b + x;
+    double logBeta = SpecialFunctions.logBeta(a, bx);
+    // Beyond p = 60/(b+x) the density carries less than e^-50 of the mass (for b+x above 60): cut there
+    // so the quadrature nodes sit where the mass is.
+    double upper = bx > 60 ? 60 / bx : 1;
+    // u = p^a absorbs the density's p^(a-1) at 0; as p -> 0 the factor y^c U(c, c, y) tends to 1.
+    double mean = Quadrature.integrate(u -> {
+      double p = Math.pow(u, 1 / a);
+      double y = scale / p;
+      double factor = Double.isFinite(y) ? SpecialFunctions.tricomiUScaled(r + x + 1, y) : 1;
+      return factor * Math.exp((bx - 1) * Math.log1p(-p) - logBeta) / a;
+    }, 0, Math.pow(upper, a), 1e-6); // the error about squares per level: two levels 1e-6 apart are ~1e-12 off
+    return probabilityAlive(x, tx, age) * (r + x) / scale * mean;
   }
 
   private double nearAOne(java.util.function.DoubleUnaryOperator f) {

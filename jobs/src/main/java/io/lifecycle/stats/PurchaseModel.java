@@ -1,49 +1,43 @@
 package io.lifecycle.stats;
 
-import io.lifecycle.tables.ClvModelsTable;
-import io.lifecycle.stats.BgNbdModel;
-import io.lifecycle.stats.ParetoNbdModel;
-
 /**
- * The two purchase models behind one face, so fitting, holdout and scoring treat them alike.
+ * The two purchase models behind one face, so fitting, holdout, scoring and the forecasts treat them
+ * alike. Time is in the unit the model was fitted in; (x, t_x, T) is a customer's summary.
  * Serializable: Spark tasks evaluate it per distinct customer summary.
  */
 public interface PurchaseModel extends java.io.Serializable {
+  /** The model's name in {@code clv_models} (bg_nbd, pareto_nbd). */
   String name();
 
+  /** P(alive at T | x, t_x, T). */
   double probabilityAlive(double x, double tx, double age);
 
+  /** P(alive at T + t | x, t_x, T): alive now and not dropping out in the next t. */
+  double probabilityAliveAfter(double t, double x, double tx, double age);
+
+  /** E[Y(t) | x, t_x, T]: expected repeat purchases in (T, T + t]. */
   double conditionalExpectedPurchases(double t, double x, double tx, double age);
 
+  /** P(Y(t) = 0 | x, t_x, T): no purchase in (T, T + t]. */
+  double probabilityNoPurchase(double t, double x, double tx, double age);
+
+  /** Median time from T to the next purchase; NaN when the customer more likely than not never buys again. */
+  double medianTimeToPurchase(double x, double tx, double age);
+
+  /** DERT: expected purchases after T over the residual lifetime, discounted continuously at rate delta per time unit. */
+  double discountedResidualPurchases(double delta, double x, double tx, double age);
+
+  /** E[X(t)]: expected repeat purchases in (0, t] for a customer just acquired. */
+  double expectedPurchases(double t);
+
+  /** P(X(t) = n): exactly n repeat purchases in (0, t] for a customer just acquired. */
+  double probabilityOfPurchases(double t, int n);
+
   static PurchaseModel of(BgNbdModel m) {
-    return new PurchaseModel() {
-      public String name() {
-        return ClvModelsTable.BG_NBD;
-      }
-
-      public double probabilityAlive(double x, double tx, double age) {
-        return m.probabilityAlive(x, tx, age);
-      }
-
-      public double conditionalExpectedPurchases(double t, double x, double tx, double age) {
-        return m.conditionalExpectedPurchases(t, x, tx, age);
-      }
-    };
+    return m;
   }
 
   static PurchaseModel of(ParetoNbdModel m) {
-    return new PurchaseModel() {
-      public String name() {
-        return ClvModelsTable.PARETO_NBD;
-      }
-
-      public double probabilityAlive(double x, double tx, double age) {
-        return m.probabilityAlive(x, tx, age);
-      }
-
-      public double conditionalExpectedPurchases(double t, double x, double tx, double age) {
-        return m.conditionalExpectedPurchases(t, x, tx, age);
-      }
-    };
+    return m;
   }
 }

@@ -1,6 +1,7 @@
 package io.lifecycle.stats;
 
 import io.lifecycle.config.LifecycleConfig.Clv;
+import io.lifecycle.tables.CustomerForecastTable;
 import io.lifecycle.tables.CustomerValueTable;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,8 +26,20 @@ public final class SummaryPredictions {
 
   /** Horizon of {@code months} months in the configured time unit. */
   public static double units(Clv clv, double months) {
-    double days = months * DAYS_PER_MONTH;
-    return clv.timeUnit() == Clv.TimeUnit.WEEKS ? days / 7 : days;
+    return months * DAYS_PER_MONTH / daysPerUnit(clv);
+  }
+
+  /** Days in one configured time unit. */
+  public static double daysPerUnit(Clv clv) {
+    return clv.timeUnit() == Clv.TimeUnit.WEEKS ? 7 : 1;
+  }
+
+  /**
+   * The continuous discount rate per time unit equivalent to {@code clv.annual_discount_rate}:
+   * ln(1 + rate) / (time units per year), as "RFM and CLV" turns 15% a year into 0.0027 a week.
+   */
+  public static double continuousRate(Clv clv) {
+    return Math.log1p(clv.annualDiscountRate()) / units(clv, 12);
   }
 
   /** The monthly discounted expected purchases over the horizon (times spend and margin: the CLV). */
@@ -45,7 +58,9 @@ public final class SummaryPredictions {
 
   /**
    * Per distinct summary: P(alive), the expected purchases over {@code clv.horizon_months} and their
-   * monthly discounted sum ({@link #DISCOUNTED_PURCHASES}).
+   * monthly discounted sum ({@link #DISCOUNTED_PURCHASES}), and the {@link CustomerForecastTable}
+   * columns: P(alive) at the horizon's end, P(no purchase) and expected purchases per
+   * {@code clv.forecast_days}, the median days to the next purchase and DERT (null at a 0 discount rate).
    */
   public static Dataset<Row> lifetime(Dataset<Row> summary, Clv clv, PurchaseModel model) {
     double monthly = Math.pow(1 + clv.annualDiscountRate(), 1.0 / 12) - 1;
@@ -53,8 +68,16 @@ public final class SummaryPredictions {
     for (int m = 1; m <= horizons.length; m++) {
       horizons[m - 1] = units(clv, m);
     }
+    double horizon = units(clv, clv.horizonMonths());
+    double daysPerUnit = daysPerUnit(clv);
+    List<Integer> days = clv.forecastDays();
+    double delta = continuousRate(clv);
     StructType schema = KEYS.add(CustomerValueTable.P_ALIVE, DataTypes.DoubleType)
-        .add(CustomerValueTable.EXPECTED_PURCHASES, DataTypes.DoubleType).add(DISCOUNTED_PURCHASES, DataTypes.DoubleType);
+        .add(CustomerValueTable.EXPECTED_PURCHASES, DataTypes.DoubleType).add(DISCOUNTED_PURCHASES, DataTypes.DoubleType)
+        .add(CustomerForecastTable.P_ALIVE_AT_HORIZON, DataTypes.DoubleType)
+        .add(CustomerForecastTable.FORECAST, DataTypes.createArrayType(CustomerForecastTable.HORIZON, false))
+        .add(CustomerForecastTable.MEDIAN_DAYS_TO_NEXT_PURCHASE, DataTypes.DoubleType)
+        .add(CustomerForecastTable.DERT, DataTypes.DoubleType);
     return distinct(summary).map((MapFunction<Row, Row>) r -> {
       double x = r.getLong(0);
       double tx = r.getDouble(1);
@@ -66,7 +89,16 @@ public final class SummaryPredictions {
         discounted += (cumulative - previous) / Math.pow(1 + monthly, m);
         previous = cumulative;
       }
-      return RowFactory.create(r.getLong(0), tx, age, model.probabilityAlive(x, tx, age), previous, discounted);
+      List<Row> forecast = new ArrayList<>(days.size());
+      for (int d : days) {
+        double t = d / daysPerUnit;
+        forecast.add(RowFactory.create(d, model.probabilityNoPurchase(t, x, tx, age), model.conditionalExpectedPurchases(t, x, tx, age)));
+      }
+      double median = model.medianTimeToPurchase(x, tx, age);
+      return RowFactory.create(r.getLong(0), tx, age, model.probabilityAlive(x, tx, age), previous, discounted,
+          model.probabilityAliveAfter(horizon, x, tx, age), scala.jdk.javaapi.CollectionConverters.asScala(forecast).toSeq(),
+          Double.isNaN(median) ? null : median * daysPerUnit,
+          delta > 0 ? model.discountedResidualPurchases(delta, x, tx, age) : null);
     }, Encoders.row(schema));
   }
 

@@ -7,6 +7,9 @@ import io.lifecycle.TestSupport;
 import io.lifecycle.config.LifecycleConfig;
 import io.lifecycle.pipeline.RunContext;
 import io.lifecycle.cli.Steps;
+import io.lifecycle.stats.BgNbdModel;
+import io.lifecycle.stats.ParetoNbdModel;
+import io.lifecycle.stats.PurchaseModel;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.List;
@@ -25,13 +28,15 @@ import org.junit.jupiter.api.io.TempDir;
 class ClvOnCdnowTest {
   private final SparkSession spark = SharedSpark.get();
 
-  private LifecycleConfig config(Path out) {
-    return TestSupport.config(
+  private LifecycleConfig config(Path out, String... extra) {
+    List<String> lines = new java.util.ArrayList<>(List.of(
         "include file(\"" + TestSupport.projectFile("conf/cdnow-sample.conf").getAbsolutePath() + "\")",
         "lifecycle.input.path = \"" + TestSupport.sharedDataset("cdnow/CDNOW_sample.txt").getAbsolutePath() + "\"",
         "lifecycle.output.root = \"" + out + "\"",
         // An as-of date inside the data: later purchases are not "future", the steps just do not see them.
-        "lifecycle.quality.future_tolerance = 3650 days");
+        "lifecycle.quality.future_tolerance = 3650 days"));
+    lines.addAll(List.of(extra));
+    return TestSupport.config(lines.toArray(String[]::new));
   }
 
   private static Map<String, Double> params(Dataset<Row> models, String model, String purpose) {
@@ -42,7 +47,8 @@ class ClvOnCdnowTest {
 
   @Test
   void publishedEstimatesOnTheCalibrationPeriod(@TempDir Path out) {
-    LifecycleConfig config = config(out);
+    // 273 days = the papers' 39 weeks.
+    LifecycleConfig config = config(out, "lifecycle.clv.forecast_days = [30, 273]");
     Steps.standard().run(new RunContext(spark, config, LocalDate.of(1997, 10, 1)), List.of("ingest", "clv"));
     Dataset<Row> models = spark.read().format("delta").load(out.resolve("clv_models").toString());
     Map<String, Double> bg = params(models, "bg_nbd", "full");
@@ -72,6 +78,55 @@ class ClvOnCdnowTest {
     assertEquals(2L, c1.<Long>getAs("frequency"));
     assertEquals(30.43, c1.<Double>getAs("recency"), 0.005);
     assertEquals(38.86, c1.<Double>getAs("age"), 0.005);
+    forecastsOfTheSelectedModel(out, models);
+  }
+
+  /**
+   * customer_forecast and clv_forecast through the step against the stats models at the fitted
+   * parameters: customer 0001 expects 1.226 purchases in the next 39 weeks under BG/NBD (the published
+   * value); the purchase-count distribution sums to 1 (nearly all of it at n &lt;= 10); the tracking
+   * curve at the run date is the sum of E[X(T)] over the customers.
+   */
+  private void forecastsOfTheSelectedModel(Path out, Dataset<Row> models) {
+    Row selected = models.where("selected and purpose = 'full' and model in ('bg_nbd', 'pareto_nbd')").head();
+    String name = selected.getAs("model");
+    Map<String, Double> p = selected.getJavaMap(selected.fieldIndex("parameters"));
+    PurchaseModel model = name.equals("bg_nbd") ? new BgNbdModel(p.get("r"), p.get("alpha"), p.get("a"), p.get("b"))
+        : new ParetoNbdModel(p.get("r"), p.get("alpha"), p.get("s"), p.get("beta"));
+    Dataset<Row> forecasts = spark.read().format("delta").load(out.resolve("customer_forecast").toString());
+    assertEquals(2357L, forecasts.count());
+    Row c1 = forecasts.where("customer_id = '0001'").head();
+    Row v1 = spark.read().format("delta").load(out.resolve("customer_value").toString()).where("customer_id = '0001'").head();
+    double tx = v1.getAs("recency"); // 30.43, 38.86 to two digits; the forecasts are checked to more
+    double age = v1.getAs("age");
+    assertEquals(name, c1.getAs("purchase_model"));
+    assertEquals(model.probabilityAlive(2, tx, age), c1.<Double>getAs("p_alive"), 1e-9);
+    assertEquals(model.probabilityAliveAfter(365.25 / 7, 2, tx, age), c1.<Double>getAs("p_alive_at_horizon"), 1e-9);
+    List<Row> horizons = c1.getList(c1.fieldIndex("forecast"));
+    assertEquals(List.of(30, 273), horizons.stream().map(h -> h.getInt(0)).toList());
+    assertEquals(model.probabilityNoPurchase(39, 2, tx, age), horizons.get(1).getDouble(1), 1e-9);
+    assertEquals(model.conditionalExpectedPurchases(39, 2, tx, age), horizons.get(1).getDouble(2), 1e-9);
+    if (name.equals("bg_nbd")) {
+      assertEquals(1.226, horizons.get(1).getDouble(2), 0.0005);
+    }
+    assertEquals(7 * model.medianTimeToPurchase(2, tx, age), c1.<Double>getAs("median_days_to_next_purchase"), 1e-6);
+    // 10% a year (the default) continuously per week.
+    assertEquals(model.discountedResidualPurchases(Math.log(1.1) / (365.25 / 7), 2, tx, age), c1.<Double>getAs("dert"), 1e-9);
+
+    Dataset<Row> population = spark.read().format("delta").load(out.resolve("clv_forecast").toString());
+    Row counts = population.where("curve = 'purchase_count' and days = 273")
+        .selectExpr("sum(probability)", "count(*)", "max(expected_repeat_purchases)").head();
+    assertEquals(11L, counts.getLong(1));
+    assertEquals(1.0, counts.getDouble(0), 1e-12);
+    assertEquals(model.expectedPurchases(39), counts.getDouble(2), 1e-9);
+    Row three = population.where("curve = 'purchase_count' and days = 273 and purchases = 3").head();
+    assertEquals(model.probabilityOfPurchases(39, 3), three.<Double>getAs("probability"), 1e-12);
+    double atRunDate = population.where("curve = 'tracking' and days = 0").head().getAs("expected_repeat_purchases");
+    double direct = 0;
+    for (Row r : spark.read().format("delta").load(out.resolve("customer_value").toString()).select("age").collectAsList()) {
+      direct += model.expectedPurchases(r.getDouble(0));
+    }
+    assertEquals(direct, atRunDate, 1e-6 * direct);
   }
 
   @Test

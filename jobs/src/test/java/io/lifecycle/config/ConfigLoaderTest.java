@@ -45,7 +45,7 @@ class ConfigLoaderTest {
     costs.put("z", 1.0);
     costs.put("a", 2.0);
     LifecycleConfig.Clv clv = new LifecycleConfig.Clv(0.3, 0.1, 12, LifecycleConfig.Clv.TimeUnit.WEEKS, costs,
-        c.clv().fitSegments(), 0);
+        c.clv().fitSegments(), 0, List.of(30));
     costs.put("b", 3.0);
     assertEquals(List.of("z", "a"), List.copyOf(clv.acquisitionCost().keySet()), "a copy, in the given order");
   }
@@ -99,6 +99,10 @@ class ConfigLoaderTest {
     assertTrue(fails("lifecycle.input.format = xml").getMessage().contains("lifecycle.input.format: 'xml' is not one of [csv, json, parquet, delta, text]"));
     assertTrue(fails("lifecycle.quality.max_quarantine_share = 1.5").getMessage().contains("max_quarantine_share"));
     assertTrue(fails("lifecycle.clv.gross_margin = 0").getMessage().contains("gross_margin"));
+    assertTrue(fails("lifecycle.clv.forecast_days = [30, 0]").getMessage().contains("forecast_days: every horizon must be a positive"));
+    assertTrue(fails("lifecycle.clv.forecast_days = []").getMessage().contains("forecast_days: must list at least one"));
+    assertTrue(fails("lifecycle.clv.forecast_days = [90, 30, 90]").getMessage().contains("forecast_days: lists a horizon twice"));
+    assertTrue(fails("lifecycle.clv.forecast_days = [30, soon]").getMessage().contains("forecast_days: must be a list of whole days"));
     assertTrue(fails("lifecycle.input.timestamp.zone = Mars/Olympus").getMessage().contains("not a time zone id"));
     assertTrue(fails("lifecycle.clv.acquisition_cost { paid = -3 }").getMessage().contains("acquisition_cost.paid: must be >= 0"));
     assertTrue(fails("lifecycle.models.max_training_customers = 0").getMessage().contains("lifecycle.models.max_training_customers: must be at least 1"));
