@@ -82,7 +82,7 @@ class CohortsTest {
   void projectionFillsTheUnreachedCellsAndIsFlagged() {
     CohortRetention r = new CohortRetention(new CustomerActivity(config), false);
     Dataset<Row> observed = r.observed(events(), LocalDate.of(2024, 4, 15));
-    Dataset<Row> projected = r.projected(spark, observed);
+    Dataset<Row> projected = r.projected(spark, observed, LifecycleConfig.Cohorts.Projection.PER_COHORT);
     // Only the January cohort has enough complete periods; February's offset 3 stays unprojected.
     for (Row row : projected.collectAsList()) {
       assertTrue(row.<Boolean>getAs("is_projected"));
