@@ -51,6 +51,12 @@ public record ShiftedBetaGeometricPrior(ShiftedBetaGeometric centre, double[][] 
     return new double[][] {covariance[0].clone(), covariance[1].clone()};
   }
 
+  @Override
+  public String toString() {
+    return "ShiftedBetaGeometricPrior[centre=" + centre + ", covariance=" + Arrays.deepToString(covariance)
+        + ", cohorts=" + cohorts + "]";
+  }
+
   /**
    * The prior from the cohorts' survivor counts (each as {@link ShiftedBetaGeometric#fit} takes them;
    * cohorts with no period after the first are ignored). Null when no cohort has two periods after its
