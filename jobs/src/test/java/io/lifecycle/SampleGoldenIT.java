@@ -49,7 +49,7 @@ class SampleGoldenIT {
       counts.add(name + "=" + table(name).count());
     }
     assertEquals(List.of("events=46118", "events_quarantine=5", "sessions=19099", "customer_stage_history=20478",
-        "customer_journeys=5000", "stage_transitions=550", "stage_funnel=864", "cohort_retention=531", "churn_rates=371",
+        "customer_journeys=5000", "stage_transitions=550", "stage_funnel=864", "cohort_retention=576", "churn_rates=371",
         "cohort_survival=1449", "lifecycle_status=324", "customer_value=3498", "segment_value=662",
         "churn_predictions=1083", "next_stage_predictions=1083"), counts);
   }

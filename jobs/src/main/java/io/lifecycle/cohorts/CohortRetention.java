@@ -3,7 +3,7 @@ package io.lifecycle.cohorts;
 import io.lifecycle.spark.ExactSums;
 import static org.apache.spark.sql.functions.*;
 
-import io.lifecycle.stats.ModelFit;
+import io.lifecycle.config.LifecycleConfig.Cohorts.Projection;
 import io.lifecycle.stats.ShiftedBetaGeometric;
 import io.lifecycle.tables.CohortRetentionTable;
 import io.lifecycle.tables.Columns;
@@ -19,18 +19,15 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.expressions.Window;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The cohort matrix. Observed cells come from the customers' activity per period; offsets a cohort
  * cannot have reached by the run date are absent from the observation (the matrix is triangular) and
- * are filled by a shifted-beta-geometric projection (Fader and Hardie 2007) fitted per cohort, flagged
- * {@code is_projected}, so the matrix is complete and honest about what was seen.
+ * are filled by a shifted-beta-geometric projection (Fader and Hardie 2007) fitted per cohort, young
+ * cohorts borrowing the older ones' shape ({@link RetentionProjection}), flagged {@code is_projected},
+ * so the matrix is complete and honest about what was seen.
  */
 public final class CohortRetention {
-  private static final Logger LOG = LoggerFactory.getLogger(CohortRetention.class);
-
   private final CustomerActivity activity;
   private final boolean byChannel;
 
@@ -105,13 +102,15 @@ public final class CohortRetention {
   }
 
   /**
-   * Projected cells for every cohort up to the oldest cohort's last offset. The sBG model is fitted on
-   * the cohort's complete periods, on the running minimum of its active customers (the model describes
-   * customers who leave for good; a count that rises again is held at its earlier low). Cohorts with
-   * fewer than two complete periods after offset 0, or whose fit does not converge, get no projection.
-   * The observed matrix is small (cohorts x offsets x channels), so it is fitted in the driver.
+   * Projected cells for every cohort up to the oldest cohort's last offset, from sBG curves fitted on the
+   * cohorts' complete periods ({@link RetentionProjection}): with {@link Projection#POOLED} each
+   * channel's cohorts share an empirical-Bayes prior, so a young cohort borrows the older ones' shape
+   * and even a cohort with no complete period after its first is projected (with the pooled curve);
+   * with {@link Projection#PER_COHORT} a cohort with fewer than two complete periods after offset 0,
+   * or whose fit does not converge, gets no projection. The observed matrix is small (cohorts x offsets
+   * x channels), so it is fitted in the driver.
    */
-  public Dataset<Row> projected(SparkSession spark, Dataset<Row> observed) {
+  public Dataset<Row> projected(SparkSession spark, Dataset<Row> observed, Projection method) {
     // Bounded: cohorts x channels x offsets (the observed matrix), never per customer. One job: the
     // last offsets (the matrix's, each cohort's) are taken here rather than by two more jobs.
     List<Row> cells = observed
@@ -120,40 +119,32 @@ public final class CohortRetention {
             CohortRetentionTable.PERIOD_COMPLETE)
         .orderBy(CohortRetentionTable.COHORT, CohortRetentionTable.CHANNEL, CohortRetentionTable.OFFSET)
         .collectAsList();
-    Integer maxOffset = null;
-    Map<String, List<Row>> byCohort = new LinkedHashMap<>();
-    Map<String, Integer> reached = new LinkedHashMap<>();
+    int maxOffset = -1;
+    // Per channel, per cohort: its size, then the actives of its complete offsets after 0.
+    Map<Object, Map<Cohort, List<Double>>> groups = new LinkedHashMap<>();
+    Map<Cohort, Integer> reached = new LinkedHashMap<>();
     for (Row r : cells) {
-      String key = r.get(1) + "|" + r.get(2);
       int offset = r.getInt(3);
-      maxOffset = maxOffset == null ? offset : Math.max(maxOffset, offset);
-      reached.merge(key, offset, Math::max);
-      if (r.getBoolean(6)) {
-        byCohort.computeIfAbsent(key, k -> new ArrayList<>()).add(r);
+      maxOffset = Math.max(maxOffset, offset);
+      Cohort cohort = new Cohort(r.get(0), r.get(1), r.get(2), r.getLong(4));
+      reached.merge(cohort, offset, Math::max);
+      List<Double> counts = groups.computeIfAbsent(cohort.channel(), k -> new LinkedHashMap<>())
+          .computeIfAbsent(cohort, k -> new ArrayList<>(List.of((double) k.size())));
+      // Complete periods are a prefix of the offsets: only the latest one can be partial.
+      if (offset > 0 && r.getBoolean(6)) {
+        counts.add((double) r.getLong(5));
       }
     }
     List<Row> out = new ArrayList<>();
-    for (Map.Entry<String, List<Row>> e : byCohort.entrySet()) {
-      List<Row> rows = e.getValue();
-      if (rows.size() < 3 || maxOffset == null) {
-        continue;
-      }
-      long size = rows.get(0).getLong(4);
-      double[] survivors = new double[rows.size()];
-      double low = size;
-      for (int t = 0; t < rows.size(); t++) {
-        low = t == 0 ? size : Math.min(low, rows.get(t).getLong(5));
-        survivors[t] = low;
-      }
-      ModelFit<ShiftedBetaGeometric> fit = ShiftedBetaGeometric.fit(survivors);
-      if (!fit.converged() || fit.model() == null) {
-        LOG.warn("sBG fit of cohort {} did not converge: no projection", e.getKey());
-        continue;
-      }
-      Row first = rows.get(0);
-      for (int k = reached.get(e.getKey()) + 1; k <= maxOffset; k++) {
-        out.add(RowFactory.create(first.get(0), first.get(1), first.get(2), k, size, null,
-            fit.model().survival(k), null, null, null, false, true));
+    for (Map<Cohort, List<Double>> group : groups.values()) {
+      Map<Cohort, double[]> counts = new LinkedHashMap<>();
+      group.forEach((cohort, c) -> counts.put(cohort, c.stream().mapToDouble(Double::doubleValue).toArray()));
+      for (Map.Entry<Cohort, ShiftedBetaGeometric> e : RetentionProjection.curves(counts, method).entrySet()) {
+        Cohort c = e.getKey();
+        for (int k = reached.get(c) + 1; k <= maxOffset; k++) {
+          out.add(RowFactory.create(c.runDate(), c.cohort(), c.channel(), k, c.size(), null,
+              e.getValue().survival(k), null, null, null, false, true));
+        }
       }
     }
     org.apache.spark.sql.types.StructType nullable = new org.apache.spark.sql.types.StructType(
@@ -162,4 +153,7 @@ public final class CohortRetention {
             .toArray(org.apache.spark.sql.types.StructField[]::new));
     return spark.createDataFrame(out, nullable);
   }
+
+  /** A cohort of the observed matrix, as its rows name it. */
+  private record Cohort(Object runDate, Object cohort, Object channel, long size) {}
 }

@@ -42,7 +42,7 @@ public final class CohortsStep implements Step {
       Dataset<Row> spells = activity.spellsOf(days, runDate.minusDays(1));
       CohortRetention retention = new CohortRetention(activity, byChannel);
       Dataset<Row> observed = retention.observedOf(periods, runDate).localCheckpoint();
-      Dataset<Row> matrix = observed.unionByName(retention.projected(ctx.spark(), observed));
+      Dataset<Row> matrix = observed.unionByName(retention.projected(ctx.spark(), observed, ctx.config().cohorts().projection()));
       Map<String, Long> out = new LinkedHashMap<>();
       out.put(CohortRetentionTable.DEF.name(), ctx.store().write(CohortRetentionTable.DEF, matrix, runDate));
       out.put(ChurnRatesTable.DEF.name(), ctx.store().write(ChurnRatesTable.DEF,

@@ -174,7 +174,8 @@ public final class ConfigLoader {
             choice("lifecycle.cohorts.basis", Cohorts.Basis.class),
             choice("lifecycle.cohorts.period", Cohorts.Period.class),
             choice("lifecycle.cohorts.activity", Cohorts.Activity.class),
-            config.getBoolean("lifecycle.cohorts.by_channel"));
+            config.getBoolean("lifecycle.cohorts.by_channel"),
+            choice("lifecycle.cohorts.projection", Cohorts.Projection.class));
     Clv clv = readClv();
     Models models =
         new Models(

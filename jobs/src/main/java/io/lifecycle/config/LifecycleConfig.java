@@ -115,7 +115,7 @@ public record LifecycleConfig(
   }
 
   /** Cohort definitions; see the README's cohort section. */
-  public record Cohorts(Basis basis, Period period, Activity activity, boolean byChannel) {
+  public record Cohorts(Basis basis, Period period, Activity activity, boolean byChannel, Projection projection) {
     public enum Basis {
       FIRST_PURCHASE,
       FIRST_ACTIVITY
@@ -129,6 +129,14 @@ public record LifecycleConfig(
     public enum Activity {
       PURCHASE,
       ANY_EVENT
+    }
+
+    /** How the unreached cells of the retention matrix are projected (sBG fits, see the README). */
+    public enum Projection {
+      /** Each cohort's own fit under an empirical-Bayes prior from all cohorts: young cohorts borrow the shape. */
+      POOLED,
+      /** Each cohort's own maximum-likelihood fit, none for a cohort with fewer than two periods after its first. */
+      PER_COHORT
     }
   }
 

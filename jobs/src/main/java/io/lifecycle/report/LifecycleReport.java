@@ -204,7 +204,7 @@ public final class LifecycleReport {
         page.chart(SvgChart.heatmap("retention-heatmap", "Cohort retention (" + unit + " since the cohort's first period)",
             labelled, cols, values, projected, 0, top, "Period offset (" + unit + ")", "Cohort (customers)",
             Markup::percentShort, "Retention (% of cohort active; darkest at " + Markup.percentShort(top) + " and above)",
-            "Hatched, italic cells: not reached yet, projected with the cohort's sBG fit."));
+            projectionNote(config.cohorts().projection())));
         page.chart(SvgChart.line("retention-curves", "Retention after the first period, latest cohorts",
             Axis.fromZero("Period offset (" + unit + ")", v -> Markup.decimal(v, 0)),
             Axis.fromZero("Retention (% of cohort active)", Markup::percentShort),
@@ -294,6 +294,14 @@ public final class LifecycleReport {
     page.note("In " + last.getString(0).substring(0, 7) + ", " + Markup.count(last.getLong(2)) + " customers were active, on "
         + Markup.decimal(last.getDouble(3), 2) + " days each on average; a typical day saw "
         + Markup.percentShort(last.getDouble(1)) + " of them. Weekly figures (DAU/WAU) and the distribution of active days are in activity_summary.");
+  }
+
+  /** The heatmap's note on its hatched cells: how they were projected. */
+  static String projectionNote(LifecycleConfig.Cohorts.Projection projection) {
+    return "Hatched, italic cells: not reached yet, projected with the cohort's sBG fit"
+        + (projection == LifecycleConfig.Cohorts.Projection.POOLED
+            ? "; young cohorts' projections borrow from older cohorts (the fits share a prior: cohorts.projection = pooled)."
+            : " (each cohort on its own: cohorts.projection = per_cohort).");
   }
 
   private static List<Series> retentionCurves(Dataset<Row> all, List<String> cohorts, double[][] values,

@@ -17,6 +17,8 @@ import java.util.List;
 public record ShiftedBetaGeometric(double alpha, double beta) {
 
   static final List<String> NAMES = List.of("alpha", "beta");
+  /** The fitter's starting points: homogeneous-ish and a heterogeneous, slowly churning population. */
+  static final List<double[]> STARTS = List.of(new double[] {1.0, 1.0}, new double[] {0.5, 3.0});
 
   public ShiftedBetaGeometric {
     if (!(alpha > 0) || !(beta > 0) || !Double.isFinite(alpha) || !Double.isFinite(beta)) {
@@ -36,6 +38,14 @@ public record ShiftedBetaGeometric(double alpha, double beta) {
    * sum_t (n_{t-1} - n_t) ln P(T = t) + n_last ln S(last).
    */
   public static ModelFit<ShiftedBetaGeometric> fit(double[] survivors, MaximumLikelihoodFitter fitter) {
+    MleResult mle = fitter.fit(likelihood(checked(survivors)), STARTS);
+    double[] e = mle.estimates();
+    ShiftedBetaGeometric model = mle.hasEstimates() ? new ShiftedBetaGeometric(e[0], e[1]) : null;
+    return new ModelFit<>(model, mle);
+  }
+
+  /** A copy of survivor counts as {@link #fit} takes them, or an IllegalArgumentException saying why not. */
+  static double[] checked(double[] survivors) {
     double[] n = survivors.clone();
     if (n.length < 2) {
       throw new IllegalArgumentException("need survivor counts for t = 0 and at least one later period");
@@ -48,10 +58,7 @@ public record ShiftedBetaGeometric(double alpha, double beta) {
     if (!(n[0] > 0)) {
       throw new IllegalArgumentException("the cohort must not be empty");
     }
-    MleResult mle = fitter.fit(likelihood(n), List.of(new double[] {1.0, 1.0}, new double[] {0.5, 3.0}));
-    double[] e = mle.estimates();
-    ShiftedBetaGeometric model = mle.hasEstimates() ? new ShiftedBetaGeometric(e[0], e[1]) : null;
-    return new ModelFit<>(model, mle);
+    return n;
   }
 
   /** The likelihood of survivor counts as an optimisation target (parameters alpha, beta). */
@@ -63,18 +70,30 @@ public record ShiftedBetaGeometric(double alpha, double beta) {
         return NAMES;
       }
 
+      /**
+       * By the recursion rather than Beta functions (a fit evaluates this hundreds of times, and the
+       * pooled fits over every cohort): ln P(T = t) = ln S(t-1) + ln(alpha / (alpha + beta + t - 1)),
+       * ln S(t) = ln S(t-1) + ln((beta + t - 1) / (alpha + beta + t - 1)).
+       */
       @Override
       public double value(double[] theta) {
-        ShiftedBetaGeometric m = new ShiftedBetaGeometric(theta[0], theta[1]);
+        double alpha = theta[0];
+        double beta = theta[1];
+        if (!(alpha > 0) || !(beta > 0) || !Double.isFinite(alpha) || !Double.isFinite(beta)) {
+          return Double.NaN;
+        }
         double ll = 0;
+        double logSurvival = 0;
         for (int t = 1; t < n.length; t++) {
           double churned = n[t - 1] - n[t];
+          double logTotal = Math.log(alpha + beta + t - 1);
           if (churned > 0) {
-            ll += churned * m.logChurnProbability(t);
+            ll += churned * (logSurvival + Math.log(alpha) - logTotal);
           }
+          logSurvival += Math.log(beta + t - 1) - logTotal;
         }
         double last = n[n.length - 1];
-        return last > 0 ? ll + last * m.logSurvival(n.length - 1) : ll;
+        return last > 0 ? ll + last * logSurvival : ll;
       }
     };
   }

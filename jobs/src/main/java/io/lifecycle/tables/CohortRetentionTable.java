@@ -35,6 +35,6 @@ public final class CohortRetentionTable {
           .optional(REVENUE_PER_CUSTOMER, DataTypes.DoubleType, "revenue / cohort_size (per original customer).")
           .optional(CUMULATIVE_REVENUE_PER_CUSTOMER, DataTypes.DoubleType, "Revenue per original customer from offset 0 to this one: the cohort value curve.")
           .required(PERIOD_COMPLETE, DataTypes.BooleanType, "Whether the period had ended by the run date (the latest observed period may be partial).")
-          .required(PROJECTED, DataTypes.BooleanType, "True for cells the cohort has not reached: retention projected with the cohort's shifted-beta-geometric fit.")
+          .required(PROJECTED, DataTypes.BooleanType, "True for cells the cohort has not reached: retention projected with the cohort's shifted-beta-geometric fit (per cohorts.projection: by default under a prior from all the channel's cohorts, so a young cohort borrows the older ones' shape).")
           .build();
 }

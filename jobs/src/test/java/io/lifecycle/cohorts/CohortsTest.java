@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.*;
 import io.lifecycle.SharedSpark;
 import io.lifecycle.TestSupport;
 import io.lifecycle.config.LifecycleConfig;
+import io.lifecycle.stats.ShiftedBetaGeometric;
+import io.lifecycle.stats.ShiftedBetaGeometricPrior;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -82,11 +84,45 @@ class CohortsTest {
   void projectionFillsTheUnreachedCellsAndIsFlagged() {
     CohortRetention r = new CohortRetention(new CustomerActivity(config), false);
     Dataset<Row> observed = r.observed(events(), LocalDate.of(2024, 4, 15));
-    Dataset<Row> projected = r.projected(spark, observed);
+    Dataset<Row> projected = r.projected(spark, observed, LifecycleConfig.Cohorts.Projection.PER_COHORT);
     // Only the January cohort has enough complete periods; February's offset 3 stays unprojected.
     for (Row row : projected.collectAsList()) {
       assertTrue(row.<Boolean>getAs("is_projected"));
       assertNull(row.getAs("active_customers"));
+    }
+  }
+
+  /**
+   * Pooled: every cohort that has not reached the last offset is projected, the newest (no complete
+   * period after its first) with the pooled curve (per cohort, only February would be: {@code
+   * ProjectionBacktestTest} checks that rule without Spark).
+   */
+  @Test
+  void pooledProjectionReachesTheYoungestCohorts() {
+    StructType cells = new StructType().add("cohort", DataTypes.StringType).add("offset", DataTypes.IntegerType)
+        .add("active", DataTypes.LongType);
+    List<Row> counts = new ArrayList<>();
+    long[][] actives = {{1000, 631, 468, 382}, {1000, 640, 470}, {1000, 600}, {1000}};
+    for (int c = 0; c < actives.length; c++) {
+      for (int k = 0; k < actives[c].length; k++) {
+        counts.add(RowFactory.create("2024-0" + (c + 1) + "-01", k, actives[c][k]));
+      }
+    }
+    Dataset<Row> observed = spark.createDataFrame(counts, cells).select(lit(java.sql.Date.valueOf("2024-05-01")).as("run_date"),
+        to_date(col("cohort")).as("cohort_period"), lit("all").as("channel"), col("offset").as("period_offset"),
+        lit(1000L).as("cohort_size"), col("active").as("active_customers"), col("active").divide(1000).as("retention_rate"),
+        lit(0.0).as("revenue"), lit(0.0).as("revenue_per_customer"), lit(0.0).as("cumulative_revenue_per_customer"),
+        lit(true).as("period_complete"), lit(false).as("is_projected"));
+    CohortRetention r = new CohortRetention(new CustomerActivity(config), false);
+    List<String> pooled = TestSupport.rows(r.projected(spark, observed, LifecycleConfig.Cohorts.Projection.POOLED)
+        .select(col("cohort_period").cast("string"), col("period_offset"), col("cohort_size"), col("is_projected"),
+            format_number(col("retention_rate"), 6)));
+    ShiftedBetaGeometric centre = ShiftedBetaGeometricPrior.estimate(List.of(new double[] {1000, 631, 468, 382},
+        new double[] {1000, 640, 470}, new double[] {1000, 600}, new double[] {1000})).centre();
+    assertEquals(List.of("2024-02-01|3", "2024-03-01|2", "2024-03-01|3", "2024-04-01|1", "2024-04-01|2", "2024-04-01|3"),
+        pooled.stream().map(p -> p.substring(0, p.indexOf('|', 11))).toList());
+    for (int k = 1; k <= 3; k++) {
+      assertEquals(String.format(java.util.Locale.ROOT, "2024-04-01|%d|1000|true|%.6f", k, centre.survival(k)), pooled.get(2 + k));
     }
   }
 

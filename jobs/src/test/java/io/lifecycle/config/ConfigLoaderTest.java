@@ -97,6 +97,8 @@ class ConfigLoaderTest {
   @Test
   void badEnumAndRanges() {
     assertTrue(fails("lifecycle.input.format = xml").getMessage().contains("lifecycle.input.format: 'xml' is not one of [csv, json, parquet, delta, text]"));
+    assertTrue(fails("lifecycle.cohorts.projection = bayes").getMessage().contains("lifecycle.cohorts.projection: 'bayes' is not one of [pooled, per_cohort]"));
+    assertEquals(LifecycleConfig.Cohorts.Projection.POOLED, ConfigLoader.defaults().cohorts().projection());
     assertTrue(fails("lifecycle.quality.max_quarantine_share = 1.5").getMessage().contains("max_quarantine_share"));
     assertTrue(fails("lifecycle.clv.gross_margin = 0").getMessage().contains("gross_margin"));
     assertTrue(fails("lifecycle.clv.forecast_days = [30, 0]").getMessage().contains("forecast_days: every horizon must be a positive"));

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import io.lifecycle.SharedSpark;
 import io.lifecycle.TestSupport;
+import io.lifecycle.config.LifecycleConfig;
 import io.lifecycle.pipeline.RunContext;
 import io.lifecycle.report.SvgChart.Axis;
 import io.lifecycle.report.SvgChart.Bars;
@@ -19,6 +20,13 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The report on an output without tables, and the chart writer's escaping (the sample run's report: {@code SampleReportIT}). */
 class ReportTest {
+  @Test
+  void theHeatmapSaysHowItsCellsWereProjected() {
+    assertTrue(LifecycleReport.projectionNote(LifecycleConfig.Cohorts.Projection.POOLED)
+        .contains("young cohorts' projections borrow from older cohorts"));
+    assertFalse(LifecycleReport.projectionNote(LifecycleConfig.Cohorts.Projection.PER_COHORT).contains("borrow"));
+  }
+
   @Test
   void missingTablesBecomeNotesNotFailures(@TempDir Path dir) throws Exception {
     Path out = dir.resolve("out");

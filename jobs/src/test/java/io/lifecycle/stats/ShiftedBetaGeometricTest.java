@@ -67,6 +67,17 @@ class ShiftedBetaGeometricTest {
     assertEquals(m.alpha() / (m.alpha() + m.beta()), m.churnProbability(1), 1e-15);
   }
 
+  /** The likelihood (by the retention recursion) is the paper's sum of ln P(T = t) and ln S(last). */
+  @Test
+  void likelihoodIsTheCensoredSumOfLogs() {
+    ShiftedBetaGeometric m = new ShiftedBetaGeometric(0.704, 1.182);
+    double expected = REGULAR[REGULAR.length - 1] * Math.log(m.survival(REGULAR.length - 1));
+    for (int t = 1; t < REGULAR.length; t++) {
+      expected += (REGULAR[t - 1] - REGULAR[t]) * Math.log(m.churnProbability(t));
+    }
+    assertEquals(expected, ShiftedBetaGeometric.likelihood(REGULAR).value(new double[] {0.704, 1.182}), 1e-9);
+  }
+
   @Test
   void rejectsBadSeries() {
     assertThrows(IllegalArgumentException.class, () -> ShiftedBetaGeometric.fit(new double[] {1000}));
