@@ -79,7 +79,7 @@ public final class RetentionDrivers {
     Column inWindow = day.geq(col(FIRST));
     Dataset<Row> perType = events
         .select(col(Columns.CUSTOMER_ID), col(Columns.EVENT_TIME), col(Columns.EVENT_TYPE), col(Columns.STAGE), col(Columns.CHANNEL))
-        .join(eligible, Columns.CUSTOMER_ID)
+        .join(eligible, Columns.CUSTOMER_ID, "inner")
         .where(day.lt(date_add(col(FIRST), drivers.windowDays())))
         .groupBy(col(Columns.CUSTOMER_ID), col(RETAINED), col(Columns.EVENT_TYPE))
         .agg(count(when(inWindow, lit(1))).as("_n"), collect_set(when(inWindow, col(Columns.STAGE))).as("_stages"),

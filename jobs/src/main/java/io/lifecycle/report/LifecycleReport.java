@@ -295,8 +295,7 @@ public final class LifecycleReport {
     int window = top.get(0).getInt(9);
     int day = top.get(0).getInt(10);
     List<String> labels = top.stream().map(r -> r.getString(0)).toList();
-    page.chart(SvgChart.bars("retention-drivers", "Retention at day " + day + " with and without each behaviour of the first "
-            + window + " days (strongest associations)", labels, "Behaviour in the first " + window + " days",
+    page.chart(SvgChart.bars("retention-drivers", "Retention at day " + day + " with and without the strongest drivers", labels, "Behaviour in the first " + window + " days",
         Axis.fixed("Retained at day " + day + " (%)", 0, 1, Markup::percentShort),
         List.of(new Bars("with the behaviour", top.stream().mapToDouble(r -> share(r, 2)).toArray()),
             new Bars("without it", top.stream().mapToDouble(r -> share(r, 4)).toArray())), false));
@@ -307,8 +306,8 @@ public final class LifecycleReport {
             pValue(r.getDouble(8)))).toList());
     page.note("These are associations, not causes: customers who do these things are retained more (or less) often, which"
         + " does not mean that making a customer do them would change whether they stay. Retained at day " + day
-        + " = active on a day at least " + day + " days after the first; only customers whose day " + day
-        + " is before the run date are counted. Adjusted p: Benjamini-Hochberg across all the behaviours tested; all are"
+        + " = active on a day at least " + day + " days after the first; the " + Markup.count(top.get(0).getLong(1) + top.get(0).getLong(3))
+        + " customers whose day " + day + " is before the run date are counted. Adjusted p: Benjamini-Hochberg across all the behaviours tested; all are"
         + " in retention_drivers.");
   }
 
