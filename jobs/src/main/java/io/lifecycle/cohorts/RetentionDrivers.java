@@ -37,9 +37,9 @@ import org.apache.spark.sql.expressions.Window;
  * statistics are plain Java over those rows on the driver.
  */
 public final class RetentionDrivers {
-  static final String FIRST = "_first";
-  static final String RETAINED = "_retained";
-  static final String BEHAVIOURS = "_behaviours";
+  private static final String FIRST = "_first";
+  private static final String RETAINED = "_retained";
+  private static final String BEHAVIOURS = "_behaviours";
   private static final String KIND = "kind";
   private static final String VALUE = "value";
   private static final String MIN_COUNT = "min_count";
@@ -56,8 +56,8 @@ public final class RetentionDrivers {
 
   /**
    * One row per customer whose day retained_day is observed (first day + retained_day before the run
-   * date) from {@link CustomerActivity#days}: the first day and whether they were retained. The days
-   * are partitioned by customer: no shuffle.
+   * date) from {@link CustomerActivity#days}: the first day and whether they were retained. The step's days
+   * come partitioned by customer (their window), so this adds no shuffle.
    */
   public Dataset<Row> eligible(Dataset<Row> days, LocalDate runDate) {
     Column first = min(col(CustomerActivity.FIRST_DAY));
