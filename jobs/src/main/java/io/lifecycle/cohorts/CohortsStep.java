@@ -11,6 +11,7 @@ import io.lifecycle.tables.CohortRetentionTable;
 import io.lifecycle.tables.CohortSurvivalTable;
 import io.lifecycle.tables.Columns;
 import io.lifecycle.tables.LifecycleStatusTable;
+import io.lifecycle.tables.RetentionDriversTable;
 import java.sql.Date;
 import java.time.LocalDate;
 import java.util.LinkedHashMap;
@@ -20,7 +21,10 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.storage.StorageLevel;
 
-/** {@code cohorts}: cohort retention (with sBG projections), churn rates, survival curves, growth accounting and stickiness. */
+/**
+ * {@code cohorts}: cohort retention (with sBG projections), churn rates, survival curves, growth
+ * accounting, stickiness, and what drives retention.
+ */
 public final class CohortsStep implements Step {
   @Override
   public String name() {
@@ -31,9 +35,10 @@ public final class CohortsStep implements Step {
   public StepResult run(RunContext ctx) {
     CustomerActivity activity = new CustomerActivity(ctx.config());
     boolean byChannel = ctx.config().cohorts().byChannel();
-    // The events are read once, into one row per customer and day that the five tables share: the
-    // customers' periods feed the retention matrix and the growth accounting, their spells the churn
-    // rates and the survival curves, their active days the stickiness summary.
+    // The events are read into one row per customer and day that the six tables share: the customers'
+    // periods feed the retention matrix and the growth accounting, their spells the churn rates and the
+    // survival curves, their active days the stickiness summary, their first and last active days who
+    // is retained (the retention drivers, which also read the events' types, stages and channels).
     Dataset<Row> days = activity.days(ctx.eventsAsOf(), byChannel).persist(StorageLevel.MEMORY_AND_DISK());
     // Read by two tables: aggregated once (the spells are a filter of the days, cheaper to redo).
     Dataset<Row> periods = activity.periodsOf(days).persist(StorageLevel.MEMORY_AND_DISK());
@@ -53,6 +58,10 @@ public final class CohortsStep implements Step {
           new LifecycleStatus(activity).ofPeriods(periods, runDate), runDate));
       out.put(ActivitySummaryTable.DEF.name(), ctx.store().write(ActivitySummaryTable.DEF,
           ActivitySummary.compute(activity.activeDaysOf(days), runDate), runDate));
+      // The behaviours need the events' types, stages and channels, which the days do not carry: a second
+      // read of the events, kept to the eligible customers' first days by a join.
+      out.put(RetentionDriversTable.DEF.name(), ctx.store().write(RetentionDriversTable.DEF,
+          new RetentionDrivers(ctx.config()).compute(ctx.eventsAsOf(), days, runDate), runDate));
       return StepResult.of(out.get(CohortRetentionTable.DEF.name()), out);
     } finally {
       periods.unpersist();

@@ -175,7 +175,8 @@ public final class ConfigLoader {
             choice("lifecycle.cohorts.period", Cohorts.Period.class),
             choice("lifecycle.cohorts.activity", Cohorts.Activity.class),
             config.getBoolean("lifecycle.cohorts.by_channel"),
-            choice("lifecycle.cohorts.projection", Cohorts.Projection.class));
+            choice("lifecycle.cohorts.projection", Cohorts.Projection.class),
+            readDrivers());
     Clv clv = readClv();
     Models models =
         new Models(
@@ -331,6 +332,24 @@ public final class ConfigLoader {
     Map<String, String> aliases = new LinkedHashMap<>();
     stringMap(p + "aliases").forEach((k, v) -> aliases.put(normalizeType(k), normalizeType(v)));
     return new StageModel(order, new HashSet<>(purchaseTypes), rules, aliases, config.getBoolean(p + "strict_event_types"));
+  }
+
+  private Cohorts.Drivers readDrivers() {
+    String p = "lifecycle.cohorts.drivers.";
+    int window = intAtLeast(p + "window_days", 1);
+    int retained = intAtLeast(p + "retained_day", 1);
+    if (retained < window) {
+      // Retention must be measured after the behaviours, or a behaviour could be the retention itself.
+      throw fail(p + "retained_day", "must be at least cohorts.drivers.window_days (" + window + "), got " + retained);
+    }
+    List<Integer> thresholds = config.getIntList(p + "count_thresholds");
+    for (int i = 0; i < thresholds.size(); i++) {
+      if (thresholds.get(i) < 2 || (i > 0 && thresholds.get(i) <= thresholds.get(i - 1))) {
+        throw fail(p + "count_thresholds", "must be increasing counts of at least 2 (got " + thresholds + ")");
+      }
+    }
+    return new Cohorts.Drivers(window, retained, thresholds, intAtLeast(p + "top_event_types", 1),
+        intAtLeast(p + "top_channels", 1));
   }
 
   private Clv readClv() {

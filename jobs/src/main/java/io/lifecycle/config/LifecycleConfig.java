@@ -115,7 +115,8 @@ public record LifecycleConfig(
   }
 
   /** Cohort definitions; see the README's cohort section. */
-  public record Cohorts(Basis basis, Period period, Activity activity, boolean byChannel, Projection projection) {
+  public record Cohorts(Basis basis, Period period, Activity activity, boolean byChannel, Projection projection,
+      Drivers drivers) {
     public enum Basis {
       FIRST_PURCHASE,
       FIRST_ACTIVITY
@@ -137,6 +138,18 @@ public record LifecycleConfig(
       POOLED,
       /** Each cohort's own maximum-likelihood fit, none for a cohort with fewer than two periods after its first. */
       PER_COHORT
+    }
+
+    /**
+     * What drives retention (table {@code retention_drivers}): behaviours of a customer's first
+     * {@code windowDays} days against being retained at day {@code retainedDay}; event counts at each of
+     * {@code countThresholds}; the {@code topEventTypes} most common event types and {@code topChannels}
+     * first channels (the others as one), so the tests stay a bounded number.
+     */
+    public record Drivers(int windowDays, int retainedDay, List<Integer> countThresholds, int topEventTypes, int topChannels) {
+      public Drivers {
+        countThresholds = List.copyOf(countThresholds);
+      }
     }
   }
 

@@ -22,6 +22,7 @@ import io.lifecycle.tables.CustomerValueTable;
 import io.lifecycle.tables.EventsTable;
 import io.lifecycle.tables.ModelMetricsTable;
 import io.lifecycle.tables.QuarantineTable;
+import io.lifecycle.tables.RetentionDriversTable;
 import io.lifecycle.tables.RunLogTable;
 import io.lifecycle.tables.StageFunnelTable;
 import io.lifecycle.tables.StageTransitionsTable;
@@ -51,7 +52,7 @@ import org.apache.spark.sql.expressions.Window;
 public final class LifecycleReport {
   /** Ids of the charts a complete run's report holds, in page order (the browser test checks them). */
   public static final List<String> CHARTS = List.of(
-      "run-counts", "retention-heatmap", "retention-curves", "survival-curve", "churn-trend", "stickiness",
+      "run-counts", "retention-heatmap", "retention-curves", "survival-curve", "churn-trend", "stickiness", "retention-drivers",
       "stage-funnel", "transition-matrix", "top-paths", "clv-distribution", "clv-holdout", "clv-purchase-count",
       "churn-roc", "churn-calibration");
 
@@ -60,6 +61,7 @@ public final class LifecycleReport {
   private static final int MAX_PERIODS = 36;
   private static final int TOP_PATHS = 15;
   private static final int CLV_BUCKETS = 20;
+  private static final int TOP_DRIVERS = 10;
 
   private final DeltaStore store;
   private final LifecycleConfig config;
@@ -267,6 +269,55 @@ public final class LifecycleReport {
       }
     }
     stickiness(page);
+    retentionDrivers(page);
+  }
+
+  /** The behaviours most strongly associated with retention (retention_drivers), with the caveat that they are not causes. */
+  private void retentionDrivers(HtmlPage page) {
+    Optional<Dataset<Row>> drivers = table(page, RetentionDriversTable.DEF, "what drives retention");
+    if (drivers.isEmpty()) {
+      return;
+    }
+    Dataset<Row> strongest = drivers.get().where(col(RetentionDriversTable.P_ADJUSTED).isNotNull())
+        .orderBy(col(RetentionDriversTable.P_ADJUSTED), abs(log(col(RetentionDriversTable.ODDS_RATIO))).desc(),
+            col(RetentionDriversTable.BEHAVIOUR))
+        .select(RetentionDriversTable.BEHAVIOUR, RetentionDriversTable.WITH, RetentionDriversTable.RETENTION_WITH,
+            RetentionDriversTable.WITHOUT, RetentionDriversTable.RETENTION_WITHOUT, RetentionDriversTable.ODDS_RATIO,
+            RetentionDriversTable.CI_LOWER, RetentionDriversTable.CI_UPPER, RetentionDriversTable.P_ADJUSTED,
+            RetentionDriversTable.WINDOW_DAYS, RetentionDriversTable.RETAINED_DAY)
+        .limit(TOP_DRIVERS);
+    // Bounded: the TOP_DRIVERS behaviours by adjusted p-value, then by the size of the association.
+    List<Row> top = strongest.collectAsList();
+    if (top.isEmpty()) {
+      page.missing("Table retention_drivers has no tested behaviour: no customer's retention day was observed by "
+          + runDate + " (cohorts.drivers.retained_day), or every behaviour was shared by all customers or none.");
+      return;
+    }
+    int window = top.get(0).getInt(9);
+    int day = top.get(0).getInt(10);
+    List<String> labels = top.stream().map(r -> r.getString(0)).toList();
+    page.chart(SvgChart.bars("retention-drivers", "Retention at day " + day + " with and without the strongest drivers", labels, "Behaviour in the first " + window + " days",
+        Axis.fixed("Retained at day " + day + " (%)", 0, 1, Markup::percentShort),
+        List.of(new Bars("with the behaviour", top.stream().mapToDouble(r -> share(r, 2)).toArray()),
+            new Bars("without it", top.stream().mapToDouble(r -> share(r, 4)).toArray())), false));
+    page.table(List.of("behaviour", "customers with", "retained with", "customers without", "retained without",
+        "odds ratio (95% interval)", "adjusted p"), top.stream().map(r -> List.of(r.getString(0), Markup.count(r.getLong(1)),
+            Markup.percent(share(r, 2)), Markup.count(r.getLong(3)), Markup.percent(share(r, 4)),
+            Markup.decimal(r.getDouble(5), 2) + " (" + Markup.decimal(r.getDouble(6), 2) + "\u2013" + Markup.decimal(r.getDouble(7), 2) + ")",
+            pValue(r.getDouble(8)))).toList());
+    page.note("These are associations, not causes: customers who do these things are retained more (or less) often, which"
+        + " does not mean that making a customer do them would change whether they stay. Retained at day " + day
+        + " = active on a day at least " + day + " days after the first; the " + Markup.count(top.get(0).getLong(1) + top.get(0).getLong(3))
+        + " customers whose day " + day + " is before the run date are counted. Adjusted p: Benjamini-Hochberg across all the behaviours tested; all are"
+        + " in retention_drivers.");
+  }
+
+  private static double share(Row r, int i) {
+    return r.isNullAt(i) ? Double.NaN : r.getDouble(i);
+  }
+
+  private static String pValue(double p) {
+    return p < 0.001 ? "< 0.001" : Markup.decimal(p, 3);
   }
 
   /** DAU/MAU per month, the latest MAX_PERIODS months (activity_summary). */

@@ -42,6 +42,19 @@ public final class SummaryPredictions {
     return Math.log1p(clv.annualDiscountRate()) / units(clv, 12);
   }
 
+  /**
+   * DERT, or null where its special function does not converge (a tiny continuous discount rate with a
+   * rate shape within 0.05 of an integer, {@link SpecialFunctions#tricomiUScaled}): one customer's
+   * missing value rather than a failed step.
+   */
+  private static Double dert(PurchaseModel model, double delta, double x, double tx, double age) {
+    try {
+      return model.discountedResidualPurchases(delta, x, tx, age);
+    } catch (ArithmeticException e) {
+      return null;
+    }
+  }
+
   /** The monthly discounted expected purchases over the horizon (times spend and margin: the CLV). */
   public static final String DISCOUNTED_PURCHASES = "_discounted_purchases";
 
@@ -98,7 +111,7 @@ public final class SummaryPredictions {
       return RowFactory.create(r.getLong(0), tx, age, model.probabilityAlive(x, tx, age), previous, discounted,
           model.probabilityAliveAfter(horizon, x, tx, age), scala.jdk.javaapi.CollectionConverters.asScala(forecast).toSeq(),
           Double.isNaN(median) ? null : median * daysPerUnit,
-          delta > 0 ? model.discountedResidualPurchases(delta, x, tx, age) : null);
+          delta > 0 ? dert(model, delta, x, tx, age) : null);
     }, Encoders.row(schema));
   }
 

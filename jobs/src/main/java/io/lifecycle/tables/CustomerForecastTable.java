@@ -40,6 +40,6 @@ public final class CustomerForecastTable {
           .optional(P_ALIVE_AT_HORIZON, DataTypes.DoubleType, "Probability the customer is still active at the run date + clv.horizon_months.")
           .optional(FORECAST, DataTypes.createArrayType(HORIZON, false), "Per horizon of clv.forecast_days (ascending): days, p_no_purchase (probability of no purchase within that many days) and expected_purchases (expected repeat purchase days within them).")
           .optional(MEDIAN_DAYS_TO_NEXT_PURCHASE, DataTypes.DoubleType, "Median days from the run date to the next purchase; null when the customer more likely than not never buys again.")
-          .optional(DERT, DataTypes.DoubleType, "Discounted expected residual transactions: expected future repeat purchase days over the whole remaining lifetime, discounted continuously at clv.annual_discount_rate; null when that rate is 0.")
+          .optional(DERT, DataTypes.DoubleType, "Discounted expected residual transactions: expected future repeat purchase days over the whole remaining lifetime, discounted continuously at clv.annual_discount_rate; null when that rate is 0 (or, rarely, where its special function does not converge).")
           .build();
 }

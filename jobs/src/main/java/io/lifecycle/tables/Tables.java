@@ -20,6 +20,7 @@ public final class Tables {
         CohortSurvivalTable.DEF,
         LifecycleStatusTable.DEF,
         ActivitySummaryTable.DEF,
+        RetentionDriversTable.DEF,
         CustomerValueTable.DEF,
         CustomerForecastTable.DEF,
         ClvModelsTable.DEF,

@@ -58,7 +58,7 @@ final class CohortsReference implements StepReference {
     LifecycleConfig c = in.config();
     Cohorts k = c.cohorts();
     return new LifecycleConfig(c.source(), c.hash(), c.input(), c.stages(), c.privacy(), c.quality(), c.sessions(),
-        c.churnThreshold(), new Cohorts(k.basis(), k.period(), k.activity(), true, k.projection()), c.clv(), c.models(), c.output(),
+        c.churnThreshold(), new Cohorts(k.basis(), k.period(), k.activity(), true, k.projection(), k.drivers()), c.clv(), c.models(), c.output(),
         c.generate(), c.incremental());
   }
 

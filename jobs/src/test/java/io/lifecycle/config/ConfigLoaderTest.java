@@ -51,6 +51,18 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void retentionDriversMeasureRetentionAfterTheBehaviours() {
+    LifecycleConfig.Cohorts.Drivers d = ConfigLoader.defaults().cohorts().drivers();
+    assertEquals(new LifecycleConfig.Cohorts.Drivers(7, 30, List.of(2, 5), 30, 10), d);
+    String e = fails("lifecycle.cohorts.drivers { window_days = 14, retained_day = 7 }").getMessage();
+    assertTrue(e.contains("lifecycle.cohorts.drivers.retained_day") && e.contains("at least"), e);
+    e = fails("lifecycle.cohorts.drivers.count_thresholds = [5, 2]").getMessage();
+    assertTrue(e.contains("lifecycle.cohorts.drivers.count_thresholds") && e.contains("increasing"), e);
+    assertTrue(fails("lifecycle.cohorts.drivers.count_thresholds = [1]").getMessage().contains("at least 2"));
+    assertTrue(fails("lifecycle.cohorts.drivers.top_channels = 0").getMessage().contains("top_channels"));
+  }
+
+  @Test
   void unknownKeyNamesKeyAndFile() {
     LifecycleException e = fails("lifecycle.sessions.inactivity_gapp = 10 minutes");
     assertTrue(e.getMessage().contains("test.conf"), e.getMessage());

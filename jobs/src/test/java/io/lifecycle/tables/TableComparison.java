@@ -31,8 +31,9 @@ public final class TableComparison {
   public static final List<TableDef> INCREMENTAL_PARITY = List.of(
       EventsTable.DEF, SessionsTable.DEF, CustomerStageHistoryTable.DEF, CustomerJourneysTable.DEF,
       StageTransitionsTable.DEF, StageFunnelTable.DEF, CohortRetentionTable.DEF, ChurnRatesTable.DEF,
-      CohortSurvivalTable.DEF, LifecycleStatusTable.DEF, ActivitySummaryTable.DEF, CustomerValueTable.DEF, ClvModelsTable.DEF,
-      ClvHoldoutTable.DEF, SegmentValueTable.DEF);
+      CohortSurvivalTable.DEF, LifecycleStatusTable.DEF, ActivitySummaryTable.DEF, RetentionDriversTable.DEF,
+      CustomerValueTable.DEF, CustomerForecastTable.DEF, ClvForecastTable.DEF, ClvModelsTable.DEF, ClvHoldoutTable.DEF,
+      SegmentValueTable.DEF);
 
   private static final Set<String> TIMINGS = Set.of("scored_at", "fit_seconds", "trained_at");
 
