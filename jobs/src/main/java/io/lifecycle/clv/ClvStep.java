@@ -17,6 +17,7 @@ import io.lifecycle.pipeline.RunContext;
 import io.lifecycle.pipeline.Step;
 import io.lifecycle.pipeline.StepResult;
 import io.lifecycle.spark.ExactQuantiles;
+import io.lifecycle.tables.ChannelAttributionTable;
 import io.lifecycle.tables.ClvHoldoutTable;
 import io.lifecycle.tables.ClvModelsTable;
 import io.lifecycle.tables.CohortSurvivalTable;
@@ -43,7 +44,8 @@ import org.slf4j.LoggerFactory;
  * {@code clv}: historical, simple and predicted customer lifetime value. Purchase models (BG/NBD and
  * Pareto/NBD) and the Gamma-Gamma spend model are fitted on compressed summaries; a calibration/holdout
  * check picks the purchase model with the lower error; per-customer values are computed per distinct
- * summary in the driver (the same bounded table the fit used) and joined back to customers.
+ * summary in the driver (the same bounded table the fit used) and joined back to customers. The
+ * channels' attribution is computed here too: it weighs the journeys by the predicted CLV.
  */
 public final class ClvStep implements Step {
   private static final Logger LOG = LoggerFactory.getLogger(ClvStep.class);
@@ -99,6 +101,8 @@ public final class ClvStep implements Step {
       out.put(ClvHoldoutTable.DEF.name(), ctx.store().write(ClvHoldoutTable.DEF,
           holdout == null ? spark.createDataFrame(List.of(), ClvHoldoutTable.DEF.schema()) : holdout.table(spark, runDate), runDate));
       out.put(SegmentValueTable.DEF.name(), ctx.store().write(SegmentValueTable.DEF, segments, runDate));
+      out.put(ChannelAttributionTable.DEF.name(), ctx.store().write(ChannelAttributionTable.DEF,
+          ChannelAttribution.of(events, withSimple, config.stages().purchaseEventTypes(), clv.attributionChannels(), runDate), runDate));
       summary.unpersist();
       return StepResult.of((long) triples.totalWeight(), out);
     } finally {

@@ -360,7 +360,8 @@ public final class ConfigLoader {
     return new Clv(
         margin, rate, intAtLeast(p + "horizon_months", 1),
         choice(p + "time_unit", Clv.TimeUnit.class), costs,
-        choice(p + "fit_segments", Clv.Segments.class), intAtLeast(p + "holdout_weeks", 0));
+        choice(p + "fit_segments", Clv.Segments.class), intAtLeast(p + "holdout_weeks", 0),
+        intAtLeast(p + "attribution_channels", 1));
   }
 
   private Output readOutput() {

@@ -139,7 +139,8 @@ public record LifecycleConfig(
       TimeUnit timeUnit,
       Map<String, Double> acquisitionCost,
       Segments fitSegments,
-      int holdoutWeeks) {
+      int holdoutWeeks,
+      int attributionChannels) {
     public Clv {
       acquisitionCost = Immutable.map(acquisitionCost);
     }

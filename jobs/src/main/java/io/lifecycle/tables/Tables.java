@@ -24,6 +24,7 @@ public final class Tables {
         ClvModelsTable.DEF,
         ClvHoldoutTable.DEF,
         SegmentValueTable.DEF,
+        ChannelAttributionTable.DEF,
         ModelMetricsTable.DEF,
         ModelFeaturesTable.DEF,
         ChurnPredictionsTable.DEF,
