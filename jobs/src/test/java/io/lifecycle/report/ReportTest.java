@@ -29,7 +29,7 @@ class ReportTest {
     String html = Files.readString(out.resolve(ReportStep.LATEST));
     assertFalse(html.contains("<figure"), "charts without data");
     for (String table : List.of("run_log", "cohort_retention", "cohort_survival", "churn_rates", "activity_summary", "stage_funnel",
-        "stage_transitions", "customer_journeys", "customer_value", "clv_holdout", "model_metrics")) {
+        "stage_transitions", "customer_journeys", "customer_value", "clv_holdout", "channel_attribution", "model_metrics")) {
       assertTrue(html.contains("Table " + table + " is missing"), "no note for " + table);
     }
   }
