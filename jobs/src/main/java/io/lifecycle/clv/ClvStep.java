@@ -17,6 +17,7 @@ import io.lifecycle.pipeline.RunContext;
 import io.lifecycle.pipeline.Step;
 import io.lifecycle.pipeline.StepResult;
 import io.lifecycle.spark.ExactQuantiles;
+import io.lifecycle.tables.ChannelAttributionTable;
 import io.lifecycle.tables.ClvHoldoutTable;
 import io.lifecycle.tables.ClvForecastTable;
 import io.lifecycle.tables.ClvModelsTable;
@@ -48,6 +49,7 @@ import org.slf4j.LoggerFactory;
  * check picks the purchase model with the lower error; per-customer values and forecasts are computed
  * per distinct summary by Spark tasks and joined back to customers; the population forecasts
  * ({@link ClvForecast}) come from the model and the number of customers per first-purchase day.
+ * The channels' attribution is computed here too: it weighs the journeys by the predicted CLV.
  */
 public final class ClvStep implements Step {
   private static final Logger LOG = LoggerFactory.getLogger(ClvStep.class);
@@ -108,6 +110,8 @@ public final class ClvStep implements Step {
       out.put(ClvHoldoutTable.DEF.name(), ctx.store().write(ClvHoldoutTable.DEF,
           holdout == null ? spark.createDataFrame(List.of(), ClvHoldoutTable.DEF.schema()) : holdout.table(spark, runDate), runDate));
       out.put(SegmentValueTable.DEF.name(), ctx.store().write(SegmentValueTable.DEF, segments, runDate));
+      out.put(ChannelAttributionTable.DEF.name(), ctx.store().write(ChannelAttributionTable.DEF,
+          ChannelAttribution.of(events, withSimple, config.stages().purchaseEventTypes(), clv.attributionChannels(), runDate), runDate));
       summary.unpersist();
       return StepResult.of((long) triples.totalWeight(), out);
     } finally {

@@ -380,7 +380,8 @@ public final class ConfigLoader {
     return new Clv(
         margin, rate, intAtLeast(p + "horizon_months", 1),
         choice(p + "time_unit", Clv.TimeUnit.class), costs,
-        choice(p + "fit_segments", Clv.Segments.class), intAtLeast(p + "holdout_weeks", 0), forecastDays(p + "forecast_days"));
+        choice(p + "fit_segments", Clv.Segments.class), intAtLeast(p + "holdout_weeks", 0), forecastDays(p + "forecast_days"),
+        intAtLeast(p + "attribution_channels", 1));
   }
 
   /** Forecast horizons in days: a non-empty list of distinct positive whole days, kept in ascending order. */

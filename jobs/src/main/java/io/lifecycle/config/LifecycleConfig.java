@@ -161,7 +161,8 @@ public record LifecycleConfig(
       Map<String, Double> acquisitionCost,
       Segments fitSegments,
       int holdoutWeeks,
-      List<Integer> forecastDays) {
+      List<Integer> forecastDays,
+      int attributionChannels) {
     public Clv {
       acquisitionCost = Immutable.map(acquisitionCost);
       forecastDays = Immutable.list(forecastDays);

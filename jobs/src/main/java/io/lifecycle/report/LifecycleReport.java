@@ -9,6 +9,7 @@ import io.lifecycle.report.SvgChart.Axis;
 import io.lifecycle.report.SvgChart.Bars;
 import io.lifecycle.report.SvgChart.Series;
 import io.lifecycle.tables.ActivitySummaryTable;
+import io.lifecycle.tables.ChannelAttributionTable;
 import io.lifecycle.tables.ChurnPredictionsTable;
 import io.lifecycle.tables.ChurnRatesTable;
 import io.lifecycle.tables.ClvForecastTable;
@@ -53,7 +54,7 @@ public final class LifecycleReport {
   /** Ids of the charts a complete run's report holds, in page order (the browser test checks them). */
   public static final List<String> CHARTS = List.of(
       "run-counts", "retention-heatmap", "retention-curves", "survival-curve", "churn-trend", "stickiness", "retention-drivers",
-      "stage-funnel", "transition-matrix", "top-paths", "clv-distribution", "clv-holdout", "clv-purchase-count",
+      "stage-funnel", "transition-matrix", "top-paths", "clv-distribution", "clv-holdout", "clv-purchase-count", "channel-attribution",
       "churn-roc", "churn-calibration");
 
   private static final int MAX_COHORTS = 24;
@@ -518,6 +519,7 @@ public final class LifecycleReport {
     }
     holdout(page);
     purchaseCounts(page);
+    attribution(page);
   }
 
   /** A new customer's repeat purchases in each forecast horizon (clv_forecast): what one acquisition buys. */
@@ -551,6 +553,51 @@ public final class LifecycleReport {
     page.chart(SvgChart.bars("clv-purchase-count", "A new customer's repeat purchase days (" + rows.get(0).getString(4) + ")",
         categories, "Repeat purchase days after the first purchase", Axis.fromZero("Probability", Markup::percent), series, false));
     page.table(List.of("days after the first purchase", "P(no repeat purchase)", "expected repeat purchase days"), table);
+  }
+
+  private void attribution(HtmlPage page) {
+    Optional<Dataset<Row>> table = table(page, ChannelAttributionTable.DEF, "the channel attribution");
+    if (table.isEmpty()) {
+      return;
+    }
+    // Bounded: one row per channel and model, (clv.attribution_channels + 2) x 4.
+    List<Row> rows = table.get().groupBy(Columns.CHANNEL, ChannelAttributionTable.MODEL)
+        .agg(sum(ChannelAttributionTable.CONVERSIONS), sum(ChannelAttributionTable.REVENUE), sum(ChannelAttributionTable.PREDICTED_CLV),
+            max(ChannelAttributionTable.REMOVAL_EFFECT))
+        .collectAsList();
+    if (rows.isEmpty()) {
+      page.missing("Table channel_attribution has no rows: no customer had made a first purchase before " + runDate + ".");
+      return;
+    }
+    Map<String, Map<String, Row>> byChannel = new TreeMap<>();
+    rows.forEach(r -> byChannel.computeIfAbsent(r.getString(0), c -> new TreeMap<>()).put(r.getString(1), r));
+    // Channels by their Markov credit, the largest first.
+    List<String> channels = byChannel.keySet().stream().sorted(java.util.Comparator.comparingDouble(
+        (String c) -> -credit(byChannel.get(c).get(ChannelAttributionTable.MARKOV), 2)).thenComparing(c -> c)).toList();
+    List<Bars> series = new ArrayList<>();
+    for (String model : ChannelAttributionTable.MODELS) {
+      series.add(new Bars(model.replace('_', ' '), channels.stream().mapToDouble(c -> credit(byChannel.get(c).get(model), 2)).toArray()));
+    }
+    page.chart(SvgChart.bars("channel-attribution", "First purchases credited to each channel, by attribution model", channels,
+        "Channel of the touches before the first purchase", Axis.fromZero("First purchases", Markup::compact), series, false));
+    List<List<String>> lines = new ArrayList<>();
+    for (String c : channels) {
+      Row markov = byChannel.get(c).get(ChannelAttributionTable.MARKOV);
+      lines.add(List.of(c, Markup.decimal(credit(byChannel.get(c).get(ChannelAttributionTable.LAST_TOUCH), 2), 1),
+          Markup.decimal(credit(markov, 2), 1), Markup.decimal(credit(markov, 3), 0), Markup.decimal(credit(markov, 4), 0),
+          markov == null || markov.isNullAt(5) ? "n/a" : Markup.decimal(markov.getDouble(5), 3)));
+    }
+    page.table(List.of("channel", "first purchases, last touch", "first purchases, Markov", "first-purchase revenue, Markov",
+        "predicted CLV, Markov", "removal effect"), lines);
+    page.note("A journey is the channels of a customer's events up to the first purchase; (none): no event of it had a"
+        + " channel. Markov: one chain over every journey, converted or not; a channel's removal effect is the share of"
+        + " conversions the chain loses without it, and each month's first purchases, revenue and CLV are split by the"
+        + " channels' shares of the removal effects.");
+  }
+
+  /** A column of an attribution row, 0 when the row or the value is missing. */
+  private static double credit(Row r, int column) {
+    return r == null || r.isNullAt(column) ? 0 : r.getDouble(column);
   }
 
   private void holdout(HtmlPage page) {

@@ -27,6 +27,7 @@ public final class Tables {
         ClvHoldoutTable.DEF,
         ClvForecastTable.DEF,
         SegmentValueTable.DEF,
+        ChannelAttributionTable.DEF,
         ModelMetricsTable.DEF,
         ModelFeaturesTable.DEF,
         ChurnPredictionsTable.DEF,

@@ -45,7 +45,7 @@ class ConfigLoaderTest {
     costs.put("z", 1.0);
     costs.put("a", 2.0);
     LifecycleConfig.Clv clv = new LifecycleConfig.Clv(0.3, 0.1, 12, LifecycleConfig.Clv.TimeUnit.WEEKS, costs,
-        c.clv().fitSegments(), 0, List.of(30));
+        c.clv().fitSegments(), 0, List.of(30), 20);
     costs.put("b", 3.0);
     assertEquals(List.of("z", "a"), List.copyOf(clv.acquisitionCost().keySet()), "a copy, in the given order");
   }

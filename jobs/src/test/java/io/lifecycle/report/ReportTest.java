@@ -37,7 +37,8 @@ class ReportTest {
     String html = Files.readString(out.resolve(ReportStep.LATEST));
     assertFalse(html.contains("<figure"), "charts without data");
     for (String table : List.of("run_log", "cohort_retention", "cohort_survival", "churn_rates", "activity_summary", "retention_drivers",
-        "stage_funnel", "stage_transitions", "customer_journeys", "customer_value", "clv_holdout", "clv_forecast", "model_metrics")) {
+        "stage_funnel", "stage_transitions", "customer_journeys", "customer_value", "clv_holdout", "clv_forecast", "channel_attribution",
+        "model_metrics")) {
       assertTrue(html.contains("Table " + table + " is missing"), "no note for " + table);
     }
   }

@@ -32,8 +32,8 @@ public final class TableComparison {
       EventsTable.DEF, SessionsTable.DEF, CustomerStageHistoryTable.DEF, CustomerJourneysTable.DEF,
       StageTransitionsTable.DEF, StageFunnelTable.DEF, CohortRetentionTable.DEF, ChurnRatesTable.DEF,
       CohortSurvivalTable.DEF, LifecycleStatusTable.DEF, ActivitySummaryTable.DEF, RetentionDriversTable.DEF,
-      CustomerValueTable.DEF, CustomerForecastTable.DEF, ClvForecastTable.DEF, ClvModelsTable.DEF, ClvHoldoutTable.DEF,
-      SegmentValueTable.DEF);
+      CustomerValueTable.DEF, ClvModelsTable.DEF, ClvHoldoutTable.DEF,
+      SegmentValueTable.DEF, ChannelAttributionTable.DEF);
 
   private static final Set<String> TIMINGS = Set.of("scored_at", "fit_seconds", "trained_at");
 
