@@ -111,6 +111,8 @@ public final class Main {
     LOG.info("lifecycle run: config {} (hash {}), input {}, output {}, steps {}", config.source(), config.hash(),
         config.input().path(), config.output().root(), line.steps().isEmpty() ? "all" : line.steps());
     boolean ingests = pipeline.select(line.steps()).stream().anyMatch(s -> s.name().equals(IngestStep.NAME));
+    // Fitted before the run date's resolution: a small input is read interpreted, as its steps will be.
+    pipeline.fitSession(spark, config);
     java.time.LocalDate runDate = line.runDate() != null ? line.runDate() : RunDates.resolve(spark, config, ingests);
     if (line.runDate() == null) {
       LOG.info("run date {}: the day after the latest {}", runDate, ingests ? "usable input row" : "row of table events");

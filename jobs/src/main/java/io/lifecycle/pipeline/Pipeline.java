@@ -3,6 +3,7 @@ package io.lifecycle.pipeline;
 import io.lifecycle.ExitCode;
 import io.lifecycle.Failures;
 import io.lifecycle.LifecycleException;
+import io.lifecycle.config.LifecycleConfig;
 import io.lifecycle.spark.ExpressionEvaluation;
 import io.lifecycle.spark.ShufflePartitions;
 import io.lifecycle.spark.SnapshotPartitions;
@@ -18,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,6 +32,7 @@ public final class Pipeline {
   private static final Logger LOG = LoggerFactory.getLogger(Pipeline.class);
 
   private final Map<String, Step> steps;
+  private boolean sessionFitted;
 
   public Pipeline(List<Step> steps) {
     this.steps = new LinkedHashMap<>();
@@ -57,21 +60,8 @@ public final class Pipeline {
     List<Step> selected = select(requested);
     RunContext ctx = run.askingFor(requested == null ? List.of() : requested);
     Map<String, StepResult> results = new LinkedHashMap<>();
-    boolean partitions = ShufflePartitions.jobChooses(ctx.spark());
-    boolean evaluation = ExpressionEvaluation.jobChooses(ctx.spark());
-    boolean snapshots = SnapshotPartitions.jobChooses(ctx.spark());
-    if (partitions || evaluation || snapshots) {
-      long bytes = eventBytes(ctx);
-      if (partitions) {
-        LOG.info("shuffle partitions: {} for {} MB of events", ShufflePartitions.fitTo(ctx.spark(), bytes), bytes >> 20);
-      }
-      if (evaluation) {
-        LOG.info("expressions {} for {} MB of events", ExpressionEvaluation.fitTo(ctx.spark(), bytes)
-            ? "interpreted (no code generation)" : "compiled (code generation)", bytes >> 20);
-      }
-      if (snapshots) {
-        LOG.info("Delta snapshot partitions: {} for {} MB of events", SnapshotPartitions.fitTo(ctx.spark(), bytes), bytes >> 20);
-      }
+    if (!sessionFitted) {
+      fitSession(ctx.spark(), ctx.config());
     }
     for (Step step : selected) {
       Instant started = Instant.now();
@@ -100,13 +90,40 @@ public final class Pipeline {
     return results;
   }
 
+  /**
+   * Fits the session's local settings (shuffle partitions, expression evaluation, Delta snapshot
+   * partitions) to the run's events where the job chooses them, and logs the choice. Once per run,
+   * before its first Spark job: the command line calls it before it resolves the run date (which reads
+   * the input), {@link #run} when nothing has.
+   */
+  public void fitSession(SparkSession spark, LifecycleConfig config) {
+    sessionFitted = true;
+    boolean partitions = ShufflePartitions.jobChooses(spark);
+    boolean evaluation = ExpressionEvaluation.jobChooses(spark);
+    boolean snapshots = SnapshotPartitions.jobChooses(spark);
+    if (!(partitions || evaluation || snapshots)) {
+      return;
+    }
+    long bytes = eventBytes(spark, config);
+    if (partitions) {
+      LOG.info("shuffle partitions: {} for {} MB of events", ShufflePartitions.fitTo(spark, bytes), bytes >> 20);
+    }
+    if (evaluation) {
+      LOG.info("expressions {} for {} MB of events", ExpressionEvaluation.fitTo(spark, bytes)
+          ? "interpreted (no code generation)" : "compiled (code generation)", bytes >> 20);
+    }
+    if (snapshots) {
+      LOG.info("Delta snapshot partitions: {} for {} MB of events", SnapshotPartitions.fitTo(spark, bytes), bytes >> 20);
+    }
+  }
+
   /** The larger of the events table's and the raw input's bytes: what the run's shuffles will carry. */
-  private static long eventBytes(RunContext ctx) {
-    long table = ctx.store().sizeInBytes(EventsTable.DEF);
+  private static long eventBytes(SparkSession spark, LifecycleConfig config) {
+    long table = new io.lifecycle.io.DeltaStore(spark, config.output()).sizeInBytes(EventsTable.DEF);
     long input = 0;
     try {
-      org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(ctx.config().input().path());
-      org.apache.hadoop.fs.FileSystem fs = path.getFileSystem(ctx.spark().sparkContext().hadoopConfiguration());
+      org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(config.input().path());
+      org.apache.hadoop.fs.FileSystem fs = path.getFileSystem(spark.sparkContext().hadoopConfiguration());
       org.apache.hadoop.fs.FileStatus[] matches = fs.globStatus(path);
       for (org.apache.hadoop.fs.FileStatus match : matches == null ? new org.apache.hadoop.fs.FileStatus[0] : matches) {
         input += fs.getContentSummary(match.getPath()).getLength();
