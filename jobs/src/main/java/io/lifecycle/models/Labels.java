@@ -30,19 +30,29 @@ public final class Labels {
     this.config = config;
   }
 
+  /** {@link #label(Dataset, Dataset, Dataset, List)} at one cutoff. */
+  public Dataset<Row> label(Dataset<Row> events, Dataset<Row> firstSessionStageAfter, Dataset<Row> features, LocalDate cutoff) {
+    return label(events, firstSessionStageAfter, features, List.of(cutoff));
+  }
+
   /**
    * @param events canonical events
-   * @param sessions sessions (customer_id, session_start, session_stage columns as in the sessions table)
-   * @param features the features at this cutoff (for recency)
+   * @param firstSessionStageAfter per customer and cutoff, the stage of the first session in the horizon
+   * @param features the features at these cutoffs (for recency), one row per customer and cutoff
    */
-  public Dataset<Row> label(Dataset<Row> events, Dataset<Row> firstSessionStageAfter, Dataset<Row> features, LocalDate cutoff) {
-    Column from = lit(PointInTimeFeatures.start(cutoff));
-    Column to = lit(PointInTimeFeatures.start(cutoff.plusDays(config.models().churnHorizon().toDays())));
-    Column activity = col(Columns.EVENT_TIME).geq(from).and(col(Columns.EVENT_TIME).lt(to));
+  public Dataset<Row> label(Dataset<Row> events, Dataset<Row> firstSessionStageAfter, Dataset<Row> features,
+      List<LocalDate> cutoffs) {
+    long horizonDays = config.models().churnHorizon().toDays();
+    Column time = col(Columns.EVENT_TIME);
+    Dataset<Row> inHorizons = events.where(time.geq(lit(PointInTimeFeatures.start(java.util.Collections.min(cutoffs))))
+        .and(time.lt(lit(PointInTimeFeatures.start(java.util.Collections.max(cutoffs).plusDays(horizonDays))))));
+    Column activity = time.geq(col(PointInTimeFeatures.CUT_START)).and(time.lt(col(PointInTimeFeatures.CUT_END)));
     if (config.models().churnActivity() == LifecycleConfig.Models.ChurnActivity.PURCHASE) {
       activity = activity.and(col(Columns.EVENT_TYPE).isin(config.stages().purchaseEventTypes().toArray()));
     }
-    Dataset<Row> active = events.where(activity).select(Columns.CUSTOMER_ID).distinct().withColumn("_active_after", lit(true));
+    Dataset<Row> active = PointInTimeFeatures.atCutoffs(inHorizons.select(Columns.CUSTOMER_ID, Columns.EVENT_TIME, Columns.EVENT_TYPE),
+            cutoffs, horizonDays)
+        .where(activity).select(Columns.CUSTOMER_ID, PointInTimeFeatures.CUTOFF).distinct().withColumn("_active_after", lit(true));
     double thresholdDays = config.churnThreshold().toSeconds() / 86400.0;
     List<Column> out = new ArrayList<>();
     for (String c : features.columns()) {
@@ -51,9 +61,10 @@ public final class Labels {
     out.add(col("recency_days").leq(thresholdDays).as(ACTIVE_AT_CUTOFF));
     out.add(when(col("_active_after").isNull(), 1.0).otherwise(0.0).as(CHURN));
     out.add(coalesce(col("_next_stage"), lit(StageModel.CHURNED)).as(NEXT_STAGE));
+    String[] keys = {Columns.CUSTOMER_ID, PointInTimeFeatures.CUTOFF};
     return features
-        .join(active, Columns.CUSTOMER_ID, "left")
-        .join(firstSessionStageAfter, Columns.CUSTOMER_ID, "left")
+        .join(active, keys, "left")
+        .join(firstSessionStageAfter, keys, "left")
         .select(out.toArray(Column[]::new));
   }
 }

@@ -57,8 +57,19 @@ public final class PointInTimeFeatures {
   }
 
   public Dataset<Row> build(Dataset<Row> events, LocalDate cutoff) {
-    Column cut = lit(start(cutoff));
-    Dataset<Row> before = events.where(col(Columns.EVENT_TIME).lt(cut));
+    return build(events, List.of(cutoff));
+  }
+
+  /**
+   * The features at each of {@code cutoffs}, one row per customer and cutoff, in one pass over the
+   * events: each event is paired with the cutoffs after it ({@link #atCutoffs}), so the events are read,
+   * sorted and aggregated once for all cutoffs rather than once per cutoff.
+   */
+  public Dataset<Row> build(Dataset<Row> events, List<LocalDate> cutoffs) {
+    LocalDate latest = java.util.Collections.max(cutoffs);
+    Dataset<Row> before = atCutoffs(events.where(col(Columns.EVENT_TIME).lt(lit(start(latest)))), cutoffs, 0)
+        .where(col(Columns.EVENT_TIME).lt(col(CUT_START)));
+    Column cut = col(CUT_START);
     Column daysAgo = col(Columns.EVENT_TIME).cast("double").minus(cut.cast("double")).divide(-86400.0);
     Column isPurchase = col(Columns.EVENT_TYPE).isin(stages.purchaseEventTypes().toArray());
     Column day = to_date(col(Columns.EVENT_TIME));
@@ -69,7 +80,7 @@ public final class PointInTimeFeatures {
     // once per distinct column: an event opens a day in a trailing window when the previous event is on
     // another day or outside the window (days only grow along the order), and a purchase opens a
     // purchase day when the previous purchase was on another day.
-    WindowSpec byTime = Window.partitionBy(Columns.CUSTOMER_ID).orderBy(Columns.EVENT_TIME, Columns.EVENT_TYPE);
+    WindowSpec byTime = Window.partitionBy(Columns.CUSTOMER_ID, CUTOFF).orderBy(Columns.EVENT_TIME, Columns.EVENT_TYPE);
     Dataset<Row> staged = before
         .withColumn("_rank", rank)
         .withColumn("_prev_rank", lag(when(col(Columns.STAGE).isNotNull(), rank), 1).over(byTime))
@@ -82,7 +93,7 @@ public final class PointInTimeFeatures {
     Column prevDaysAgo = col("_prev_time").cast("double").minus(cut.cast("double")).divide(-86400.0);
     Column newDay = col("_prev_time").isNull().or(not(to_date(col("_prev_time")).equalTo(col("_day"))));
 
-    Dataset<Row> agg = staged.groupBy(Columns.CUSTOMER_ID).agg(
+    Dataset<Row> agg = staged.groupBy(Columns.CUSTOMER_ID, CUTOFF).agg(
         max(col(Columns.EVENT_TIME)).as(LAST_EVENT_TIME),
         min(col("_days_ago")).as("recency_days"),
         max(col("_days_ago")).as("tenure_days"),
@@ -117,7 +128,7 @@ public final class PointInTimeFeatures {
 
     List<Column> out = new ArrayList<>();
     out.add(col(Columns.CUSTOMER_ID));
-    out.add(lit(java.sql.Date.valueOf(cutoff)).as(CUTOFF));
+    out.add(col(CUTOFF));
     out.add(col(LAST_EVENT_TIME));
     for (String f : NUMERIC) {
       Column c = switch (f) {
@@ -132,6 +143,27 @@ public final class PointInTimeFeatures {
     out.add(coalesce(col(CURRENT_STAGE), lit("NONE")).as(CURRENT_STAGE));
     out.add(coalesce(col(CHANNEL), lit("unknown")).as(CHANNEL));
     return agg.select(out.toArray(Column[]::new));
+  }
+
+  /** Start of the cutoff day paired with each row by {@link #atCutoffs}. */
+  static final String CUT_START = "_cut_start";
+  /** Start of the day {@code horizonDays} after the cutoff, paired with each row by {@link #atCutoffs}. */
+  static final String CUT_END = "_cut_end";
+
+  /**
+   * {@code rows} once per cutoff, with the cutoff date ({@link #CUTOFF}), the start of its day ({@link
+   * #CUT_START}) and of the day {@code horizonDays} later ({@link #CUT_END}): a generator over the few
+   * cutoffs, so the callers filter and aggregate per (customer, cutoff) in one query.
+   */
+  static Dataset<Row> atCutoffs(Dataset<Row> rows, List<LocalDate> cutoffs, long horizonDays) {
+    Column[] pairs = cutoffs.stream().map(c -> struct(lit(java.sql.Date.valueOf(c)).as(CUTOFF), lit(start(c)).as(CUT_START),
+        lit(start(c.plusDays(horizonDays))).as(CUT_END))).toArray(Column[]::new);
+    List<Column> columns = new ArrayList<>();
+    for (String c : rows.columns()) {
+      columns.add(col(c));
+    }
+    columns.add(explode(array(pairs)).as("_cutoff"));
+    return rows.select(columns.toArray(Column[]::new)).select(col("*"), col("_cutoff.*")).drop("_cutoff");
   }
 
   private static Column countIf(Column condition) {

@@ -35,26 +35,31 @@ public final class TrainingSet {
     return cutoffs;
   }
 
+  /** The labelled examples of every cutoff, features and labels each computed in one pass for all cutoffs. */
   public Dataset<Row> build(Dataset<Row> events, Dataset<Row> sessions, LocalDate runDate) {
-    PointInTimeFeatures features = new PointInTimeFeatures(config);
-    Labels labels = new Labels(config);
-    Dataset<Row> all = null;
-    for (LocalDate cutoff : cutoffs(runDate)) {
-      Dataset<Row> f = features.build(events, cutoff);
-      Dataset<Row> labelled = labels.label(events, firstSessionStageAfter(sessions, cutoff), f, cutoff)
-          .where(col(Labels.ACTIVE_AT_CUTOFF));
-      all = all == null ? labelled : all.unionByName(labelled);
-    }
-    return all.withColumn(SPLIT, isTest(col(Columns.CUSTOMER_ID)));
+    List<LocalDate> cutoffs = cutoffs(runDate);
+    Dataset<Row> features = new PointInTimeFeatures(config).build(events, cutoffs);
+    return new Labels(config).label(events, firstSessionStageAfter(sessions, cutoffs), features, cutoffs)
+        .where(col(Labels.ACTIVE_AT_CUTOFF))
+        .withColumn(SPLIT, isTest(col(Columns.CUSTOMER_ID)));
   }
 
   /** Stage of each customer's first session starting in [cutoff, cutoff + horizon). */
   Dataset<Row> firstSessionStageAfter(Dataset<Row> sessions, LocalDate cutoff) {
+    return firstSessionStageAfter(sessions, List.of(cutoff));
+  }
+
+  /** Per customer and cutoff, the stage of the first session starting in [cutoff, cutoff + horizon). */
+  Dataset<Row> firstSessionStageAfter(Dataset<Row> sessions, List<LocalDate> cutoffs) {
+    long horizonDays = config.models().churnHorizon().toDays();
     Column start = col(io.lifecycle.tables.SessionsTable.SESSION_START);
-    Column from = lit(PointInTimeFeatures.start(cutoff));
-    Column to = lit(PointInTimeFeatures.start(cutoff.plusDays(config.models().churnHorizon().toDays())));
-    return sessions.where(start.geq(from).and(start.lt(to)).and(col(Columns.STAGE).isNotNull()))
-        .groupBy(Columns.CUSTOMER_ID)
+    Dataset<Row> inHorizons = sessions.where(col(Columns.STAGE).isNotNull()
+        .and(start.geq(lit(PointInTimeFeatures.start(java.util.Collections.min(cutoffs)))))
+        .and(start.lt(lit(PointInTimeFeatures.start(java.util.Collections.max(cutoffs).plusDays(horizonDays))))))
+        .select(col(Columns.CUSTOMER_ID), start, col(Columns.STAGE));
+    return PointInTimeFeatures.atCutoffs(inHorizons, cutoffs, horizonDays)
+        .where(start.geq(col(PointInTimeFeatures.CUT_START)).and(start.lt(col(PointInTimeFeatures.CUT_END))))
+        .groupBy(Columns.CUSTOMER_ID, PointInTimeFeatures.CUTOFF)
         .agg(min_by(col(Columns.STAGE), start).as("_next_stage"));
   }
 

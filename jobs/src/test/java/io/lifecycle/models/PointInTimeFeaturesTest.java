@@ -139,6 +139,33 @@ class PointInTimeFeaturesTest {
     assertEquals(List.of("a|true|1.0|CHURNED", "b|true|0.0|CONVERSION"), TestSupport.rows(labelled));
   }
 
+  /** Several cutoffs in one pass give each cutoff's rows as computed alone: no event leaks across cutoffs. */
+  @Test
+  void featuresAndLabelsAtSeveralCutoffsInOnePassEqualEachCutoffAlone() {
+    LifecycleConfig c = TestSupport.config("lifecycle.models.churn_horizon = 30 days", "lifecycle.churn.inactivity_threshold = 30 days");
+    Dataset<Row> events = history();
+    Dataset<Row> sessions = spark.createDataFrame(List.of(
+        RowFactory.create("a", Instant.parse("2024-05-20T09:58:00Z"), "RETENTION"),
+        RowFactory.create("b", Instant.parse("2024-05-30T09:58:00Z"), "ADVOCACY")), SESSIONS);
+    List<LocalDate> cutoffs = List.of(LocalDate.of(2024, 5, 26), LocalDate.of(2024, 5, 1), LocalDate.of(2024, 3, 3));
+    TrainingSet set = new TrainingSet(c);
+    PointInTimeFeatures features = new PointInTimeFeatures(c);
+    Labels labels = new Labels(c);
+    Dataset<Row> together = labels.label(events, set.firstSessionStageAfter(sessions, cutoffs), features.build(events, cutoffs), cutoffs);
+    List<String> alone = new java.util.ArrayList<>();
+    for (LocalDate cutoff : cutoffs) {
+      alone.addAll(TestSupport.rows(labels.label(events, set.firstSessionStageAfter(sessions, cutoff), features.build(events, cutoff), cutoff)));
+    }
+    java.util.Collections.sort(alone);
+    assertEquals(alone, TestSupport.rows(together));
+    // a has events before all three cutoffs, b (first seen 05-30) before none: three rows, each with what its
+    // cutoff saw. 03-03: two views; the purchase of 03-05 in the horizon, no session. 05-01: the first purchase
+    // before; back on 05-20 in a RETENTION session. 05-26: both purchases before, nothing in the 30 days after.
+    assertEquals(List.of("a|2024-03-03|2.0|0.0|0.0|CHURNED", "a|2024-05-01|3.0|1.0|0.0|RETENTION",
+            "a|2024-05-26|5.0|2.0|1.0|CHURNED"),
+        TestSupport.rows(together.select("customer_id", "cutoff_date", "events_90d", "purchases_total", "churn_label", "next_stage_label")));
+  }
+
   @Test
   void trainTestSplitIsByCustomer() {
     TrainingSet set = new TrainingSet(config);
