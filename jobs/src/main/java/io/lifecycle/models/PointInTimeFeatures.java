@@ -62,13 +62,13 @@ public final class PointInTimeFeatures {
 
   /**
    * The features at each of {@code cutoffs}, one row per customer and cutoff, in one pass over the
-   * events: each event is paired with the cutoffs after it ({@link #atCutoffs}), so the events are read,
-   * sorted and aggregated once for all cutoffs rather than once per cutoff.
+   * events: they are sorted once per customer, and each is then paired with the cutoffs after it ({@link
+   * #atCutoffs}) and aggregated per (customer, cutoff) without another shuffle, rather than one query per
+   * cutoff. An event's predecessors are before it, so its sequence columns are the same at every cutoff.
    */
   public Dataset<Row> build(Dataset<Row> events, List<LocalDate> cutoffs) {
     LocalDate latest = java.util.Collections.max(cutoffs);
-    Dataset<Row> before = atCutoffs(events.where(col(Columns.EVENT_TIME).lt(lit(start(latest)))), cutoffs, 0)
-        .where(col(Columns.EVENT_TIME).lt(col(CUT_START)));
+    Dataset<Row> before = events.where(col(Columns.EVENT_TIME).lt(lit(start(latest))));
     Column cut = col(CUT_START);
     Column daysAgo = col(Columns.EVENT_TIME).cast("double").minus(cut.cast("double")).divide(-86400.0);
     Column isPurchase = col(Columns.EVENT_TYPE).isin(stages.purchaseEventTypes().toArray());
@@ -80,16 +80,18 @@ public final class PointInTimeFeatures {
     // once per distinct column: an event opens a day in a trailing window when the previous event is on
     // another day or outside the window (days only grow along the order), and a purchase opens a
     // purchase day when the previous purchase was on another day.
-    WindowSpec byTime = Window.partitionBy(Columns.CUSTOMER_ID, CUTOFF).orderBy(Columns.EVENT_TIME, Columns.EVENT_TYPE);
-    Dataset<Row> staged = before
+    WindowSpec byTime = Window.partitionBy(Columns.CUSTOMER_ID).orderBy(Columns.EVENT_TIME, Columns.EVENT_TYPE);
+    Dataset<Row> ordered = before
         .withColumn("_rank", rank)
         .withColumn("_prev_rank", lag(when(col(Columns.STAGE).isNotNull(), rank), 1).over(byTime))
         .withColumn("_prev_stage", lag(col(Columns.STAGE), 1).over(byTime))
         .withColumn("_prev_time", lag(col(Columns.EVENT_TIME), 1).over(byTime))
         .withColumn("_prev_purchase_day", lag(when(isPurchase, day), 1, null, true).over(byTime))
-        .withColumn("_days_ago", daysAgo)
         .withColumn("_day", day)
         .withColumn("_purchase", isPurchase);
+    // Each event at the cutoffs after it: the first thing each cutoff's rows do is drop later events.
+    Dataset<Row> staged = atCutoffs(ordered, cutoffs, 0).where(col(Columns.EVENT_TIME).lt(cut))
+        .withColumn("_days_ago", daysAgo);
     Column prevDaysAgo = col("_prev_time").cast("double").minus(cut.cast("double")).divide(-86400.0);
     Column newDay = col("_prev_time").isNull().or(not(to_date(col("_prev_time")).equalTo(col("_day"))));
 
