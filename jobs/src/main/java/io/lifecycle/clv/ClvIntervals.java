@@ -17,21 +17,20 @@ import io.lifecycle.tables.CustomerJourneysTable;
 import io.lifecycle.tables.CustomerValueTable;
 import io.lifecycle.tables.SegmentValueTable;
 import java.math.BigDecimal;
-import java.math.RoundingMode;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.DecimalType;
 import org.apache.spark.sql.types.StructType;
-import org.apache.spark.sql.Column;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
 
 /**
  * The 90% intervals of {@code clv.intervals = asymptotic}: parameter vectors drawn from each fit's
@@ -89,10 +88,8 @@ public record ClvIntervals(List<PurchaseModel> purchase, List<GammaGammaModel> s
    */
   public static Dataset<Row> withCustomerIntervals(Dataset<Row> customers, Dataset<Row> perSummary) {
     if (perSummary == null) {
-      return customers.withColumn(CustomerValueTable.P_ALIVE_LOW, lit(null).cast("double"))
-          .withColumn(CustomerValueTable.P_ALIVE_HIGH, lit(null).cast("double"))
-          .withColumn(CustomerValueTable.PREDICTED_CLV_LOW, lit(null).cast("double"))
-          .withColumn(CustomerValueTable.PREDICTED_CLV_HIGH, lit(null).cast("double"));
+      return nulls(customers, CustomerValueTable.P_ALIVE_LOW, CustomerValueTable.P_ALIVE_HIGH, CustomerValueTable.PREDICTED_CLV_LOW,
+          CustomerValueTable.PREDICTED_CLV_HIGH);
     }
     Dataset<Row> bySpend = perSummary.select(col(CustomerSummary.FREQUENCY).as("_ix"), col(CustomerSummary.RECENCY).as("_itx"),
             col(CustomerSummary.AGE).as("_iage"), col(SummaryIntervals.P_ALIVE_LOW).as(CustomerValueTable.P_ALIVE_LOW),
@@ -151,13 +148,16 @@ public record ClvIntervals(List<PurchaseModel> purchase, List<GammaGammaModel> s
   }
 
   private static final DecimalType EXACT = DataTypes.createDecimalType(38, 9);
+  /** The partial sums' unit: a millionth, counted in a long (exact, so order-independent, as {@link ExactSums}). */
+  private static final double MICROS = 1e6;
 
   /**
-   * Per partition, segment and draw: the exact partial sums (as {@link ExactSums#partial}) of the cells'
-   * CLV and revenue at risk, and how many cells could not be valued. Summed here rather than as one Spark
-   * row per cell and draw: those rows cost about 5 microseconds each (10 s of CPU for the sample's 2
-   * million), a loop over a cell's draws a few nanoseconds per draw. The rows out are bounded by
-   * partitions x segments x draws, whatever the customers.
+   * Per partition, segment and draw: exact partial sums of the cells' CLV and revenue at risk, in
+   * millionths, and how many cells could not be valued (or overflowed 9.2e12 in one partition). Summed
+   * here rather than as one Spark row per cell and draw: those rows cost about 5 microseconds each (10 s
+   * of CPU for the sample's 2 million), and so did decimals made of each value; whole millionths in a
+   * long cost nanoseconds. The rows out are bounded by partitions x segments x draws, whatever the
+   * customers.
    *
    * @param cells rows of (segment_type, segment, x, customers, summed mean spend, per-draw discounted
    *     purchases, per-draw P(alive))
@@ -168,13 +168,11 @@ public record ClvIntervals(List<PurchaseModel> purchase, List<GammaGammaModel> s
         .add("_clv", EXACT).add("_risk", EXACT).add("_missing", DataTypes.LongType);
     int draws = spends.length;
     return cells.mapPartitions((MapPartitionsFunction<Row, Row>) rows -> {
-      Map<List<String>, BigDecimal[][]> sums = new LinkedHashMap<>();
-      Map<List<String>, long[]> missing = new LinkedHashMap<>();
+      // Per segment: {CLV, revenue at risk, cells missing} per draw.
+      Map<List<String>, long[][]> sums = new LinkedHashMap<>();
       while (rows.hasNext()) {
         Row r = rows.next();
-        List<String> key = List.of(r.getString(0), r.getString(1));
-        BigDecimal[][] s = sums.computeIfAbsent(key, k -> zeros(draws));
-        long[] bad = missing.computeIfAbsent(key, k -> new long[draws]);
+        long[][] s = sums.computeIfAbsent(List.of(r.getString(0), r.getString(1)), k -> new long[3][draws]);
         double x = r.getLong(2);
         long n = r.getLong(3);
         double m = r.getDouble(4);
@@ -183,30 +181,27 @@ public record ClvIntervals(List<PurchaseModel> purchase, List<GammaGammaModel> s
         for (int d = 0; d < draws; d++) {
           double clv = purchases == null ? Double.NaN : margin * SummaryIntervals.expectedSpend(spends[d], x, n, m) * purchases.get(d);
           double risk = purchases == null ? Double.NaN : clv * (1 - alive.get(d));
-          if (Double.isFinite(clv) && Double.isFinite(risk)) {
-            s[0][d] = s[0][d].add(new BigDecimal(clv).setScale(9, RoundingMode.HALF_UP));
-            s[1][d] = s[1][d].add(new BigDecimal(risk).setScale(9, RoundingMode.HALF_UP));
-          } else {
-            bad[d]++;
+          try {
+            if (!Double.isFinite(clv) || !Double.isFinite(risk)) {
+              throw new ArithmeticException("not finite");
+            }
+            long c = Math.addExact(s[0][d], Math.round(clv * MICROS));
+            s[1][d] = Math.addExact(s[1][d], Math.round(risk * MICROS));
+            s[0][d] = c;
+          } catch (ArithmeticException e) {
+            s[2][d]++;
           }
         }
       }
       List<Row> out = new ArrayList<>();
       sums.forEach((key, s) -> {
         for (int d = 0; d < draws; d++) {
-          out.add(RowFactory.create(key.get(0), key.get(1), d, s[0][d], s[1][d], missing.get(key)[d]));
+          out.add(RowFactory.create(key.get(0), key.get(1), d, BigDecimal.valueOf(s[0][d], 6).setScale(9),
+              BigDecimal.valueOf(s[1][d], 6).setScale(9), s[2][d]));
         }
       });
       return out.iterator();
     }, Encoders.row(schema));
-  }
-
-  private static BigDecimal[][] zeros(int draws) {
-    BigDecimal[][] z = new BigDecimal[2][draws];
-    for (BigDecimal[] row : z) {
-      java.util.Arrays.fill(row, BigDecimal.ZERO.setScale(9));
-    }
-    return z;
   }
 
   /** A (segment_type, segment) key as {@link SimpleClv} names it (a missing value is 'unknown'). */
@@ -217,11 +212,16 @@ public record ClvIntervals(List<PurchaseModel> purchase, List<GammaGammaModel> s
   /** {@code segments} with the interval columns of {@link #segments} ({@code intervals} null: the columns null). */
   public static Dataset<Row> withSegmentIntervals(Dataset<Row> segments, Dataset<Row> intervals) {
     if (intervals == null) {
-      return segments.withColumn(SegmentValueTable.PREDICTED_CLV_LOW, lit(null).cast("double"))
-          .withColumn(SegmentValueTable.PREDICTED_CLV_HIGH, lit(null).cast("double"))
-          .withColumn(SegmentValueTable.REVENUE_AT_RISK_LOW, lit(null).cast("double"))
-          .withColumn(SegmentValueTable.REVENUE_AT_RISK_HIGH, lit(null).cast("double"));
+      return nulls(segments, SegmentValueTable.PREDICTED_CLV_LOW, SegmentValueTable.PREDICTED_CLV_HIGH,
+          SegmentValueTable.REVENUE_AT_RISK_LOW, SegmentValueTable.REVENUE_AT_RISK_HIGH);
     }
     return segments.join(intervals, new String[] {SegmentValueTable.SEGMENT_TYPE, SegmentValueTable.SEGMENT}, "left");
+  }
+
+  private static Dataset<Row> nulls(Dataset<Row> rows, String... columns) {
+    for (String c : columns) {
+      rows = rows.withColumn(c, lit(null).cast("double"));
+    }
+    return rows;
   }
 }
