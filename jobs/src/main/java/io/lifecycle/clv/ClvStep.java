@@ -94,8 +94,16 @@ public final class ClvStep implements Step {
           : bg.usable() ? PurchaseModel.of(bg.fit().model()) : null;
       // The customers' values feed customer_value and every segment of segment_value, and the segments
       // (a few per cohort, channel, stage and path) feed both tables too: each computed once.
-      Dataset<Row> values = customerValues(config, summary, purchase, gg.usable() ? gg.fit().model() : null, runDate);
-      Dataset<Row> segments = new SimpleClv(config).segments(values, survival(ctx), journeys(ctx), runDate).localCheckpoint();
+      ClvIntervals intervals = ClvIntervals.draw(clv, config.models().seed(), purchase, bg, pareto, gg);
+      // Read by the customers' intervals and the segments' totals per draw: evaluated once.
+      Dataset<Row> perSummary = intervals == null ? null : intervals.perSummary(summary, clv).persist(StorageLevel.MEMORY_AND_DISK());
+      Dataset<Row> values = customerValues(config, summary, purchase, gg.usable() ? gg.fit().model() : null, runDate, perSummary);
+      Dataset<Row> journeys = journeys(ctx);
+      Dataset<Row> segments = ClvIntervals.withSegmentIntervals(new SimpleClv(config).segments(values, survival(ctx), journeys, runDate),
+          intervals == null ? null : intervals.segments(values, journeys, perSummary, clv.grossMargin())).localCheckpoint();
+      if (perSummary != null) {
+        perSummary.unpersist();
+      }
       Dataset<Row> withSimple = withSimpleClv(values, segments);
 
       Map<String, Long> out = new LinkedHashMap<>();
@@ -156,6 +164,15 @@ public final class ClvStep implements Step {
    */
   public static Dataset<Row> customerValues(LifecycleConfig config, Dataset<Row> summary, PurchaseModel purchase,
       GammaGammaModel spend, LocalDate runDate) {
+    return customerValues(config, summary, purchase, spend, runDate, null);
+  }
+
+  /**
+   * {@link #customerValues} with the customers' 90% intervals from the draws' predictions per distinct
+   * summary ({@link ClvIntervals#perSummary}; null: the interval columns null).
+   */
+  public static Dataset<Row> customerValues(LifecycleConfig config, Dataset<Row> summary, PurchaseModel purchase,
+      GammaGammaModel spend, LocalDate runDate, Dataset<Row> perSummary) {
     Clv clv = config.clv();
     Dataset<Row> customers = summary;
     if (purchase != null) {
@@ -174,10 +191,11 @@ public final class ClvStep implements Step {
     Column expectedSpend = spend == null ? lit(null).cast("double")
         : lit(spend.p()).multiply(lit(spend.v()).plus(when(x.gt(0), x.multiply(col(CustomerSummary.MONETARY_VALUE))).otherwise(0.0)))
             .divide(lit(spend.p()).multiply(x).plus(spend.q() - 1));
-    Dataset<Row> valued = customers
+    Dataset<Row> valued = ClvIntervals.withCustomerIntervals(customers
         .withColumn(CustomerValueTable.EXPECTED_MEAN_SPEND, expectedSpend)
         .withColumn(CustomerValueTable.PREDICTED_CLV,
-            lit(clv.grossMargin()).multiply(col(CustomerValueTable.EXPECTED_MEAN_SPEND)).multiply(col(SummaryPredictions.DISCOUNTED_PURCHASES)));
+            lit(clv.grossMargin()).multiply(col(CustomerValueTable.EXPECTED_MEAN_SPEND)).multiply(col(SummaryPredictions.DISCOUNTED_PURCHASES))),
+        perSummary);
     // Read by the tier thresholds and by the values themselves: computed once (it joins the predictions).
     valued = valued.persist(StorageLevel.MEMORY_AND_DISK());
     try {
@@ -204,9 +222,13 @@ public final class ClvStep implements Step {
         col(CustomerSummary.TOTAL_REVENUE).as(CustomerValueTable.TOTAL_REVENUE),
         col(CustomerSummary.TOTAL_REVENUE).multiply(clv.grossMargin()).as(CustomerValueTable.HISTORICAL_CLV),
         col(CustomerValueTable.P_ALIVE),
+        col(CustomerValueTable.P_ALIVE_LOW),
+        col(CustomerValueTable.P_ALIVE_HIGH),
         col(CustomerValueTable.EXPECTED_PURCHASES),
         col(CustomerValueTable.EXPECTED_MEAN_SPEND),
         clvCol,
+        col(CustomerValueTable.PREDICTED_CLV_LOW),
+        col(CustomerValueTable.PREDICTED_CLV_HIGH),
         when(clvCol.geq(cuts.get(1)), "top_5").when(clvCol.geq(cuts.get(0)), "top_20").otherwise("rest").as(CustomerValueTable.VALUE_TIER),
         trunc(col(CustomerSummary.FIRST_PURCHASE_DATE), "month").as(CustomerValueTable.COHORT),
         coalesce(col(CustomerValueTable.CHANNEL), lit("unknown")).as(CustomerValueTable.CHANNEL),

@@ -162,7 +162,9 @@ public record LifecycleConfig(
       Segments fitSegments,
       int holdoutWeeks,
       List<Integer> forecastDays,
-      int attributionChannels) {
+      int attributionChannels,
+      Intervals intervals,
+      int intervalDraws) {
     public Clv {
       acquisitionCost = Immutable.map(acquisitionCost);
       forecastDays = Immutable.list(forecastDays);
@@ -177,6 +179,12 @@ public record LifecycleConfig(
       NONE,
       COHORT,
       CHANNEL
+    }
+
+    /** How the CLV intervals are made: from the fits' asymptotic normal, or not at all. */
+    public enum Intervals {
+      ASYMPTOTIC,
+      NONE
     }
 
     /** Acquisition cost of a channel, falling back to the {@code default} entry. */

@@ -55,17 +55,43 @@ public final class SummaryPredictions {
     }
   }
 
+  /**
+   * The CLV horizon's months in the configured time unit and the monthly discount rate equivalent to
+   * {@code clv.annual_discount_rate}: what the predicted CLV multiplies spend and margin by.
+   */
+  record Horizon(double[] months, double monthlyRate) implements java.io.Serializable {
+    static Horizon of(Clv clv) {
+      double[] months = new double[clv.horizonMonths()];
+      for (int m = 1; m <= months.length; m++) {
+        months[m - 1] = units(clv, m);
+      }
+      return new Horizon(months, Math.pow(1 + clv.annualDiscountRate(), 1.0 / 12) - 1);
+    }
+
+    /** {expected purchases over the horizon, the same discounted monthly} of a customer (x, t_x, T). */
+    double[] purchases(PurchaseModel model, double x, double tx, double age) {
+      double previous = 0;
+      double discounted = 0;
+      for (int m = 1; m <= months.length; m++) {
+        double cumulative = model.conditionalExpectedPurchases(months[m - 1], x, tx, age);
+        discounted += (cumulative - previous) / Math.pow(1 + monthlyRate, m);
+        previous = cumulative;
+      }
+      return new double[] {previous, discounted};
+    }
+  }
+
   /** The monthly discounted expected purchases over the horizon (times spend and margin: the CLV). */
   public static final String DISCOUNTED_PURCHASES = "_discounted_purchases";
 
   private SummaryPredictions() {}
 
-  private static final StructType KEYS = new StructType()
+  static final StructType KEYS = new StructType()
       .add(CustomerSummary.FREQUENCY, DataTypes.LongType).add(CustomerSummary.RECENCY, DataTypes.DoubleType)
       .add(CustomerSummary.AGE, DataTypes.DoubleType);
 
   /** The summary's distinct (x, t_x, T). */
-  private static Dataset<Row> distinct(Dataset<Row> summary) {
+  static Dataset<Row> distinct(Dataset<Row> summary) {
     return summary.select(CustomerSummary.FREQUENCY, CustomerSummary.RECENCY, CustomerSummary.AGE).distinct();
   }
 
@@ -76,11 +102,7 @@ public final class SummaryPredictions {
    * {@code clv.forecast_days}, the median days to the next purchase and DERT (null at a 0 discount rate).
    */
   public static Dataset<Row> lifetime(Dataset<Row> summary, Clv clv, PurchaseModel model) {
-    double monthly = Math.pow(1 + clv.annualDiscountRate(), 1.0 / 12) - 1;
-    double[] horizons = new double[clv.horizonMonths()];
-    for (int m = 1; m <= horizons.length; m++) {
-      horizons[m - 1] = units(clv, m);
-    }
+    Horizon months = Horizon.of(clv);
     double horizon = units(clv, clv.horizonMonths());
     double daysPerUnit = daysPerUnit(clv);
     List<Integer> days = clv.forecastDays();
@@ -95,20 +117,14 @@ public final class SummaryPredictions {
       double x = r.getLong(0);
       double tx = r.getDouble(1);
       double age = r.getDouble(2);
-      double previous = 0;
-      double discounted = 0;
-      for (int m = 1; m <= horizons.length; m++) {
-        double cumulative = model.conditionalExpectedPurchases(horizons[m - 1], x, tx, age);
-        discounted += (cumulative - previous) / Math.pow(1 + monthly, m);
-        previous = cumulative;
-      }
+      double[] purchases = months.purchases(model, x, tx, age);
       List<Row> forecast = new ArrayList<>(days.size());
       for (int d : days) {
         double t = d / daysPerUnit;
         forecast.add(RowFactory.create(d, model.probabilityNoPurchase(t, x, tx, age), model.conditionalExpectedPurchases(t, x, tx, age)));
       }
       double median = model.medianTimeToPurchase(x, tx, age);
-      return RowFactory.create(r.getLong(0), tx, age, model.probabilityAlive(x, tx, age), previous, discounted,
+      return RowFactory.create(r.getLong(0), tx, age, model.probabilityAlive(x, tx, age), purchases[0], purchases[1],
           model.probabilityAliveAfter(horizon, x, tx, age), scala.jdk.javaapi.CollectionConverters.asScala(forecast).toSeq(),
           Double.isNaN(median) ? null : median * daysPerUnit,
           delta > 0 ? dert(model, delta, x, tx, age) : null);

@@ -1,6 +1,7 @@
 package io.lifecycle.bench;
 
 
+import io.lifecycle.clv.ClvIntervals;
 import io.lifecycle.clv.ClvStep;
 import io.lifecycle.stats.CustomerSummary;
 import io.lifecycle.stats.ModelFits;
@@ -75,7 +76,9 @@ final class ClvReference implements StepReference {
     summary.drop(CustomerSummary.CHANNEL).write().mode("overwrite").parquet(dir.resolve(SUMMARY).toString());
     Dataset<Row> values = ClvStep.customerValues(config, summary, purchase == null ? null : PurchaseModel.of(purchase),
         spend, in.runDate());
-    Dataset<Row> segments = new SimpleClv(config).segments(values, null, null, in.runDate()).localCheckpoint();
+    // Without intervals: the reference compares the point values (the interval columns null on both sides).
+    Dataset<Row> segments = ClvIntervals.withSegmentIntervals(new SimpleClv(config).segments(values, null, null, in.runDate()), null)
+        .localCheckpoint();
     ReferenceInputs.writeTable(ClvStep.withSimpleClv(values, segments), CustomerValueTable.DEF, dir);
     ReferenceInputs.writeTable(segments, SegmentValueTable.DEF, dir);
     summary.unpersist();
@@ -198,7 +201,9 @@ final class ClvReference implements StepReference {
                p_alive * expected AS expected_purchases, expected_mean_spend, predicted_clv,
                CASE WHEN predicted_clv >= top5 THEN 'top_5' WHEN predicted_clv >= top20 THEN 'top_20' ELSE 'rest' END AS value_tier,
                CAST(date_trunc('month', first_purchase_date) AS DATE) AS cohort_period,
-               coalesce(channel, 'unknown') AS acquisition_channel, %s AS purchase_model
+               coalesce(channel, 'unknown') AS acquisition_channel, %s AS purchase_model,
+               NULL::DOUBLE AS p_alive_low, NULL::DOUBLE AS p_alive_high,
+               NULL::DOUBLE AS predicted_clv_low, NULL::DOUBLE AS predicted_clv_high
         FROM valued, cuts""",
         predictions, ReferenceInputs.duckdbList(in.typedEventFiles()), in.asOfMicros(), alive, meanSpend,
         num(clv.grossMargin()), in.runDate(), num(clv.grossMargin()), purchase == null ? "NULL::VARCHAR" : "'bg_nbd'");
@@ -227,7 +232,9 @@ final class ClvReference implements StepReference {
                              WHEN grouping(acquisition_channel) = 0 THEN acquisition_channel ELSE 'all' END, 'unknown') AS segment,
                count(*) AS customers, sum(total_revenue) * %s / sum(years) AS yearly_profit_per_customer,
                NULL::DOUBLE AS years_retained, avg(cost) AS acquisition_cost, NULL::DOUBLE AS simple_clv,
-               sum(predicted_clv) AS predicted_clv_total, sum(at_risk) AS revenue_at_risk
+               sum(predicted_clv) AS predicted_clv_total, sum(at_risk) AS revenue_at_risk,
+               NULL::DOUBLE AS predicted_clv_total_low, NULL::DOUBLE AS predicted_clv_total_high,
+               NULL::DOUBLE AS revenue_at_risk_low, NULL::DOUBLE AS revenue_at_risk_high
         FROM b GROUP BY GROUPING SETS ((), (cohort_period), (acquisition_channel))""",
         in.runDate().minusDays(1), cost, in.runDate(), num(clv.grossMargin()));
   }

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -78,7 +79,30 @@ class ClvOnCdnowTest {
     assertEquals(2L, c1.<Long>getAs("frequency"));
     assertEquals(30.43, c1.<Double>getAs("recency"), 0.005);
     assertEquals(38.86, c1.<Double>getAs("age"), 0.005);
+    intervalsHoldThePointValues(out, c1);
     forecastsOfTheSelectedModel(out, models);
+  }
+
+  /**
+   * The 90% intervals (clv.intervals = asymptotic, the default) through the step: every customer's and
+   * the overall segment's holds its point value. Measured: customer 0001 P(alive) 0.727 in [0.706, 0.754],
+   * predicted CLV 11.02 in [10.27, 11.93]; all customers 21,721 in [20,068, 23,714], revenue at risk 4,904 in
+   * [4,812, 4,954].
+   */
+  private void intervalsHoldThePointValues(Path out, Row c1) {
+    System.out.printf("CDNOW 0001: p_alive %.4f [%.4f, %.4f], predicted_clv %.3f [%.3f, %.3f]%n", c1.<Double>getAs("p_alive"),
+        c1.<Double>getAs("p_alive_low"), c1.<Double>getAs("p_alive_high"), c1.<Double>getAs("predicted_clv"),
+        c1.<Double>getAs("predicted_clv_low"), c1.<Double>getAs("predicted_clv_high"));
+    Row customers = spark.read().format("delta").load(out.resolve("customer_value").toString()).selectExpr(
+        "count(*)", "count_if(p_alive_low <= p_alive and p_alive <= p_alive_high)",
+        "count_if(predicted_clv_low <= predicted_clv and predicted_clv <= predicted_clv_high)").head();
+    assertEquals(RowFactory.create(2357L, 2357L, 2357L), customers);
+    Row all = spark.read().format("delta").load(out.resolve("segment_value").toString()).where("segment_type = 'all'").head();
+    System.out.printf("CDNOW all: predicted_clv_total %.1f [%.1f, %.1f], revenue_at_risk %.1f [%.1f, %.1f]%n",
+        all.<Double>getAs("predicted_clv_total"), all.<Double>getAs("predicted_clv_total_low"), all.<Double>getAs("predicted_clv_total_high"),
+        all.<Double>getAs("revenue_at_risk"), all.<Double>getAs("revenue_at_risk_low"), all.<Double>getAs("revenue_at_risk_high"));
+    assertTrue(all.<Double>getAs("predicted_clv_total_low") < all.<Double>getAs("predicted_clv_total")
+        && all.<Double>getAs("predicted_clv_total") < all.<Double>getAs("predicted_clv_total_high"), all::toString);
   }
 
   /**
@@ -131,7 +155,8 @@ class ClvOnCdnowTest {
 
   @Test
   void holdoutCheckComparesPredictedAndActualRepeatPurchases(@TempDir Path out) {
-    LifecycleConfig config = config(out);
+    // The intervals are checked by the other test: not computed again here.
+    LifecycleConfig config = config(out, "lifecycle.clv.intervals = none");
     Steps.standard().run(new RunContext(spark, config, LocalDate.of(1998, 7, 1)), List.of("ingest", "clv"));
     Dataset<Row> models = spark.read().format("delta").load(out.resolve("clv_models").toString());
     Map<String, Double> bg = params(models, "bg_nbd", "calibration");

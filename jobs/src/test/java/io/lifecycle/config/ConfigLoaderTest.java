@@ -45,9 +45,20 @@ class ConfigLoaderTest {
     costs.put("z", 1.0);
     costs.put("a", 2.0);
     LifecycleConfig.Clv clv = new LifecycleConfig.Clv(0.3, 0.1, 12, LifecycleConfig.Clv.TimeUnit.WEEKS, costs,
-        c.clv().fitSegments(), 0, List.of(30), 20);
+        c.clv().fitSegments(), 0, List.of(30), 20, LifecycleConfig.Clv.Intervals.NONE, 200);
     costs.put("b", 3.0);
     assertEquals(List.of("z", "a"), List.copyOf(clv.acquisitionCost().keySet()), "a copy, in the given order");
+  }
+
+  @Test
+  void clvIntervalsAreAsymptoticOrNoneWithTwentyToFiveThousandDraws() {
+    assertEquals(LifecycleConfig.Clv.Intervals.ASYMPTOTIC, ConfigLoader.defaults().clv().intervals());
+    assertEquals(200, ConfigLoader.defaults().clv().intervalDraws());
+    String e = fails("lifecycle.clv.intervals = bootstrap").getMessage();
+    assertTrue(e.contains("lifecycle.clv.intervals") && e.contains("not implemented"), e);
+    assertTrue(fails("lifecycle.clv.intervals = exact").getMessage().contains("is not one of [asymptotic, none]"));
+    assertTrue(fails("lifecycle.clv.interval_draws = 19").getMessage().contains("at least 20"));
+    assertTrue(fails("lifecycle.clv.interval_draws = 5001").getMessage().contains("at most 5000"));
   }
 
   @Test
