@@ -99,7 +99,9 @@ public final class DeltaStore {
     var writer = writer(table, rows);
     switch (table.writeMode()) {
       case OVERWRITE -> writer = writer.mode("overwrite").option("overwriteSchema", "true");
-      case REPLACE_RUN_DATE -> writer = writer.mode("overwrite")
+      // A table written by an earlier version gains the columns added since (its earlier dates' rows null
+      // in them), as a log does: replacing one date must not fail on a table that predates a column.
+      case REPLACE_RUN_DATE -> writer = writer.mode("overwrite").option("mergeSchema", "true")
           .option("replaceWhere", Identifiers.quote(table.runDateColumn()) + " = DATE'" + runDate + "'");
       // A log gains columns over versions (run_log's mode): older logs take them on, nulls before.
       case APPEND -> writer = writer.mode("append").option("mergeSchema", "true");

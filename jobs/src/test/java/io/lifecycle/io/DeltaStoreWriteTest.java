@@ -38,6 +38,29 @@ class DeltaStoreWriteTest {
     assertEquals(2, store.read(QuarantineTable.DEF).count());
   }
 
+  /** A table replaced per run date, written before a column was added, takes the column on the next date. */
+  @Test
+  void aReplaceOfARunDateAddsTheColumnsAddedSinceTheTableWasWritten(@TempDir Path dir) {
+    DeltaStore store = new DeltaStore(spark, TestSupport.config(
+        "lifecycle.output.root = \"" + dir.resolve("out") + "\"").output());
+    io.lifecycle.tables.TableDef before = io.lifecycle.tables.TableDef.builder("segment_value", "per segment")
+        .required("run_date", org.apache.spark.sql.types.DataTypes.DateType, "run date")
+        .required("segment", org.apache.spark.sql.types.DataTypes.StringType, "segment")
+        .replacedPerRunDate("run_date").build();
+    io.lifecycle.tables.TableDef after = io.lifecycle.tables.TableDef.builder("segment_value", "per segment")
+        .required("run_date", org.apache.spark.sql.types.DataTypes.DateType, "run date")
+        .required("segment", org.apache.spark.sql.types.DataTypes.StringType, "segment")
+        .optional("total_low", org.apache.spark.sql.types.DataTypes.DoubleType, "added later")
+        .replacedPerRunDate("run_date").build();
+    LocalDate day1 = LocalDate.of(2026, 1, 1);
+    store.write(before, spark.createDataFrame(List.of(RowFactory.create(Date.valueOf(day1), "all")), before.schema()), day1);
+    LocalDate day2 = day1.plusDays(1);
+    assertEquals(1, store.write(after, spark.createDataFrame(List.of(RowFactory.create(Date.valueOf(day2), "all", 1.5)),
+        after.schema()), day2));
+    assertEquals(List.of("2026-01-01|all|null", "2026-01-02|all|1.5"),
+        TestSupport.rows(store.read(after).select("run_date", "segment", "total_low")));
+  }
+
   @Test
   void aTablesFirstWriteCreatesItWithItsRowsCommentsAndPartitionsInOneCommit(@TempDir Path dir) {
     DeltaStore store = new DeltaStore(spark, TestSupport.config(
