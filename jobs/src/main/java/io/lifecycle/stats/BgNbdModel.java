@@ -119,18 +119,23 @@ public record BgNbdModel(double r, double alpha, double a, double b) implements 
   @Override
   public double conditionalExpectedPurchases(double t, double x, double tx, double age) {
     checkHorizon(t);
+    return t == 0 ? 0.0 : purchasesIfAlive(t, x, age) * probabilityAlive(x, tx, age);
+  }
+
+  /** The numerator of E[Y(t) | x, t_x, T] (FHL eq. 10); 0 at t = 0. */
+  @Override
+  public double purchasesIfAlive(double t, double x, double age) {
     if (t == 0) {
       return 0.0;
     }
     double z = t / (alpha + age + t);
     double oneMinusZ = (alpha + age) / (alpha + age + t);
-    double numerator = nearAOne(aa -> {
+    return nearAOne(aa -> {
       // Euler: (1-z)^(r+x) 2F1(r+x, b+x; c; z) = (1-z)^(a-1) 2F1(a+b-1-r, a-1; c; z), c = a+b+x-1.
       double product = Math.pow(oneMinusZ, aa - 1)
           * Hypergeometric2F1.value(aa + b - 1 - r, aa - 1, aa + b + x - 1, z);
       return (aa + b + x - 1) / (aa - 1) * (1 - product);
     });
-    return numerator * probabilityAlive(x, tx, age);
   }
 
   /**

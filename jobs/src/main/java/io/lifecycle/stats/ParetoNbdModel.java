@@ -100,8 +100,12 @@ public record ParetoNbdModel(double r, double alpha, double s, double beta) impl
   @Override
   public double conditionalExpectedPurchases(double t, double x, double tx, double age) {
     checkHorizon(t);
-    double perAlive = (r + x) / (alpha + age) * (beta + age) * lifetimeIntegral(Math.log1p(t / (beta + age)));
-    return perAlive * probabilityAlive(x, tx, age);
+    return purchasesIfAlive(t, x, age) * probabilityAlive(x, tx, age);
+  }
+
+  @Override
+  public double purchasesIfAlive(double t, double x, double age) {
+    return (r + x) / (alpha + age) * (beta + age) * lifetimeIntegral(Math.log1p(t / (beta + age)));
   }
 
   @Override

@@ -72,8 +72,9 @@ public final class SummaryPredictions {
     double[] purchases(PurchaseModel model, double x, double tx, double age) {
       double previous = 0;
       double discounted = 0;
+      double[] cumulatives = model.conditionalExpectedPurchases(months, x, tx, age);
       for (int m = 1; m <= months.length; m++) {
-        double cumulative = model.conditionalExpectedPurchases(months[m - 1], x, tx, age);
+        double cumulative = cumulatives[m - 1];
         discounted += (cumulative - previous) / Math.pow(1 + monthlyRate, m);
         previous = cumulative;
       }
