@@ -227,8 +227,7 @@ public record ClvIntervals(List<PurchaseModel> purchase, List<GammaGammaModel> s
 
   /**
    * The draws of an array column as doubles, read in one pass: a Row's array is a Scala sequence whose
-   * get(i) can walk from its head (a linked list), so indexing it per draw cost O(draws^2) per row (at
-   * 200 draws, most of the CDNOW intervals' CPU).
+   * get(i) can walk from its head (a linked list), so indexing it per draw is quadratic in the draws.
    */
   private static double[] doubles(List<Double> values) {
     double[] out = new double[values.size()];
