@@ -20,28 +20,10 @@ public interface PurchaseModel extends java.io.Serializable {
 
   /**
    * E[Y(t) | alive at T, x, T]: expected repeat purchases in (T, T + t] of a customer still alive. Both
-   * models factor the conditional expectation as this times P(alive | x, t_x, T).
+   * models factor the conditional expectation as this times P(alive | x, t_x, T), so a CLV horizon's
+   * months (and every interval draw's) need P(alive), the costly factor, once rather than once a month.
    */
   double purchasesIfAlive(double t, double x, double age);
-
-  /**
-   * E[Y(t) | x, t_x, T] at each t of {@code ts} (a CLV horizon's months), the values one call per t gives:
-   * P(alive), the costly factor (a hypergeometric function for Pareto/NBD), computed once instead of once
-   * per t.
-   */
-  default double[] conditionalExpectedPurchases(double[] ts, double x, double tx, double age) {
-    for (double t : ts) {
-      if (!(t >= 0) || !Double.isFinite(t)) {
-        throw new IllegalArgumentException("horizon must be >= 0 and finite: " + t);
-      }
-    }
-    double alive = probabilityAlive(x, tx, age);
-    double[] out = new double[ts.length];
-    for (int i = 0; i < ts.length; i++) {
-      out[i] = purchasesIfAlive(ts[i], x, age) * alive;
-    }
-    return out;
-  }
 
   /** P(Y(t) = 0 | x, t_x, T): no purchase in (T, T + t]. */
   double probabilityNoPurchase(double t, double x, double tx, double age);

@@ -73,7 +73,7 @@ public final class SummaryIntervals {
       for (int d = 0; d < models.size() && evaluated; d++) {
         try {
           alive[d] = models.get(d).probabilityAlive(x, tx, age);
-          purchases[d] = months.purchases(models.get(d), x, tx, age)[1];
+          purchases[d] = months.purchasesIfAlive(models.get(d), x, age, alive[d])[1];
         } catch (ArithmeticException | IllegalArgumentException e) {
           evaluated = false; // a special function that did not converge at an extreme draw: no interval here
         }

@@ -70,11 +70,15 @@ public final class SummaryPredictions {
 
     /** {expected purchases over the horizon, the same discounted monthly} of a customer (x, t_x, T). */
     double[] purchases(PurchaseModel model, double x, double tx, double age) {
+      return purchasesIfAlive(model, x, age, model.probabilityAlive(x, tx, age));
+    }
+
+    /** {@link #purchases} for a customer (x, T) whose P(alive) is {@code alive}, already computed. */
+    double[] purchasesIfAlive(PurchaseModel model, double x, double age, double alive) {
       double previous = 0;
       double discounted = 0;
-      double[] cumulatives = model.conditionalExpectedPurchases(months, x, tx, age);
       for (int m = 1; m <= months.length; m++) {
-        double cumulative = cumulatives[m - 1];
+        double cumulative = model.purchasesIfAlive(months[m - 1], x, age) * alive;
         discounted += (cumulative - previous) / Math.pow(1 + monthlyRate, m);
         previous = cumulative;
       }
