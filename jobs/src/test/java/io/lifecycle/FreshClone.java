@@ -303,7 +303,7 @@ public final class FreshClone {
     }
   }
 
-  static void delete(Path dir) {
+  public static void delete(Path dir) {
     if (!Files.exists(dir)) {
       return;
     }

@@ -13,6 +13,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * The headline numbers of the README's first command on the committed sample, pinned: a refactor or an
@@ -22,13 +23,14 @@ import org.junit.jupiter.api.Test;
  * says why.
  */
 @NeedsSampleRun
+@Isolated
 class SampleGoldenIT {
   static SparkSession spark;
   static Path out;
 
   @BeforeAll
   static void theSampleRun() {
-    spark = SharedSpark.get();
+    spark = SharedSpark.launcher();
     out = SampleRun.output();
   }
 

@@ -8,21 +8,26 @@ import org.junit.platform.launcher.TestIdentifier;
 import org.junit.platform.launcher.TestPlan;
 
 /**
- * Starts the fresh clone's first command in the background when the test plan holds a class marked
- * {@link NeedsSampleRun}: its Maven build and sample run take minutes in child processes, during which
- * this JVM does what needs neither (the cluster test starts its cluster, and each such class's {@link
- * NeedsSampleRun#besideTheFirstRun} work starts). A plan without such a class (the unit tests, or the
- * cluster test alone) starts nothing. Registered in {@code META-INF/services}.
+ * Starts the test plan's slow background work before its first test: each class's {@link
+ * StartsInBackground} method (the cluster test's cluster), and the fresh clone's first command when the
+ * plan holds a class marked {@link NeedsSampleRun}, with those classes' {@link
+ * NeedsSampleRun#besideTheFirstRun} work. The clone's Maven build and sample run take minutes in child
+ * processes, while this JVM runs the unit tests. A plan without such classes (chosen unit tests) starts
+ * nothing. Registered in {@code META-INF/services}.
  */
 public final class SampleRunStarter implements TestExecutionListener {
   @Override
   public void testPlanExecutionStarted(TestPlan plan) {
     Set<Class<?>> marked = new LinkedHashSet<>();
-    for (TestIdentifier root : plan.getRoots()) {
-      for (TestIdentifier id : plan.getDescendants(root)) {
-        if (id.getSource().orElse(null) instanceof ClassSource c && c.getJavaClass().isAnnotationPresent(NeedsSampleRun.class)) {
-          marked.add(c.getJavaClass());
-        }
+    for (Class<?> c : classes(plan)) {
+      if (c.isAnnotationPresent(NeedsSampleRun.class)) {
+        marked.add(c);
+      }
+    }
+    for (Class<?> c : classes(plan)) {
+      StartsInBackground early = c.getAnnotation(StartsInBackground.class);
+      if (early != null) {
+        call(c, early.value(), "StartsInBackground");
       }
     }
     if (marked.isEmpty()) {
@@ -35,14 +40,30 @@ public final class SampleRunStarter implements TestExecutionListener {
     for (Class<?> c : marked) {
       String method = c.getAnnotation(NeedsSampleRun.class).besideTheFirstRun();
       if (!method.isEmpty()) {
-        try {
-          java.lang.reflect.Method m = c.getDeclaredMethod(method);
-          m.setAccessible(true);
-          m.invoke(null);
-        } catch (ReflectiveOperationException e) {
-          throw new IllegalStateException(c.getName() + "." + method + " (NeedsSampleRun.besideTheFirstRun)", e);
+        call(c, method, "NeedsSampleRun.besideTheFirstRun");
+      }
+    }
+  }
+
+  private static Set<Class<?>> classes(TestPlan plan) {
+    Set<Class<?>> classes = new LinkedHashSet<>();
+    for (TestIdentifier root : plan.getRoots()) {
+      for (TestIdentifier id : plan.getDescendants(root)) {
+        if (id.getSource().orElse(null) instanceof ClassSource c) {
+          classes.add(c.getJavaClass());
         }
       }
+    }
+    return classes;
+  }
+
+  private static void call(Class<?> c, String method, String why) {
+    try {
+      java.lang.reflect.Method m = c.getDeclaredMethod(method);
+      m.setAccessible(true);
+      m.invoke(null);
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException(c.getName() + "." + method + " (" + why + ")", e);
     }
   }
 }

@@ -11,7 +11,7 @@ import org.apache.spark.sql.SparkSession;
  */
 public final class ShufflePartitions {
   /** Set by {@link SparkSessions#builder} to the local default when the partitions are the job's to choose. */
-  static final String LOCAL_BASE = "spark.lifecycle.localShufflePartitions";
+  public static final String LOCAL_BASE = "spark.lifecycle.localShufflePartitions";
   /** Bytes of events (Delta or raw input files) per shuffle partition. */
   static final long BYTES_PER_PARTITION = 96L << 20;
   static final int MAX = 512;

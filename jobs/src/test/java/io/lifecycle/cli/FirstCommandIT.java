@@ -18,6 +18,7 @@ import java.util.List;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * The README's two commands, literally: {@code bin/lifecycle run} with no arguments in a fresh clone of
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.Test;
  * {@code warehouse/}, and {@code .ci/run} runs exactly the README's test command.
  */
 @NeedsSampleRun
+@Isolated
 class FirstCommandIT {
 
   @Test
@@ -43,7 +45,7 @@ class FirstCommandIT {
     }
     assertTrue(Files.isRegularFile(warehouse.resolve(ReportStep.LATEST)), "the default run wrote no report");
     assertTrue(Files.isRegularFile(warehouse.resolve(ReportStep.dated(SampleRun.RUN_DATE))), "no dated report");
-    Dataset<Row> all = SharedSpark.get().read().format("delta").load(warehouse.resolve("run_log").toString());
+    Dataset<Row> all = SharedSpark.launcher().read().format("delta").load(warehouse.resolve("run_log").toString());
     // The first command's attempt (the contract test's rerun may have added another).
     String attempt = all.orderBy(RunLogTable.STARTED_AT).head().getAs(RunLogTable.ATTEMPT_ID);
     Dataset<Row> log = all.where(org.apache.spark.sql.functions.col(RunLogTable.ATTEMPT_ID).equalTo(attempt));

@@ -26,7 +26,7 @@ public final class InJvmCommand {
    * Runs {@code typed} (starting with {@code bin/lifecycle}) as if typed in the clone's folder, with the
    * launcher's default of {@code --conf conf/local.conf} for a {@code run} without one. The result's
    * output is what the command logged at INFO and printed on stderr. One command at a time: the log
-   * capture and stderr are the JVM's.
+   * capture and stderr are the JVM's ({@link LogCapture#exclusively}).
    */
   public static FreshClone.Result run(List<String> typed) {
     return run(typed, FreshClone.root());
@@ -39,24 +39,27 @@ public final class InJvmCommand {
     }
     // The session the integration tests share, built as the launcher builds it, is the one the command
     // finds (a command run before any test built it would otherwise build its own).
-    io.lifecycle.SharedSpark.get();
+    io.lifecycle.SharedSpark.launcher();
     List<String> args = new ArrayList<>(typed.subList(1, typed.size()));
     if (!args.isEmpty() && args.get(0).equals("run") && args.stream().noneMatch(a -> a.equals("--conf") || a.startsWith("--conf="))) {
       args.addAll(List.of("--conf", clone.resolve("conf/local.conf").toString()));
     }
-    Instant started = Instant.now();
-    ByteArrayOutputStream stderr = new ByteArrayOutputStream();
-    PrintStream original = System.err;
-    int[] code = new int[1];
-    String logged;
-    System.setErr(new PrintStream(new Tee(original, stderr), true, StandardCharsets.UTF_8));
-    try {
-      logged = LogCapture.during(() -> code[0] = Main.execute(args.toArray(String[]::new), clone, clone), false);
-    } finally {
-      System.setErr(original);
-    }
-    return new FreshClone.Result(typed, code[0], logged + stderr.toString(StandardCharsets.UTF_8),
-        Duration.between(started, Instant.now()));
+    // The JVM's stderr and log capture are this command's alone while it runs (tests that read them wait).
+    return LogCapture.exclusively(() -> {
+      Instant started = Instant.now();
+      ByteArrayOutputStream stderr = new ByteArrayOutputStream();
+      PrintStream original = System.err;
+      int[] code = new int[1];
+      String logged;
+      System.setErr(new PrintStream(new Tee(original, stderr), true, StandardCharsets.UTF_8));
+      try {
+        logged = LogCapture.during(() -> code[0] = Main.execute(args.toArray(String[]::new), clone, clone), false);
+      } finally {
+        System.setErr(original);
+      }
+      return new FreshClone.Result(typed, code[0], logged + stderr.toString(StandardCharsets.UTF_8),
+          Duration.between(started, Instant.now()));
+    });
   }
 
   /** Writes to both streams: the console keeps what the command prints. */

@@ -39,14 +39,16 @@ class MainErrorsTest {
   private record Result(int code, String stderr) {}
 
   private static Result main(String... args) {
-    PrintStream saved = System.err;
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-    try {
-      return new Result(Main.execute(args), err.toString(StandardCharsets.UTF_8));
-    } finally {
-      System.setErr(saved);
-    }
+    return io.lifecycle.LogCapture.exclusively(() -> {
+      PrintStream saved = System.err;
+      ByteArrayOutputStream err = new ByteArrayOutputStream();
+      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+      try {
+        return new Result(Main.execute(args), err.toString(StandardCharsets.UTF_8));
+      } finally {
+        System.setErr(saved);
+      }
+    });
   }
 
   private static String[] run(Path input, Path output, String... more) {

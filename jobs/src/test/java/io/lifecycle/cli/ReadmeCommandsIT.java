@@ -27,6 +27,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * The other commands the README shows a user to copy, each run as written from the fresh clone after
@@ -40,12 +41,13 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code --steps report} rewrites the clone's report, which they read as the first run left it.
  */
 @NeedsSampleRun(besideTheFirstRun = "startBesideTheFirstRun")
+@Isolated
 @Order(Integer.MAX_VALUE)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ReadmeCommandsIT {
   static String readme;
   static Path clone;
-  private final SparkSession spark = SharedSpark.get();
+  private final SparkSession spark = SharedSpark.launcher();
 
   /**
    * The README's CDNOW command: it needs the clone but not the sample's tables (it writes its own
@@ -96,7 +98,7 @@ class ReadmeCommandsIT {
         // The rerun writes new versions of the sample run's tables: copied once it is over.
         FreshClone.awaitRerunIfPlanned(10);
         Path folder = FreshClone.copyOf("incremental-example", List.of("conf", "data-samples", "warehouse"));
-        long eventsBefore = SharedSpark.get().read().format("delta").load(folder.resolve("warehouse/events").toString()).count();
+        long eventsBefore = SharedSpark.launcher().read().format("delta").load(folder.resolve("warehouse/events").toString()).count();
         return new IncrementalExample(folder, eventsBefore, InJvmCommand.run(command, folder));
       });
     }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import io.lifecycle.FreshClone;
 import io.lifecycle.SharedSpark;
+import io.lifecycle.StartsInBackground;
 import java.io.File;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -15,29 +16,54 @@ import java.util.concurrent.TimeUnit;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.api.parallel.Execution;
-import org.junit.jupiter.api.parallel.ExecutionMode;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * The packaged job jar under Spark's own launcher class ({@code org.apache.spark.deploy.SparkSubmit},
  * what {@code spark-submit} runs), submitted in client mode to a real Spark standalone cluster on
  * loopback: a master and two workers, each its own JVM, built from the Spark jars Maven resolved. Proves
  * the jar carries Delta and its config, that it works across separate executor JVMs (serialization,
- * classpath, paths), and that exit codes reach the scheduler (spark-submit's own exit code). It needs no
- * sample run, so it runs beside the other integration test classes ({@code CONCURRENT}; they run in order
- * in one thread): its cluster starts and its bad-configuration submit runs while the fresh clone builds and
- * runs the README's first command in the background ({@code SampleRunStarter}), and its job is submitted
- * once that run and the contract test's rerun of it in the test JVM are done, beside the checks and
- * commands after them: the first run keeps both cores busy, the rerun most of the time; the checks and
- * the README's commands after them leave one idle part of the time.
+ * classpath, paths), and that exit codes reach the scheduler (spark-submit's own exit code). Its work is
+ * processes that mostly wait, so it runs in the background from the start of the test plan ({@link
+ * StartsInBackground}): the cluster starts and the bad configuration's submit runs beside the unit tests;
+ * the job is submitted once the fresh clone's first command and the contract test's rerun of it are done
+ * (beside them, each slowed the other), beside the checks and commands after them. The test waits for it.
  */
-@Order(1)
-@Execution(ExecutionMode.CONCURRENT)
+@StartsInBackground("startTheCluster")
+@Isolated
+@Order(Integer.MAX_VALUE - 1)
 class SparkSubmitIT {
+  /** The cluster's work, started with the test plan; its failed assertion fails the test. */
+  private static java.util.concurrent.FutureTask<Void> cluster;
+
+  static synchronized void startTheCluster() {
+    if (cluster == null) {
+      cluster = FreshClone.inBackground("cluster-test", () -> {
+        Path dir = Files.createTempDirectory("lifecycle-cluster-test");
+        try {
+          submitToAStandaloneCluster(dir);
+        } finally {
+          FreshClone.delete(dir);
+        }
+        return null;
+      });
+    }
+  }
 
   @Test
-  void jobRunsOnAStandaloneClusterWithTwoWorkersAndExitCodesReachSparkSubmit(@TempDir Path dir) throws Exception {
+  void jobRunsOnAStandaloneClusterWithTwoWorkersAndExitCodesReachSparkSubmit() throws Exception {
+    startTheCluster();
+    try {
+      cluster.get();
+    } catch (java.util.concurrent.ExecutionException e) {
+      if (e.getCause() instanceof Error err) {
+        throw err;
+      }
+      throw new IllegalStateException(e.getCause());
+    }
+  }
+
+  private static void submitToAStandaloneCluster(Path dir) throws Exception {
     File root = ProcessRunner.repoRoot();
     Path sparkHome = fakeSparkHome(dir.resolve("spark-home"));
     int masterPort = freePort();

@@ -10,12 +10,14 @@ import java.util.Map;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * The models the README's first command trains on the sample (generated customers whose ground truth
  * gives signal), evaluated on held-out customers: they must beat their baselines.
  */
 @NeedsSampleRun
+@Isolated
 class SampleModelsIT {
   static MetricValues metrics;
 

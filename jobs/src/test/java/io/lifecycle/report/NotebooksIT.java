@@ -19,6 +19,7 @@ import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * Every SQL cell of every notebook in {@code notebooks/} runs through Spark against the sample run's
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.TestFactory;
  * refers to tables as {@code delta.`{output_root}/<table>`}.
  */
 @NeedsSampleRun
+@Isolated
 class NotebooksIT {
   static final String PLACEHOLDER = "{output_root}";
   static final List<String> REQUIRED = List.of(
@@ -85,7 +87,7 @@ class NotebooksIT {
     return cells.stream().map(cell -> DynamicTest.dynamicTest(cell.notebook() + " cell " + cell.index(), () -> {
       Path out = SampleRun.output();
       assertTrue(cell.sql().contains(PLACEHOLDER), "the cell reads no table through " + PLACEHOLDER);
-      Dataset<Row> result = SharedSpark.get().sql(cell.sql().replace(PLACEHOLDER, out.toString()));
+      Dataset<Row> result = SharedSpark.launcher().sql(cell.sql().replace(PLACEHOLDER, out.toString()));
       assertEquals(cell.columns(), List.of(result.columns()), "columns of " + cell.notebook() + " cell " + cell.index());
       // Bounded: the cells aggregate; a few rows are enough to know the cell returns something.
       assertFalse(result.limit(1).collectAsList().isEmpty(), cell.notebook() + " cell " + cell.index() + " returned no rows");

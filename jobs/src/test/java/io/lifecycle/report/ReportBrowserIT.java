@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * The sample run's report as a person sees it: opened from its file in headless Chromium (no network),
@@ -26,6 +27,7 @@ import org.junit.jupiter.api.Test;
  * ({@code CI=true}), where {@code .ci/run} installs it.
  */
 @NeedsSampleRun
+@Isolated
 class ReportBrowserIT {
   static final List<String> FLAGS = List.of("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
       "--disable-background-networking", "--disable-component-update", "--disable-sync", "--hide-scrollbars");

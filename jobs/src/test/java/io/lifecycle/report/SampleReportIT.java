@@ -12,9 +12,11 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.xml.parsers.DocumentBuilderFactory;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /** The report the README's first command writes ({@code warehouse/report/index.html}), as a reader gets it. */
 @NeedsSampleRun
+@Isolated
 class SampleReportIT {
   static final Pattern SVG = Pattern.compile("<svg .*?</svg>", Pattern.DOTALL);
 

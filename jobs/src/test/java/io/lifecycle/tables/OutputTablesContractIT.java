@@ -21,6 +21,7 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.StructField;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * The whole pipeline on the committed sample (the README's first command in a fresh clone), checked as
@@ -32,6 +33,7 @@ import org.junit.jupiter.api.Test;
  * {@code DeltaStoreWriteTest}.
  */
 @NeedsSampleRun(rerunsTheFirstCommand = true)
+@Isolated
 class OutputTablesContractIT {
   static SparkSession spark;
   static Path out;
@@ -40,7 +42,7 @@ class OutputTablesContractIT {
 
   @BeforeAll
   static void runPipeline() {
-    spark = SharedSpark.get();
+    spark = SharedSpark.launcher();
     out = SampleRun.output();
   }
 
