@@ -1,6 +1,5 @@
 package io.lifecycle.spark;
 
-import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -13,8 +12,9 @@ import org.apache.spark.sql.SparkSession;
  * by their interpreted form); above it Spark's defaults. The results are the same by Spark's contract.
  * On a cluster the same holds, more so: each executor starts cold and compiles the code again (the
  * spark-submit test, 4,000 events on two one-core executors: 154 s compiled with Delta's 50 snapshot
- * partitions, 105 s interpreted with {@link SnapshotPartitions}). A user who set either setting keeps
- * what was set.
+ * partitions, 105 s interpreted with {@link SnapshotPartitions}). A user who set either setting (on the
+ * command line, in the cluster's defaults or on the session) keeps what was set; a setting the job made
+ * for an earlier run in the same session is the job's to change ({@link #CHOSEN}).
  */
 public final class ExpressionEvaluation {
   /** Bytes of events (Delta table or raw input) under which expressions are interpreted. */
@@ -25,13 +25,20 @@ public final class ExpressionEvaluation {
 
   private ExpressionEvaluation() {}
 
-  /** Whether the job chooses: the user set neither setting. */
-  public static boolean jobChooses(SparkSession spark) {
-    return jobChooses(spark.sparkContext().getConf());
-  }
+  /** The factory mode {@link #fitTo} last set on the session: tells the job's own setting from a user's. */
+  static final String CHOSEN = "spark.lifecycle.expressionEvaluationChosen";
 
-  static boolean jobChooses(SparkConf conf) {
-    return !conf.contains(WHOLE_STAGE) && !conf.contains(FACTORY_MODE);
+  /**
+   * Whether the job chooses: the session has neither setting, or has the ones the job set (the session's
+   * settings include what spark-submit and the cluster's defaults passed).
+   */
+  public static boolean jobChooses(SparkSession spark) {
+    var conf = spark.conf();
+    if (!conf.contains(WHOLE_STAGE) && !conf.contains(FACTORY_MODE)) {
+      return true;
+    }
+    String chosen = conf.get(CHOSEN, "");
+    return chosen.equals(conf.get(FACTORY_MODE, "FALLBACK")) && conf.get(WHOLE_STAGE, "true").equals(String.valueOf(chosen.equals("FALLBACK")));
   }
 
   /** Whether {@code eventBytes} of events are interpreted rather than compiled. */
@@ -46,8 +53,10 @@ public final class ExpressionEvaluation {
   public static boolean fitTo(SparkSession spark, long eventBytes) {
     if (jobChooses(spark)) {
       boolean interpreted = interprets(eventBytes);
+      String mode = interpreted ? "NO_CODEGEN" : "FALLBACK";
       spark.conf().set(WHOLE_STAGE, String.valueOf(!interpreted));
-      spark.conf().set(FACTORY_MODE, interpreted ? "NO_CODEGEN" : "FALLBACK");
+      spark.conf().set(FACTORY_MODE, mode);
+      spark.conf().set(CHOSEN, mode);
     }
     return "NO_CODEGEN".equals(spark.conf().get(FACTORY_MODE, "FALLBACK"));
   }

@@ -3,7 +3,6 @@ package io.lifecycle.spark;
 import static org.junit.jupiter.api.Assertions.*;
 
 import io.lifecycle.SharedSpark;
-import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 
@@ -22,12 +21,31 @@ class ExpressionEvaluationTest {
 
   @Test
   void theJobChoosesWhereTheUserSetNeither() {
-    assertTrue(ExpressionEvaluation.jobChooses(new SparkConf(false)));
-    assertTrue(ExpressionEvaluation.jobChooses(new SparkConf(false).set("spark.sql.shuffle.partitions", "4")));
-    assertTrue(ExpressionEvaluation.jobChooses(new SparkConf(false).setMaster("spark://127.0.0.1:7077")));
-    assertFalse(ExpressionEvaluation.jobChooses(new SparkConf(false).set(ExpressionEvaluation.WHOLE_STAGE, "true")));
-    assertFalse(ExpressionEvaluation.jobChooses(new SparkConf(false).set(ExpressionEvaluation.FACTORY_MODE, "FALLBACK")));
-    assertFalse(ExpressionEvaluation.jobChooses(new SparkConf(false).setMaster("yarn").set(ExpressionEvaluation.WHOLE_STAGE, "false")));
+    SparkSession base = SharedSpark.get();
+    // A session starts with the SparkContext's settings: what spark-submit and the cluster's defaults set.
+    SparkSession fresh = base.newSession();
+    assertTrue(ExpressionEvaluation.jobChooses(fresh));
+    fresh.conf().set("spark.sql.shuffle.partitions", "4");
+    assertTrue(ExpressionEvaluation.jobChooses(fresh));
+    // The job's own choice is the job's to change for the next run in the same session.
+    assertFalse(ExpressionEvaluation.fitTo(fresh, 700 * MB));
+    assertEquals("true", fresh.conf().get(ExpressionEvaluation.WHOLE_STAGE));
+    assertTrue(ExpressionEvaluation.jobChooses(fresh));
+    assertTrue(ExpressionEvaluation.fitTo(fresh, 3 * MB));
+    assertEquals("false", fresh.conf().get(ExpressionEvaluation.WHOLE_STAGE));
+    assertEquals("NO_CODEGEN", fresh.conf().get(ExpressionEvaluation.FACTORY_MODE));
+    // A user's setting stays, either one alone too.
+    SparkSession user = base.newSession();
+    user.conf().set(ExpressionEvaluation.WHOLE_STAGE, "true");
+    assertFalse(ExpressionEvaluation.jobChooses(user));
+    assertFalse(ExpressionEvaluation.fitTo(user, 3 * MB));
+    assertEquals("true", user.conf().get(ExpressionEvaluation.WHOLE_STAGE));
+    SparkSession mode = base.newSession();
+    mode.conf().set(ExpressionEvaluation.FACTORY_MODE, "FALLBACK");
+    assertFalse(ExpressionEvaluation.jobChooses(mode));
+    // A user who changes the job's choice afterwards keeps the change.
+    fresh.conf().set(ExpressionEvaluation.WHOLE_STAGE, "true");
+    assertFalse(ExpressionEvaluation.jobChooses(fresh));
   }
 
   @Test
