@@ -54,7 +54,7 @@ public final class LifecycleReport {
   /** Ids of the charts a complete run's report holds, in page order (the browser test checks them). */
   public static final List<String> CHARTS = List.of(
       "run-counts", "retention-heatmap", "retention-curves", "survival-curve", "churn-trend", "stickiness", "retention-drivers",
-      "stage-funnel", "transition-matrix", "top-paths", "clv-distribution", "clv-holdout", "clv-purchase-count", "channel-attribution",
+      "stage-funnel", "transition-matrix", "top-paths", "clv-distribution", "clv-alive-matrix", "clv-expected-matrix", "clv-holdout", "clv-purchase-count", "channel-attribution",
       "churn-roc", "churn-calibration");
 
   private static final int MAX_COHORTS = 24;
@@ -63,6 +63,8 @@ public final class LifecycleReport {
   private static final int TOP_PATHS = 15;
   private static final int CLV_BUCKETS = 20;
   private static final int TOP_DRIVERS = 10;
+  private static final int FR_MAX_FREQUENCY = 10;
+  private static final int FR_RECENCY_BUCKETS = 12;
 
   private final DeltaStore store;
   private final LifecycleConfig config;
@@ -515,11 +517,33 @@ public final class LifecycleReport {
         }
         page.table(List.of("value tier", "customers", "predicted CLV, total", "predicted CLV, mean", "mean P(alive)",
             "historical CLV, total"), rows);
+        frequencyRecency(page, values.get());
       }
     }
     holdout(page);
     purchaseCounts(page);
     attribution(page);
+  }
+
+  /** The purchase model's P(alive) and expected purchases by frequency and recency ({@link FrequencyRecencyMatrix}). */
+  private void frequencyRecency(HtmlPage page, Dataset<Row> values) {
+    Optional<FrequencyRecencyMatrix> matrix = FrequencyRecencyMatrix.of(values, FR_MAX_FREQUENCY, FR_RECENCY_BUCKETS);
+    if (matrix.isEmpty()) {
+      return;
+    }
+    FrequencyRecencyMatrix m = matrix.get();
+    String unit = config.clv().timeUnit().name().toLowerCase(java.util.Locale.ROOT);
+    String x = "Recency: last purchase after the first (" + unit + ")";
+    String y = "Frequency (repeat purchase days)";
+    page.chart(SvgChart.heatmap("clv-alive-matrix", "P(alive) by frequency and recency (the purchase model's mean per cell)",
+        m.frequencies(), m.recencies(), m.pAlive(), null, 0, 1, x, y, Markup::percentShort, "Mean P(alive)", null));
+    double top = Math.max(m.maxExpectedPurchases(), 1e-9);
+    page.chart(SvgChart.heatmap("clv-expected-matrix", "Expected repeat purchases over " + config.clv().horizonMonths()
+            + " months by frequency and recency", m.frequencies(), m.recencies(), m.expectedPurchases(), null, 0, top, x, y,
+        v -> Markup.decimal(v, 1), "Mean expected purchases", null));
+    page.note("Each cell holds the customers with that many repeat purchase days whose last purchase came that long after "
+        + "their first (empty: none). Among customers of the same age, a short recency means the last purchase was long "
+        + "ago: the model believes frequent buyers who then stopped are likely gone.");
   }
 
   /** A new customer's repeat purchases in each forecast horizon (clv_forecast): what one acquisition buys. */
