@@ -1,6 +1,7 @@
 package io.lifecycle;
 
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
 import org.junit.platform.engine.support.descriptor.ClassSource;
 import org.junit.platform.launcher.TestExecutionListener;
@@ -18,18 +19,14 @@ import org.junit.platform.launcher.TestPlan;
 public final class SampleRunStarter implements TestExecutionListener {
   @Override
   public void testPlanExecutionStarted(TestPlan plan) {
-    Set<Class<?>> marked = new LinkedHashSet<>();
-    for (Class<?> c : classes(plan)) {
-      if (c.isAnnotationPresent(NeedsSampleRun.class)) {
-        marked.add(c);
-      }
-    }
-    for (Class<?> c : classes(plan)) {
+    Set<Class<?>> classes = classes(plan);
+    for (Class<?> c : classes) {
       StartsInBackground early = c.getAnnotation(StartsInBackground.class);
       if (early != null) {
         call(c, early.value(), "StartsInBackground");
       }
     }
+    List<Class<?>> marked = classes.stream().filter(c -> c.isAnnotationPresent(NeedsSampleRun.class)).toList();
     if (marked.isEmpty()) {
       return;
     }
