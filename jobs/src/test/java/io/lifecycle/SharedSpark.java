@@ -38,8 +38,8 @@ public final class SharedSpark {
           .config("spark.ui.showConsoleProgress", "false")
           .config("spark.default.parallelism", "2")
           .getOrCreate();
-      // Set on the session, not the SparkContext: the launcher's session starts from Spark's defaults, and
-      // the job still sees them as its own to choose (ExpressionEvaluation reads the context's settings).
+      // Set on this session, not in the builder (the SparkContext's settings): the launcher's session, a new
+      // session of the same context, then starts from Spark's defaults instead of inheriting these.
       unit.conf().set("spark.sql.shuffle.partitions", "2");
       unit.conf().set("spark.databricks.delta.snapshotPartitions", "2");
       unit.conf().set("spark.sql.codegen.wholeStage", "false");

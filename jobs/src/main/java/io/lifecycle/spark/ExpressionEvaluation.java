@@ -23,10 +23,10 @@ public final class ExpressionEvaluation {
   /** Spark's switch between generated and interpreted expression objects (FALLBACK is its default). */
   static final String FACTORY_MODE = "spark.sql.codegen.factoryMode";
 
-  private ExpressionEvaluation() {}
-
   /** The factory mode {@link #fitTo} last set on the session: tells the job's own setting from a user's. */
   static final String CHOSEN = "spark.lifecycle.expressionEvaluationChosen";
+
+  private ExpressionEvaluation() {}
 
   /**
    * Whether the job chooses: the session has neither setting, or has the ones the job set (the session's
@@ -38,7 +38,8 @@ public final class ExpressionEvaluation {
       return true;
     }
     String chosen = conf.get(CHOSEN, "");
-    return chosen.equals(conf.get(FACTORY_MODE, "FALLBACK")) && conf.get(WHOLE_STAGE, "true").equals(String.valueOf(chosen.equals("FALLBACK")));
+    boolean compiled = chosen.equals("FALLBACK");
+    return chosen.equals(conf.get(FACTORY_MODE, "FALLBACK")) && conf.get(WHOLE_STAGE, "true").equals(String.valueOf(compiled));
   }
 
   /** Whether {@code eventBytes} of events are interpreted rather than compiled. */
