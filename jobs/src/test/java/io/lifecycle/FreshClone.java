@@ -90,6 +90,18 @@ public final class FreshClone {
     return task;
   }
 
+  /** What work started in the background gave; an assertion it failed with fails the caller's test as it is. */
+  public static <T> T resultOf(java.util.concurrent.FutureTask<T> task) throws InterruptedException {
+    try {
+      return task.get();
+    } catch (java.util.concurrent.ExecutionException e) {
+      if (e.getCause() instanceof Error err) {
+        throw err;
+      }
+      throw new IllegalStateException(e.getCause());
+    }
+  }
+
   /**
    * {@code bin/lifecycle run} in the clone, run once (started here when {@link #startFirstRun} did not
    * start it already; a later call waits for it). With {@code -Dlifecycle.sampleRun=DIR} the clone lives

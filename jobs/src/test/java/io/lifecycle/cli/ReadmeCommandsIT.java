@@ -139,18 +139,6 @@ class ReadmeCommandsIT {
     }
   }
 
-  /** What work started in the background gave; an assertion it failed with fails the test as it is. */
-  private static <T> T resultOf(java.util.concurrent.FutureTask<T> task) throws InterruptedException {
-    try {
-      return task.get();
-    } catch (java.util.concurrent.ExecutionException e) {
-      if (e.getCause() instanceof Error err) {
-        throw err;
-      }
-      throw new IllegalStateException(e.getCause());
-    }
-  }
-
   /** The command's words, after checking the README shows it on a line of its own in a code block. */
   private static List<String> asInReadme(String command) {
     return asInReadme(readme, command);
@@ -214,7 +202,7 @@ class ReadmeCommandsIT {
   void cdnowOnTheMasterFile() throws Exception {
     assertTrue(Files.exists(clone.resolve("../shared/datasets/cdnow/CDNOW_master.txt")), "../shared beside the clone");
     startTheCdnowCommand();
-    FreshClone.Result r = resultOf(cdnow);
+    FreshClone.Result r = FreshClone.resultOf(cdnow);
     assertEquals(0, r.exitCode(), r.output());
     Path out = clone.resolve("warehouse/cdnow");
     Row ingest = table(out, "run_log").where(col(RunLogTable.STEP).equalTo("ingest")).head();
@@ -251,7 +239,7 @@ class ReadmeCommandsIT {
   @Order(4)
   void theIncrementalExampleAddsTheNextDay() throws Exception {
     startTheIncrementalExample();
-    IncrementalExample example = resultOf(incremental);
+    IncrementalExample example = FreshClone.resultOf(incremental);
     Path warehouse = example.folder().resolve("warehouse");
     long eventsBefore = example.eventsBefore();
     FreshClone.Result r = example.result();

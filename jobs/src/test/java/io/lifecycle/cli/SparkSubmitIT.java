@@ -53,14 +53,7 @@ class SparkSubmitIT {
   @Test
   void jobRunsOnAStandaloneClusterWithTwoWorkersAndExitCodesReachSparkSubmit() throws Exception {
     startTheCluster();
-    try {
-      cluster.get();
-    } catch (java.util.concurrent.ExecutionException e) {
-      if (e.getCause() instanceof Error err) {
-        throw err;
-      }
-      throw new IllegalStateException(e.getCause());
-    }
+    FreshClone.resultOf(cluster);
   }
 
   private static void submitToAStandaloneCluster(Path dir) throws Exception {
