@@ -78,7 +78,7 @@ class SampleGoldenIT {
   void retentionChurnAndSurvival() {
     List<String> lines = new ArrayList<>();
     // The first four offsets of the first three monthly cohorts (all channels): 12 rows, bounded.
-    for (Row r : table("cohort_retention").where("channel = 'all' and period_offset < 4").orderBy("cohort_period", "period_offset")
+    for (Row r : table("cohort_retention").where("retention_mode = 'on' and channel = 'all' and period_offset < 4").orderBy("cohort_period", "period_offset")
         .limit(12).collectAsList()) {
       lines.add(r.getAs("cohort_period") + "+" + r.getAs("period_offset") + ": " + r.getAs("cohort_size") + " "
           + r.getAs("active_customers") + " " + f(r.<Double>getAs("retention_rate"), 4));

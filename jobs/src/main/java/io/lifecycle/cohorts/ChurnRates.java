@@ -108,7 +108,7 @@ public final class ChurnRates {
   }
 
   private Column periodPlus(Column start, Column k) {
-    return activity.isMonthly() ? add_months(start, k) : date_add(start, k.multiply(7));
+    return activity.plusPeriods(start, k);
   }
 
 }

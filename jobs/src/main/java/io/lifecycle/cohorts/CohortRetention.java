@@ -4,6 +4,7 @@ import io.lifecycle.spark.ExactSums;
 import static org.apache.spark.sql.functions.*;
 
 import io.lifecycle.config.LifecycleConfig.Cohorts.Projection;
+import io.lifecycle.config.LifecycleConfig.Cohorts.RetentionMode;
 import io.lifecycle.stats.ShiftedBetaGeometric;
 import io.lifecycle.tables.CohortRetentionTable;
 import io.lifecycle.tables.Columns;
@@ -19,6 +20,9 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.expressions.WindowSpec;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * The cohort matrix. Observed cells come from the customers' activity per period; offsets a cohort
@@ -30,10 +34,17 @@ import org.apache.spark.sql.expressions.Window;
 public final class CohortRetention {
   private final CustomerActivity activity;
   private final boolean byChannel;
+  private final List<RetentionMode> modes;
 
+  /** The matrix with every retention mode of cohorts.retention_modes. */
   public CohortRetention(CustomerActivity activity, boolean byChannel) {
+    this(activity, byChannel, activity.retentionModes());
+  }
+
+  public CohortRetention(CustomerActivity activity, boolean byChannel, List<RetentionMode> modes) {
     this.activity = activity;
     this.byChannel = byChannel;
+    this.modes = List.copyOf(modes);
   }
 
   /** {@link #observedOf} the events' customer periods. */
@@ -42,33 +53,40 @@ public final class CohortRetention {
   }
 
   /**
-   * Observed cells: one row per cohort, channel ('all', or each channel when configured) and reached
-   * offset, from the customers' periods ({@link CustomerActivity#periodsOf}, with the channel when
-   * configured); cohort sizes are the customers' offset-0 rows (every customer has an event in their
-   * cohort's period, active or not).
+   * Observed cells: one row per retention mode, cohort, channel ('all', or each channel when configured)
+   * and reached offset, from the customers' periods ({@link CustomerActivity#periodsOf}, with the channel
+   * when configured); cohort sizes are the customers' offset-0 rows (every customer has an event in their
+   * cohort's period, active or not). The modes' rows come from one pass over the cells: 'on' counts the
+   * customers active in the period, 'on_or_after' those whose last active period is this one or later.
+   * Revenue is the period's whatever the mode.
    */
   public Dataset<Row> observedOf(Dataset<Row> periods, LocalDate runDate) {
     Column currentPeriod = lit(Date.valueOf(activity.periodOf(runDate.minusDays(1))));
     Dataset<Row> rows = periods.where(col(CustomerActivity.PERIOD).geq(col(CustomerActivity.COHORT)));
     Dataset<Row> cells = cells(byChannel ? rows : rows.withColumn(CustomerActivity.CHANNEL, lit("all")), currentPeriod);
-    return cells.select(
+    Column byMode = explode(array(modes.stream().map(m -> struct(lit(m.code()).as("mode"),
+        col(m == RetentionMode.ON ? CohortRetentionTable.ACTIVE : ACTIVE_LATER).as("active"))).toArray(Column[]::new)));
+    Column active = col("_mode.active");
+    return cells.withColumn("_mode", byMode).select(
         lit(Date.valueOf(runDate)).as(Columns.RUN_DATE),
+        col("_mode.mode").as(CohortRetentionTable.RETENTION_MODE),
         col(CustomerActivity.COHORT).as(CohortRetentionTable.COHORT),
         col(CustomerActivity.CHANNEL).as(CohortRetentionTable.CHANNEL),
         col(CohortRetentionTable.OFFSET),
         col(CohortRetentionTable.COHORT_SIZE),
-        col(CohortRetentionTable.ACTIVE),
-        col(CohortRetentionTable.ACTIVE).divide(col(CohortRetentionTable.COHORT_SIZE)).as(CohortRetentionTable.RETENTION),
+        active.as(CohortRetentionTable.ACTIVE),
+        active.divide(col(CohortRetentionTable.COHORT_SIZE)).as(CohortRetentionTable.RETENTION),
         col(CohortRetentionTable.REVENUE),
         col(CohortRetentionTable.REVENUE).divide(col(CohortRetentionTable.COHORT_SIZE)).as(CohortRetentionTable.REVENUE_PER_CUSTOMER),
-        sum(col(CohortRetentionTable.REVENUE)).over(Window.partitionBy(CustomerActivity.COHORT, CustomerActivity.CHANNEL)
-                .orderBy(CohortRetentionTable.OFFSET).rowsBetween(Window.unboundedPreceding(), Window.currentRow()))
-            .divide(col(CohortRetentionTable.COHORT_SIZE)).as(CohortRetentionTable.CUMULATIVE_REVENUE_PER_CUSTOMER),
+        col("_cumulative_revenue").divide(col(CohortRetentionTable.COHORT_SIZE)).as(CohortRetentionTable.CUMULATIVE_REVENUE_PER_CUSTOMER),
         // A period is complete when it ended before the run date (the run date's own period is partial).
         activity.offset(col(CustomerActivity.COHORT), lit(Date.valueOf(activity.periodOf(runDate))))
             .gt(col(CohortRetentionTable.OFFSET)).as(CohortRetentionTable.PERIOD_COMPLETE),
         lit(false).as(CohortRetentionTable.PROJECTED));
   }
+
+  /** Customers whose last active period is at this offset or a later one (the 'on_or_after' count). */
+  private static final String ACTIVE_LATER = "_active_later";
 
   /**
    * The cells in one plan without self-joins (a branch that reads the aggregate twice would have Spark
@@ -79,26 +97,42 @@ public final class CohortRetention {
    */
   private Dataset<Row> cells(Dataset<Row> rows, Column currentPeriod) {
     Column cohort = col(CustomerActivity.COHORT);
+    Column offset = activity.offset(cohort, col(CustomerActivity.PERIOD));
+    boolean later = modes.contains(RetentionMode.ON_OR_AFTER);
+    if (later) {
+      // The customer's last active period, marked on its row: one window over each customer's periods.
+      Column lastActive = max(when(col("active"), offset)).over(Window.partitionBy(Columns.CUSTOMER_ID));
+      rows = rows.withColumn("_last", coalesce(offset.equalTo(lastActive), lit(false)));
+    } else {
+      rows = rows.withColumn("_last", lit(false));
+    }
     Dataset<Row> perOffset = rows
-        .groupBy(cohort, col(CustomerActivity.CHANNEL), activity.offset(cohort, col(CustomerActivity.PERIOD)).as(CohortRetentionTable.OFFSET))
+        .groupBy(cohort, col(CustomerActivity.CHANNEL), offset.as(CohortRetentionTable.OFFSET))
         .agg(count(lit(1)).as("_customers"), sum(when(col("active"), 1).otherwise(0)).cast("long").as(CohortRetentionTable.ACTIVE),
+            sum(when(col("_last"), 1).otherwise(0)).cast("long").as("_last"),
             ExactSums.sum(col("revenue")).as(CohortRetentionTable.REVENUE));
     if (byChannel) {
       perOffset = perOffset.withColumn(CustomerActivity.CHANNEL, explode(array(col(CustomerActivity.CHANNEL), lit("all"))))
           .groupBy(CustomerActivity.COHORT, CustomerActivity.CHANNEL, CohortRetentionTable.OFFSET)
           .agg(sum("_customers").as("_customers"), sum(CohortRetentionTable.ACTIVE).as(CohortRetentionTable.ACTIVE),
-              ExactSums.sum(col(CohortRetentionTable.REVENUE)).as(CohortRetentionTable.REVENUE));
+              sum("_last").as("_last"), ExactSums.sum(col(CohortRetentionTable.REVENUE)).as(CohortRetentionTable.REVENUE));
     }
     Dataset<Row> perCohort = perOffset.groupBy(cohort, col(CustomerActivity.CHANNEL))
         .agg(map_from_entries(collect_list(struct(col(CohortRetentionTable.OFFSET),
-            struct(col("_customers"), col(CohortRetentionTable.ACTIVE), col(CohortRetentionTable.REVENUE))))).as("_cells"));
+            struct(col("_customers"), col(CohortRetentionTable.ACTIVE), col("_last"), col(CohortRetentionTable.REVENUE))))).as("_cells"));
     Column cell = try_element_at(col("_cells"), col(CohortRetentionTable.OFFSET));
+    WindowSpec cohortOffsets = Window.partitionBy(CustomerActivity.COHORT, CustomerActivity.CHANNEL).orderBy(CohortRetentionTable.OFFSET);
     // Every customer has a row at offset 0 (an event in the cohort's period): it holds the cohort's size.
     return perCohort.withColumn(CohortRetentionTable.OFFSET, explode(sequence(lit(0), activity.offset(cohort, currentPeriod))))
         .select(cohort, col(CustomerActivity.CHANNEL), col(CohortRetentionTable.OFFSET),
             try_element_at(col("_cells"), lit(0)).getField("_customers").as(CohortRetentionTable.COHORT_SIZE),
             coalesce(cell.getField(CohortRetentionTable.ACTIVE), lit(0L)).as(CohortRetentionTable.ACTIVE),
-            coalesce(cell.getField(CohortRetentionTable.REVENUE), lit(0.0)).as(CohortRetentionTable.REVENUE));
+            coalesce(cell.getField("_last"), lit(0L)).as("_last"),
+            coalesce(cell.getField(CohortRetentionTable.REVENUE), lit(0.0)).as(CohortRetentionTable.REVENUE))
+        .select(col("*"),
+            sum(col("_last")).over(cohortOffsets.rowsBetween(Window.currentRow(), Window.unboundedFollowing())).as(ACTIVE_LATER),
+            sum(col(CohortRetentionTable.REVENUE)).over(cohortOffsets.rowsBetween(Window.unboundedPreceding(), Window.currentRow()))
+                .as("_cumulative_revenue"));
   }
 
   /**
@@ -113,7 +147,10 @@ public final class CohortRetention {
   public Dataset<Row> projected(SparkSession spark, Dataset<Row> observed, Projection method) {
     // Bounded: cohorts x channels x offsets (the observed matrix), never per customer. One job: the
     // last offsets (the matrix's, each cohort's) are taken here rather than by two more jobs.
-    List<Row> cells = observed
+    if (!modes.contains(RetentionMode.ON)) {
+      return spark.createDataFrame(List.of(), nullable(observed));
+    }
+    List<Row> cells = observed.where(col(CohortRetentionTable.RETENTION_MODE).equalTo(RetentionMode.ON.code()))
         .select(Columns.RUN_DATE, CohortRetentionTable.COHORT, CohortRetentionTable.CHANNEL,
             CohortRetentionTable.OFFSET, CohortRetentionTable.COHORT_SIZE, CohortRetentionTable.ACTIVE,
             CohortRetentionTable.PERIOD_COMPLETE)
@@ -142,16 +179,18 @@ public final class CohortRetention {
       for (Map.Entry<Cohort, ShiftedBetaGeometric> e : RetentionProjection.curves(counts, method).entrySet()) {
         Cohort c = e.getKey();
         for (int k = reached.get(c) + 1; k <= maxOffset; k++) {
-          out.add(RowFactory.create(c.runDate(), c.cohort(), c.channel(), k, c.size(), null,
+          out.add(RowFactory.create(c.runDate(), RetentionMode.ON.code(), c.cohort(), c.channel(), k, c.size(), null,
               e.getValue().survival(k), null, null, null, false, true));
         }
       }
     }
-    org.apache.spark.sql.types.StructType nullable = new org.apache.spark.sql.types.StructType(
-        java.util.Arrays.stream(observed.schema().fields())
-            .map(f -> new org.apache.spark.sql.types.StructField(f.name(), f.dataType(), true, f.metadata()))
-            .toArray(org.apache.spark.sql.types.StructField[]::new));
-    return spark.createDataFrame(out, nullable);
+    return spark.createDataFrame(out, nullable(observed));
+  }
+
+  private static StructType nullable(Dataset<Row> observed) {
+    return new StructType(java.util.Arrays.stream(observed.schema().fields())
+        .map(f -> new StructField(f.name(), f.dataType(), true, f.metadata()))
+        .toArray(StructField[]::new));
   }
 
   /** A cohort of the observed matrix, as its rows name it. */

@@ -48,35 +48,63 @@ public final class CustomerActivity {
     this.cohorts = config.cohorts();
   }
 
-  /** Start of the period (month or ISO week) holding a date. */
+  /** Start of the period (month, ISO week or day) holding a date. */
   public Column period(Column date) {
-    return cohorts.period() == Cohorts.Period.MONTH ? trunc(date, "month") : to_date(date_trunc("week", date));
-  }
-
-  public boolean isMonthly() {
-    return cohorts.period() == Cohorts.Period.MONTH;
+    return switch (cohorts.period()) {
+      case MONTH -> trunc(date, "month");
+      case WEEK -> to_date(date_trunc("week", date));
+      case DAY -> to_date(date);
+    };
   }
 
   /** Whole periods from one period start to another. */
   public Column offset(Column fromPeriod, Column toPeriod) {
-    return cohorts.period() == Cohorts.Period.MONTH
-        ? months_between(toPeriod, fromPeriod).cast("int")
-        : datediff(toPeriod, fromPeriod).divide(7).cast("int");
+    return switch (cohorts.period()) {
+      case MONTH -> months_between(toPeriod, fromPeriod).cast("int");
+      case WEEK -> datediff(toPeriod, fromPeriod).divide(7).cast("int");
+      case DAY -> datediff(toPeriod, fromPeriod);
+    };
+  }
+
+  /** The start of the period {@code k} periods after the one starting at {@code start}. */
+  public Column plusPeriods(Column start, Column k) {
+    return switch (cohorts.period()) {
+      case MONTH -> add_months(start, k);
+      case WEEK -> date_add(start, k.multiply(7));
+      case DAY -> date_add(start, k);
+    };
+  }
+
+  /** cohorts.retention_modes. */
+  public List<Cohorts.RetentionMode> retentionModes() {
+    return cohorts.retentionModes();
   }
 
   public LocalDate periodOf(LocalDate day) {
-    return cohorts.period() == Cohorts.Period.MONTH ? day.withDayOfMonth(1) : day.minusDays(day.getDayOfWeek().getValue() - 1);
+    return switch (cohorts.period()) {
+      case MONTH -> day.withDayOfMonth(1);
+      case WEEK -> day.minusDays(day.getDayOfWeek().getValue() - 1);
+      case DAY -> day;
+    };
   }
 
   public LocalDate nextPeriod(LocalDate start) {
-    return cohorts.period() == Cohorts.Period.MONTH ? start.plusMonths(1) : start.plusWeeks(1);
+    return switch (cohorts.period()) {
+      case MONTH -> start.plusMonths(1);
+      case WEEK -> start.plusWeeks(1);
+      case DAY -> start.plusDays(1);
+    };
   }
 
   private Column isPurchase() {
     return col(Columns.EVENT_TYPE).isin(config.stages().purchaseEventTypes().toArray());
   }
 
+  /** Activity per cohorts.activity_events when set, else per cohorts.activity. */
   private Column isActivity() {
+    if (!cohorts.activityEvents().isEmpty()) {
+      return col(Columns.EVENT_TYPE).isin(cohorts.activityEvents().toArray());
+    }
     return cohorts.activity() == Cohorts.Activity.PURCHASE ? isPurchase() : lit(true);
   }
 

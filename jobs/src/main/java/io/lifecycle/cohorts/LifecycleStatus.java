@@ -42,7 +42,7 @@ public final class LifecycleStatus {
     Column period = col(CustomerActivity.PERIOD);
     Column prev = lag(period, 1).over(byCustomer);
     Column next = lead(period, 1).over(byCustomer);
-    Column following = activity.isMonthly() ? add_months(period, 1) : date_add(period, 7);
+    Column following = activity.plusPeriods(period, lit(1));
     Dataset<Row> classified = active
         .withColumn("_status", when(prev.isNull(), "new")
             .when(activity.offset(prev, period).equalTo(1), "retained").otherwise("resurrected"))

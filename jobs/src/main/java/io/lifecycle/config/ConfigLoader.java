@@ -174,8 +174,10 @@ public final class ConfigLoader {
             choice("lifecycle.cohorts.basis", Cohorts.Basis.class),
             choice("lifecycle.cohorts.period", Cohorts.Period.class),
             choice("lifecycle.cohorts.activity", Cohorts.Activity.class),
+            activityEvents("lifecycle.cohorts.activity_events"),
             config.getBoolean("lifecycle.cohorts.by_channel"),
             choice("lifecycle.cohorts.projection", Cohorts.Projection.class),
+            retentionModes("lifecycle.cohorts.retention_modes"),
             readDrivers());
     Clv clv = readClv();
     Models models =
@@ -469,6 +471,39 @@ public final class ConfigLoader {
     } catch (IllegalArgumentException e) {
       throw fail(key, "'" + value + "' is not one of " + lower(type.getEnumConstants()));
     }
+  }
+
+  /** Event types, normalized as the stage rules' are; none repeated. */
+  private List<String> activityEvents(String key) {
+    List<String> types = config.getStringList(key).stream().map(ConfigLoader::normalizeType).toList();
+    if (types.stream().anyMatch(String::isEmpty)) {
+      throw fail(key, "holds an empty event type");
+    }
+    if (new java.util.HashSet<>(types).size() != types.size()) {
+      throw fail(key, "names an event type twice: " + types);
+    }
+    return types;
+  }
+
+  /** At least one mode, each once, in the order given. */
+  private List<Cohorts.RetentionMode> retentionModes(String key) {
+    List<Cohorts.RetentionMode> modes = new ArrayList<>();
+    for (String value : config.getStringList(key)) {
+      Cohorts.RetentionMode mode;
+      try {
+        mode = Cohorts.RetentionMode.valueOf(value.trim().toUpperCase(Locale.ROOT));
+      } catch (IllegalArgumentException e) {
+        throw fail(key, "'" + value + "' is not one of " + lower(Cohorts.RetentionMode.values()));
+      }
+      if (modes.contains(mode)) {
+        throw fail(key, "names '" + mode.code() + "' twice");
+      }
+      modes.add(mode);
+    }
+    if (modes.isEmpty()) {
+      throw fail(key, "needs at least one of " + lower(Cohorts.RetentionMode.values()));
+    }
+    return modes;
   }
 
   private static String lower(Enum<?>[] values) {

@@ -115,8 +115,17 @@ public record LifecycleConfig(
   }
 
   /** Cohort definitions; see the README's cohort section. */
-  public record Cohorts(Basis basis, Period period, Activity activity, boolean byChannel, Projection projection,
-      Drivers drivers) {
+  /**
+   * @param activityEvents event types that count as activity; when not empty, they replace {@code activity}
+   * @param retentionModes the retention definitions cohort_retention holds, one row set each
+   */
+  public record Cohorts(Basis basis, Period period, Activity activity, List<String> activityEvents, boolean byChannel,
+      Projection projection, List<RetentionMode> retentionModes, Drivers drivers) {
+    public Cohorts {
+      activityEvents = List.copyOf(activityEvents);
+      retentionModes = List.copyOf(retentionModes);
+    }
+
     public enum Basis {
       FIRST_PURCHASE,
       FIRST_ACTIVITY
@@ -124,7 +133,21 @@ public record LifecycleConfig(
 
     public enum Period {
       MONTH,
-      WEEK
+      WEEK,
+      DAY
+    }
+
+    /** Which customers a retention cell counts (Amplitude's "on" and "unbounded" retention). */
+    public enum RetentionMode {
+      /** Active in the period itself. */
+      ON,
+      /** Active in the period or any later one: the share not yet gone for good (never below a later cell). */
+      ON_OR_AFTER;
+
+      /** The value of cohort_retention's retention_mode column. */
+      public String code() {
+        return name().toLowerCase(java.util.Locale.ROOT);
+      }
     }
 
     public enum Activity {

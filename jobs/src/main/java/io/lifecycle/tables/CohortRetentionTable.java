@@ -8,6 +8,7 @@ import org.apache.spark.sql.types.DataTypes;
 public final class CohortRetentionTable {
   private CohortRetentionTable() {}
 
+  public static final String RETENTION_MODE = "retention_mode";
   public static final String COHORT = "cohort_period";
   public static final String CHANNEL = "channel";
   public static final String OFFSET = "period_offset";
@@ -23,15 +24,16 @@ public final class CohortRetentionTable {
   public static final String ALL_CHANNELS = "all";
 
   public static final TableDef DEF =
-      TableDef.builder("cohort_retention", "Cohort retention matrix: per cohort and period offset, active customers, retention and revenue; cells a cohort has not reached are sBG projections flagged is_projected.")
+      TableDef.builder("cohort_retention", "Cohort retention matrix: per retention mode, cohort and period offset, active customers, retention and revenue; cells a cohort has not reached are sBG projections flagged is_projected.")
           .required(RUN_DATE, DataTypes.DateType, "As-of date of the run.")
-          .required(COHORT, DataTypes.DateType, "First day of the cohort's period (first purchase or first activity, per cohorts.basis).")
+          .required(RETENTION_MODE, DataTypes.StringType, "Which customers a cell counts (cohorts.retention_modes): 'on', active in the period; 'on_or_after', active in the period or any later one (unbounded retention: never rises with the offset). Projected cells are 'on'.")
+          .required(COHORT, DataTypes.DateType, "First day of the cohort's period (month, week or day per cohorts.period; first purchase or first activity, per cohorts.basis).")
           .required(CHANNEL, DataTypes.StringType, "Acquisition channel, or 'all' for the whole cohort.")
           .required(OFFSET, DataTypes.IntegerType, "Periods since the cohort's period (0 = the cohort's own period).")
           .required(COHORT_SIZE, DataTypes.LongType, "Customers in the cohort.")
-          .optional(ACTIVE, DataTypes.LongType, "Cohort customers active in the period (purchase or any event, per cohorts.activity); null when projected.")
+          .optional(ACTIVE, DataTypes.LongType, "Cohort customers active in the period ('on'), or in it or a later one ('on_or_after'); activity per cohorts.activity or cohorts.activity_events; null when projected.")
           .required(RETENTION, DataTypes.DoubleType, "active_customers / cohort_size; for projected cells the sBG projection.")
-          .optional(REVENUE, DataTypes.DoubleType, "Revenue of the cohort's customers in the period; null when projected.")
+          .optional(REVENUE, DataTypes.DoubleType, "Revenue of the cohort's customers in the period (the same in every mode); null when projected.")
           .optional(REVENUE_PER_CUSTOMER, DataTypes.DoubleType, "revenue / cohort_size (per original customer).")
           .optional(CUMULATIVE_REVENUE_PER_CUSTOMER, DataTypes.DoubleType, "Revenue per original customer from offset 0 to this one: the cohort value curve.")
           .required(PERIOD_COMPLETE, DataTypes.BooleanType, "Whether the period had ended by the run date (the latest observed period may be partial).")

@@ -58,7 +58,7 @@ final class CohortsReference implements StepReference {
     LifecycleConfig c = in.config();
     Cohorts k = c.cohorts();
     return new LifecycleConfig(c.source(), c.hash(), c.input(), c.stages(), c.privacy(), c.quality(), c.sessions(),
-        c.churnThreshold(), new Cohorts(k.basis(), k.period(), k.activity(), true, k.projection(), k.drivers()), c.clv(), c.models(), c.output(),
+        c.churnThreshold(), new Cohorts(k.basis(), k.period(), k.activity(), k.activityEvents(), true, k.projection(), k.retentionModes(), k.drivers()), c.clv(), c.models(), c.output(),
         c.generate(), c.incremental());
   }
 
@@ -112,13 +112,13 @@ final class CohortsReference implements StepReference {
   private static final class Sql {
     private final LifecycleConfig config;
     private final LocalDate runDate;
-    private final boolean monthly;
+    private final String unit;
     private final String current;
 
     Sql(LifecycleConfig config, LocalDate runDate) {
       this.config = config;
       this.runDate = runDate;
-      this.monthly = config.cohorts().period() == Cohorts.Period.MONTH;
+      this.unit = config.cohorts().period().name().toLowerCase(Locale.ROOT);
       // The period of the last observed day: the last row of every per-period series.
       this.current = date(new CustomerActivity(config).periodOf(runDate.minusDays(1)));
     }
@@ -128,15 +128,23 @@ final class CohortsReference implements StepReference {
     }
 
     private String period(String day) {
-      return "CAST(date_trunc('" + (monthly ? "month" : "week") + "', " + day + ") AS DATE)";
+      return "CAST(date_trunc('" + unit + "', " + day + ") AS DATE)";
     }
 
     private String periods(String from, String to) {
-      return monthly ? "datediff('month', " + from + ", " + to + ")" : "datediff('day', " + from + ", " + to + ") // 7";
+      return switch (unit) {
+        case "month" -> "datediff('month', " + from + ", " + to + ")";
+        case "week" -> "datediff('day', " + from + ", " + to + ") // 7";
+        default -> "datediff('day', " + from + ", " + to + ")";
+      };
     }
 
     private String plusPeriods(String period, int k) {
-      return "CAST(" + period + (monthly ? " + to_months(" + k + ")" : " + to_days(" + 7 * k + ")") + " AS DATE)";
+      return "CAST(" + period + switch (unit) {
+        case "month" -> " + to_months(" + k + ")";
+        case "week" -> " + to_days(" + 7 * k + ")";
+        default -> " + to_days(" + k + ")";
+      } + " AS DATE)";
     }
 
     private long thresholdDays() {
@@ -148,7 +156,7 @@ final class CohortsReference implements StepReference {
       String purchases = in.purchaseTypesSql();
       return String.format(Locale.ROOT, """
           CREATE OR REPLACE TEMP TABLE cohort_events AS
-          SELECT customer_id, ts, CAST(ts AS DATE) AS day, event_type IN (%s) AS purchase, amount, channel
+          SELECT customer_id, ts, CAST(ts AS DATE) AS day, event_type, event_type IN (%s) AS purchase, amount, channel
           FROM (SELECT *, make_timestamp(epoch_us(event_time)) AS ts FROM read_parquet(%s) WHERE epoch_us(event_time) < %d)""",
           purchases, ReferenceInputs.duckdbList(in.typedEventFiles()), in.asOfMicros());
     }
@@ -188,34 +196,46 @@ final class CohortsReference implements StepReference {
      * sets): every offset from 0 to the current period, zeros where nobody was active.
      */
     String retention() {
-      String active = config.cohorts().activity() == Cohorts.Activity.PURCHASE ? "bool_or(purchase)" : "true";
+      Cohorts cohorts = config.cohorts();
+      String active = !cohorts.activityEvents().isEmpty()
+          ? "bool_or(event_type IN (" + String.join(", ", cohorts.activityEvents().stream().map(t -> "'" + t + "'").toList()) + "))"
+          : cohorts.activity() == Cohorts.Activity.PURCHASE ? "bool_or(purchase)" : "true";
+      String modes = String.join(", ", cohorts.retentionModes().stream().map(m -> "('" + m.code() + "')").toList());
       return String.format(Locale.ROOT, """
           WITH p AS (
             SELECT customer_id, %1$s AS period, %2$s AS active, coalesce(sum(amount) FILTER (WHERE purchase), 0) AS revenue
             FROM cohort_events GROUP BY ALL),
           cp AS (
-            SELECT c.cohort, c.channel, %3$s AS k, p.active, p.revenue
+            SELECT p.customer_id, c.cohort, c.channel, %3$s AS k, p.active, p.revenue
             FROM p JOIN cohort_customers c USING (customer_id) WHERE p.period >= c.cohort),
           cells AS (
             SELECT cohort, CASE WHEN grouping(channel) = 1 THEN 'all' ELSE channel END AS channel, k,
                    count(*) FILTER (WHERE active) AS active, sum(revenue) AS revenue
             FROM cp GROUP BY GROUPING SETS ((cohort, channel, k), (cohort, k))),
+          last_active AS (
+            SELECT cohort, channel, max(k) FILTER (WHERE active) AS k FROM cp GROUP BY customer_id, cohort, channel),
+          leaving AS (
+            SELECT cohort, CASE WHEN grouping(channel) = 1 THEN 'all' ELSE channel END AS channel, k, count(*) AS n
+            FROM last_active WHERE k IS NOT NULL GROUP BY GROUPING SETS ((cohort, channel, k), (cohort, k))),
           sizes AS (
             SELECT cohort, CASE WHEN grouping(channel) = 1 THEN 'all' ELSE channel END AS channel, count(*) AS cohort_size
             FROM cohort_customers GROUP BY GROUPING SETS ((cohort, channel), (cohort))),
           grid AS (SELECT *, unnest(range(0, %4$s + 1)) AS k FROM sizes),
           m AS (
             SELECT grid.cohort, grid.channel, grid.k, grid.cohort_size, coalesce(cells.active, 0) AS active,
-                   coalesce(cells.revenue, 0) AS revenue
-            FROM grid LEFT JOIN cells USING (cohort, channel, k))
-          SELECT %5$s AS run_date, cohort AS cohort_period, channel, CAST(k AS INTEGER) AS period_offset, cohort_size,
-                 active AS active_customers, active / cohort_size AS retention_rate, revenue,
-                 revenue / cohort_size AS revenue_per_customer,
-                 sum(revenue) OVER (PARTITION BY cohort, channel ORDER BY k) / cohort_size AS cumulative_revenue_per_customer,
+                   coalesce(cells.revenue, 0) AS revenue,
+                   sum(coalesce(leaving.n, 0)) OVER (PARTITION BY grid.cohort, grid.channel ORDER BY grid.k DESC) AS later,
+                   sum(coalesce(cells.revenue, 0)) OVER (PARTITION BY grid.cohort, grid.channel ORDER BY grid.k) AS cumulative
+            FROM grid LEFT JOIN cells USING (cohort, channel, k) LEFT JOIN leaving USING (cohort, channel, k)),
+          modes AS (SELECT * FROM (VALUES %7$s) v(mode))
+          SELECT %5$s AS run_date, mode AS retention_mode, cohort AS cohort_period, channel, CAST(k AS INTEGER) AS period_offset,
+                 cohort_size, CASE mode WHEN 'on' THEN active ELSE later END AS active_customers,
+                 CASE mode WHEN 'on' THEN active ELSE later END / cohort_size AS retention_rate, revenue,
+                 revenue / cohort_size AS revenue_per_customer, cumulative / cohort_size AS cumulative_revenue_per_customer,
                  %6$s > k AS period_complete, false AS is_projected
-          FROM m""",
+          FROM m CROSS JOIN modes""",
           period("day"), active, periods("c.cohort", "p.period"), periods("cohort", current), date(runDate),
-          periods("cohort", date(new CustomerActivity(config).periodOf(runDate))));
+          periods("cohort", date(new CustomerActivity(config).periodOf(runDate))), modes);
     }
 
     /**
@@ -258,7 +278,7 @@ final class CohortsReference implements StepReference {
                  CASE WHEN at_start > 0 THEN 1 - churned / at_start END AS retention_rate,
                  period < %6$s AS period_complete
           FROM r""",
-          period("spell_start"), period("churn_date"), current, monthly ? "INTERVAL 1 MONTH" : "INTERVAL 7 DAY",
+          period("spell_start"), period("churn_date"), current, switch (unit) { case "month" -> "INTERVAL 1 MONTH"; case "week" -> "INTERVAL 7 DAY"; default -> "INTERVAL 1 DAY"; },
           date(runDate), date(new CustomerActivity(config).periodOf(runDate)));
     }
 
@@ -337,7 +357,7 @@ final class CohortsReference implements StepReference {
   @Override
   public int check(ReferenceInputs in, Statement st, Path sparkDir, Path duckdbDir) throws SQLException {
     compare(st, CohortRetentionTable.DEF, sparkDir, duckdbDir,
-        List.of(CohortRetentionTable.COHORT, CohortRetentionTable.CHANNEL, CohortRetentionTable.OFFSET));
+        List.of(CohortRetentionTable.RETENTION_MODE, CohortRetentionTable.COHORT, CohortRetentionTable.CHANNEL, CohortRetentionTable.OFFSET));
     compare(st, ChurnRatesTable.DEF, sparkDir, duckdbDir,
         List.of(ChurnRatesTable.SEGMENT_TYPE, ChurnRatesTable.SEGMENT, ChurnRatesTable.PERIOD));
     compare(st, CohortSurvivalTable.DEF, sparkDir, duckdbDir, List.of(CohortSurvivalTable.COHORT, CohortSurvivalTable.TENURE_DAYS));

@@ -175,7 +175,8 @@ final class DuckDbReference implements AutoCloseable {
   }
 
   /**
-   * The observed cells of {@code cohort_retention} for all channels, column for column as {@code
+   * The observed 'on' cells of {@code cohort_retention} for all channels (the other retention modes' are
+   * checked by {@code CohortsReference}), column for column as {@code
    * CohortRetention.observed} defines them: cohorts by first purchase (or first event) period, every offset
    * from 0 to the current period (0 where nobody was active), active customers, revenue, retention and
    * revenue per customer, the running revenue per customer, and whether the period had ended.
@@ -260,7 +261,7 @@ final class DuckDbReference implements AutoCloseable {
     // cells are matched by key and the doubles compared within 1e-6 (relative above 1).
     String cells = "SELECT cohort_period, period_offset, cohort_size, active_customers, retention_rate AS r, "
         + "revenue AS rev, revenue_per_customer AS rpc, cumulative_revenue_per_customer AS crpc, period_complete FROM ";
-    String ours = cells + "read_parquet(" + ReferenceInputs.duckdbList(ourFiles) + ") WHERE channel = 'all' AND NOT coalesce(is_projected, false)";
+    String ours = cells + "read_parquet(" + ReferenceInputs.duckdbList(ourFiles) + ") WHERE retention_mode = 'on' AND channel = 'all' AND NOT coalesce(is_projected, false)";
     String theirs = cells + "read_parquet('" + file + "')";
     String close = "abs(a.%1$s - b.%1$s) <= 1e-6 * greatest(1, abs(b.%1$s))";
     String same = "a.cohort_size = b.cohort_size AND a.active_customers = b.active_customers"

@@ -216,7 +216,7 @@ class ReadmeCommandsIT {
     assertEquals(23_570, table(out, "customer_value").count(), "every CDNOW customer purchased");
 
     // The 1997-Q1 monthly cohort matrix, internally consistent.
-    Dataset<Row> m = table(out, "cohort_retention").where("channel = 'all' and not is_projected");
+    Dataset<Row> m = table(out, "cohort_retention").where("retention_mode = 'on' and channel = 'all' and not is_projected");
     // Every CDNOW customer made a first purchase in 1997-Q1: three cohorts, 23,570 customers (7,846 + 8,476 + 7,248).
     List<Row> sizes = m.groupBy("cohort_period").agg(first("cohort_size"), count(lit(1))).orderBy("cohort_period").collectAsList();
     assertEquals(3, sizes.size());

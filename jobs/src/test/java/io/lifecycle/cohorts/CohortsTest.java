@@ -49,7 +49,7 @@ class CohortsTest {
   @Test
   void cohortMatrixMatchesAHandComputedOne() {
     CohortRetention r = new CohortRetention(new CustomerActivity(config), false);
-    Dataset<Row> m = r.observed(events(), LocalDate.of(2024, 4, 15))
+    Dataset<Row> m = r.observed(events(), LocalDate.of(2024, 4, 15)).where("retention_mode = 'on'")
         .select("cohort_period", "period_offset", "cohort_size", "active_customers", "retention_rate", "revenue",
             "cumulative_revenue_per_customer", "period_complete");
     assertEquals(List.of(
@@ -63,6 +63,47 @@ class CohortsTest {
         TestSupport.rows(m));
   }
 
+  /**
+   * 'on_or_after' counts the customers whose last active period is at the offset or later: in January's
+   * cohort a is last active at offset 3, s1 at 2 and b at 0; February's c at 1. The revenue is the period's.
+   */
+  @Test
+  void onOrAfterRetentionCountsCustomersActiveThenOrLater() {
+    CohortRetention r = new CohortRetention(new CustomerActivity(config), false);
+    Dataset<Row> m = r.observed(events(), LocalDate.of(2024, 4, 15)).where("retention_mode = 'on_or_after'")
+        .select("cohort_period", "period_offset", "cohort_size", "active_customers", "retention_rate", "revenue");
+    assertEquals(List.of(
+            "2024-01-01|0|3|3|1.0|22.0", "2024-01-01|1|3|2|0.6666666666666666|20.0",
+            "2024-01-01|2|3|2|0.6666666666666666|8.0", "2024-01-01|3|3|1|0.3333333333333333|30.0",
+            "2024-02-01|0|1|1|1.0|40.0", "2024-02-01|1|1|1|1.0|1.0", "2024-02-01|2|1|0|0.0|0.0"),
+        TestSupport.rows(m));
+    // Only the modes asked for; the projection fits the 'on' cells and its rows are 'on'.
+    LifecycleConfig onOnly = TestSupport.config("lifecycle.churn.inactivity_threshold = 30 days", "lifecycle.cohorts.retention_modes = [on]");
+    CohortRetention on = new CohortRetention(new CustomerActivity(onOnly), false);
+    assertEquals(List.of("on"), TestSupport.rows(on.observed(events(), LocalDate.of(2024, 4, 15)).select("retention_mode").distinct()));
+    Dataset<Row> both = r.observed(events(), LocalDate.of(2024, 4, 15));
+    assertEquals(List.of("on"), TestSupport.rows(r.projected(spark, both, LifecycleConfig.Cohorts.Projection.POOLED)
+        .select("retention_mode").distinct()));
+  }
+
+  /**
+   * Daily cohorts with activity as chosen event types: b's purchase on 01-20 starts a daily cohort (by
+   * first activity) but is not activity (only page views are), so b is not retained 'on' day 0, yet is
+   * 'on_or_after' it: the view on 02-01 (day 12) is activity.
+   */
+  @Test
+  void dailyPeriodsAndActivityAsChosenEventTypes() {
+    LifecycleConfig daily = TestSupport.config("lifecycle.churn.inactivity_threshold = 30 days",
+        "lifecycle.cohorts.basis = first_activity", "lifecycle.cohorts.period = day",
+        "lifecycle.cohorts.activity_events = [Page-View]");
+    CohortRetention r = new CohortRetention(new CustomerActivity(daily), false);
+    Dataset<Row> m = r.observed(events(), LocalDate.of(2024, 2, 3))
+        .where("cohort_period = DATE'2024-01-20' and period_offset in (0, 12, 13)")
+        .select("retention_mode", "period_offset", "cohort_size", "active_customers", "period_complete");
+    assertEquals(List.of("on_or_after|0|1|1|true", "on_or_after|12|1|1|true", "on_or_after|13|1|0|true",
+        "on|0|1|0|true", "on|12|1|1|true", "on|13|1|0|true"), TestSupport.rows(m));
+  }
+
   @Test
   void cohortsByFirstActivityPerAcquisitionChannel() {
     // c's first event is a view without a channel in January: January cohort, channel of its first
@@ -70,7 +111,7 @@ class CohortsTest {
     LifecycleConfig byActivity = TestSupport.config("lifecycle.churn.inactivity_threshold = 30 days",
         "lifecycle.cohorts.basis = first_activity", "lifecycle.cohorts.activity = any_event");
     CohortRetention r = new CohortRetention(new CustomerActivity(byActivity), true);
-    Dataset<Row> m = r.observed(events(), LocalDate.of(2024, 4, 15))
+    Dataset<Row> m = r.observed(events(), LocalDate.of(2024, 4, 15)).where("retention_mode = 'on'")
         .select("cohort_period", "channel", "period_offset", "cohort_size", "active_customers", "revenue");
     assertEquals(List.of(
             "2024-01-01|all|0|4|4|22.0", "2024-01-01|all|1|4|3|60.0", "2024-01-01|all|2|4|2|9.0", "2024-01-01|all|3|4|1|30.0",
@@ -109,7 +150,7 @@ class CohortsTest {
       }
     }
     Dataset<Row> observed = spark.createDataFrame(counts, cells).select(lit(java.sql.Date.valueOf("2024-05-01")).as("run_date"),
-        to_date(col("cohort")).as("cohort_period"), lit("all").as("channel"), col("offset").as("period_offset"),
+        lit("on").as("retention_mode"), to_date(col("cohort")).as("cohort_period"), lit("all").as("channel"), col("offset").as("period_offset"),
         lit(1000L).as("cohort_size"), col("active").as("active_customers"), col("active").divide(1000).as("retention_rate"),
         lit(0.0).as("revenue"), lit(0.0).as("revenue_per_customer"), lit(0.0).as("cumulative_revenue_per_customer"),
         lit(true).as("period_complete"), lit(false).as("is_projected"));

@@ -40,7 +40,8 @@ class ProjectionBacktestRun {
     Dataset<Row> sample = spark.read().option("header", true).schema(SyntheticEventGenerator.RAW_SCHEMA)
         .csv(TestSupport.projectFile("data-samples/events.csv").toString());
     List<String> sampleMatrix = matrix(typed(sample));
-    CohortRetention retention = new CohortRetention(new CustomerActivity(TestSupport.config()), false);
+    CohortRetention retention = new CohortRetention(new CustomerActivity(TestSupport.config()), false,
+        List.of(io.lifecycle.config.LifecycleConfig.Cohorts.RetentionMode.ON));
     Dataset<Row> observed = retention.observed(typed(sample), RUN_DATE);
     // The sample run's cohort_retention rows (SampleGoldenIT pins them): the observed and projected cells.
     long rows = observed.count() + retention.projected(spark, observed, Projection.POOLED).count();

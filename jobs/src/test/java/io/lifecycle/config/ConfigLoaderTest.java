@@ -133,6 +133,15 @@ class ConfigLoaderTest {
     assertTrue(fails("lifecycle.models.max_training_customers = 0").getMessage().contains("lifecycle.models.max_training_customers: must be at least 1"));
     assertTrue(fails("lifecycle.models.drift_retrain_psi = 0").getMessage().contains("lifecycle.models.drift_retrain_psi: must be a positive number (got 0.0)"));
     assertEquals(0.25, io.lifecycle.TestSupport.config().models().driftRetrainPsi());
+    assertTrue(fails("lifecycle.cohorts.retention_modes = [on, bracket]").getMessage()
+        .contains("lifecycle.cohorts.retention_modes: 'bracket' is not one of [on, on_or_after]"));
+    assertTrue(fails("lifecycle.cohorts.retention_modes = []").getMessage().contains("retention_modes: needs at least one of [on, on_or_after]"));
+    assertTrue(fails("lifecycle.cohorts.retention_modes = [on, ON]").getMessage().contains("retention_modes: names 'on' twice"));
+    assertTrue(fails("lifecycle.cohorts.activity_events = [review, Review]").getMessage().contains("activity_events: names an event type twice"));
+    assertEquals(List.of(LifecycleConfig.Cohorts.RetentionMode.ON, LifecycleConfig.Cohorts.RetentionMode.ON_OR_AFTER),
+        io.lifecycle.TestSupport.config().cohorts().retentionModes());
+    assertEquals(List.of("page_view", "review"),
+        io.lifecycle.TestSupport.config("lifecycle.cohorts.activity_events = [Page View, review]").cohorts().activityEvents());
   }
 
   @Test
