@@ -48,7 +48,7 @@ import org.slf4j.LoggerFactory;
  * Pareto/NBD) and the Gamma-Gamma spend model are fitted on compressed summaries; a calibration/holdout
  * check picks the purchase model with the lower error; per-customer values and forecasts are computed
  * per distinct summary by Spark tasks and joined back to customers; the population forecasts
- * ({@link ClvForecast}) come from the model and the number of customers per first-purchase day.
+ * ({@link ClvForecast}) come from the model and the customers aggregated per day and per age.
  * The channels' attribution is computed here too: it weighs the journeys by the predicted CLV.
  */
 public final class ClvStep implements Step {
@@ -110,7 +110,8 @@ public final class ClvStep implements Step {
       out.put(CustomerValueTable.DEF.name(), ctx.store().write(CustomerValueTable.DEF, withSimple, runDate));
       out.put(CustomerForecastTable.DEF.name(), ctx.store().write(CustomerForecastTable.DEF,
           customerForecasts(values, purchase), runDate));
-      List<Row> forecastRows = purchase == null ? List.of() : ClvForecast.rows(purchase, clv, ClvForecast.firstPurchases(summary), runDate);
+      List<Row> forecastRows = purchase == null ? List.of() : ClvForecast.rows(purchase, clv, ClvForecast.Customers.of(summary,
+          CustomerSummary.customersPerPurchaseDay(events, config.stages().purchaseEventTypes(), runDate.minusDays(1))), runDate);
       out.put(ClvForecastTable.DEF.name(), ctx.store().write(ClvForecastTable.DEF,
           spark.createDataFrame(forecastRows, ClvForecastTable.DEF.schema()), runDate));
       out.put(ClvModelsTable.DEF.name(), ctx.store().write(ClvModelsTable.DEF,

@@ -54,7 +54,8 @@ public final class LifecycleReport {
   /** Ids of the charts a complete run's report holds, in page order (the browser test checks them). */
   public static final List<String> CHARTS = List.of(
       "run-counts", "retention-heatmap", "retention-curves", "survival-curve", "churn-trend", "stickiness", "retention-drivers",
-      "stage-funnel", "transition-matrix", "top-paths", "clv-distribution", "clv-alive-matrix", "clv-expected-matrix", "clv-holdout", "clv-purchase-count", "channel-attribution",
+      "stage-funnel", "transition-matrix", "top-paths", "clv-distribution", "clv-alive-matrix", "clv-expected-matrix", "clv-holdout", "clv-purchase-count",
+      "clv-tracking", "clv-repeat-count", "channel-attribution",
       "churn-roc", "churn-calibration");
 
   private static final int MAX_COHORTS = 24;
@@ -522,7 +523,7 @@ public final class LifecycleReport {
       }
     }
     holdout(page);
-    purchaseCounts(page);
+    forecasts(page);
     attribution(page);
   }
 
@@ -547,25 +548,37 @@ public final class LifecycleReport {
         + "ago: the model believes frequent buyers who then stopped are likely gone.");
   }
 
-  /** A new customer's repeat purchases in each forecast horizon (clv_forecast): what one acquisition buys. */
-  private void purchaseCounts(HtmlPage page) {
-    Optional<Dataset<Row>> forecast = table(page, ClvForecastTable.DEF, "the purchase forecasts");
+  /** The clv_forecast curves: a new customer's purchase counts, then the two fit diagnostics. */
+  private void forecasts(HtmlPage page) {
+    Optional<Dataset<Row>> forecast = table(page, ClvForecastTable.DEF, "the purchase forecasts, the tracking plot and the repeat-count histogram");
     if (forecast.isEmpty()) {
       return;
     }
+    Dataset<Row> onDate = forecast.get().where(onRunDate);
+    if (!purchaseCounts(page, onDate)) {
+      return;
+    }
+    if (!java.util.Arrays.asList(onDate.columns()).contains(ClvForecastTable.ACTUAL_CUSTOMERS)) {
+      page.missing("Table clv_forecast was written before it held the actual purchases: rerun the clv step for " + runDate
+          + " to see the tracking plot and the repeat-count histogram.");
+      return;
+    }
+    tracking(page, onDate);
+    repeatCounts(page, onDate);
+  }
+
+  /** A new customer's repeat purchases in each forecast horizon: what one acquisition buys; false when there is no forecast. */
+  private boolean purchaseCounts(HtmlPage page, Dataset<Row> forecast) {
     // Bounded: 11 rows per horizon of clv.forecast_days.
-    List<Row> rows = forecast.get().where(onRunDate.and(col(ClvForecastTable.CURVE).equalTo(ClvForecastTable.PURCHASE_COUNT)))
+    List<Row> rows = forecast.where(col(ClvForecastTable.CURVE).equalTo(ClvForecastTable.PURCHASE_COUNT))
         .select(col(ClvForecastTable.DAYS), col(ClvForecastTable.PURCHASES), col(ClvForecastTable.PROBABILITY),
             col(ClvForecastTable.EXPECTED_REPEAT_PURCHASES), col(ClvForecastTable.PURCHASE_MODEL))
         .orderBy(ClvForecastTable.DAYS, ClvForecastTable.PURCHASES).collectAsList();
     if (rows.isEmpty()) {
       page.missing("Table clv_forecast has no rows for run date " + runDate + ": no purchase model fit could be used.");
-      return;
+      return false;
     }
-    List<String> categories = new ArrayList<>();
-    for (int n = 0; n <= ClvForecastTable.MAX_PURCHASES; n++) {
-      categories.add(n < ClvForecastTable.MAX_PURCHASES ? Integer.toString(n) : n + "+");
-    }
+    List<String> categories = repeatPurchaseBuckets();
     List<Bars> series = new ArrayList<>();
     List<List<String>> table = new ArrayList<>();
     for (int days : rows.stream().map(r -> r.getInt(0)).distinct().toList()) {
@@ -578,6 +591,73 @@ public final class LifecycleReport {
     page.chart(SvgChart.bars("clv-purchase-count", "A new customer's repeat purchase days (" + rows.get(0).getString(4) + ")",
         categories, "Repeat purchase days after the first purchase", Axis.fromZero("Probability", Markup::percent), series, false));
     page.table(List.of("days after the first purchase", "P(no repeat purchase)", "expected repeat purchase days"), table);
+    return true;
+  }
+
+  /** The buckets of repeat purchase days: 0 .. 9 and "10+". */
+  private static List<String> repeatPurchaseBuckets() {
+    List<String> categories = new ArrayList<>();
+    for (int n = 0; n <= ClvForecastTable.MAX_PURCHASES; n++) {
+      categories.add(n < ClvForecastTable.MAX_PURCHASES ? Integer.toString(n) : n + "+");
+    }
+    return categories;
+  }
+
+  /** The tracking plot: the customers' cumulative repeat purchases, actual to the run date and expected to the horizon's end. */
+  private void tracking(HtmlPage page, Dataset<Row> forecast) {
+    // Bounded: one row a week from the first acquisition to the end of the CLV horizon.
+    List<Row> rows = forecast.where(col(ClvForecastTable.CURVE).equalTo(ClvForecastTable.TRACKING))
+        .select(col(ClvForecastTable.DAYS), col(ClvForecastTable.EXPECTED_REPEAT_PURCHASES), col(ClvForecastTable.ACTUAL_REPEAT_PURCHASES),
+            col(ClvForecastTable.PURCHASE_MODEL))
+        .orderBy(ClvForecastTable.DAYS).collectAsList();
+    if (rows.isEmpty()) {
+      page.missing("Table clv_forecast has no tracking curve for run date " + runDate + ": no customer had purchased before it.");
+      return;
+    }
+    double[] x = rows.stream().mapToDouble(r -> r.getInt(0)).toArray();
+    double[] expected = rows.stream().mapToDouble(r -> r.getDouble(1)).toArray();
+    double[] actual = rows.stream().mapToDouble(r -> r.isNullAt(2) ? Double.NaN : r.getLong(2)).toArray();
+    double top = java.util.Arrays.stream(expected).max().orElse(0);
+    String model = rows.get(0).getString(3);
+    page.chart(SvgChart.line("clv-tracking", "Tracking: cumulative repeat purchase days of today's customers, actual against " + model,
+        Axis.of("As-of date (the vertical line: the run date)", v -> runDate.plusDays(Math.round(v)).toString()),
+        Axis.fromZero("Cumulative repeat purchase days", Markup::compact),
+        List.of(Series.of("actual", x, actual), Series.of("expected, " + model, x, expected).asDashed(),
+            Series.of("run date", new double[] {0, 0}, new double[] {0, top}).asDashed()), false));
+    Row now = rows.stream().filter(r -> r.getInt(0) == 0).findFirst().orElseThrow();
+    Row end = rows.get(rows.size() - 1);
+    page.table(List.of("as of", "actual", "expected", "gap (expected / actual - 1)"), List.of(
+        List.of(runDate + " (run date)", Markup.count(now.getLong(2)), Markup.decimal(now.getDouble(1), 0),
+            now.getLong(2) > 0 ? Markup.percent(now.getDouble(1) / now.getLong(2) - 1) : "n/a"),
+        List.of(runDate.plusDays(end.getInt(0)) + " (horizon's end)", "", Markup.decimal(end.getDouble(1), 0), "")));
+    page.note("The model fitted on today's customers, replayed over the calendar: where the actual line leaves the dashed one,"
+        + " the model misses how these customers bought; a gap that opens lately is a change in buying that the fit averages away.");
+  }
+
+  /** The repeat-count histogram: today's customers by repeat purchase days, actual against the model's expectation at their ages. */
+  private void repeatCounts(HtmlPage page, Dataset<Row> forecast) {
+    // Bounded: one row per bucket, 0 .. MAX_PURCHASES.
+    List<Row> rows = forecast.where(col(ClvForecastTable.CURVE).equalTo(ClvForecastTable.REPEAT_COUNT))
+        .select(col(ClvForecastTable.PURCHASES), col(ClvForecastTable.ACTUAL_CUSTOMERS), col(ClvForecastTable.EXPECTED_CUSTOMERS),
+            col(ClvForecastTable.PURCHASE_MODEL))
+        .collectAsList();
+    if (rows.isEmpty()) {
+      page.missing("Table clv_forecast has no repeat-count histogram for run date " + runDate + ": no customer had purchased before it.");
+      return;
+    }
+    List<String> categories = repeatPurchaseBuckets();
+    double[] actual = new double[categories.size()];
+    double[] expected = new double[categories.size()];
+    rows.forEach(r -> {
+      actual[r.getInt(0)] = r.getLong(1);
+      expected[r.getInt(0)] = r.getDouble(2);
+    });
+    String model = rows.get(0).getString(3);
+    page.chart(SvgChart.bars("clv-repeat-count", "Today's customers by repeat purchase days, actual against " + model, categories,
+        "Repeat purchase days to the run date (10+: 10 or more)", Axis.fromZero("Customers", Markup::compact),
+        List.of(new Bars("actual", actual), new Bars("expected, " + model, expected)), false));
+    page.note("Expected: each customer's chance of exactly n repeat purchase days at their age, summed; bars that differ"
+        + " show which buyers the model gets wrong (e.g. more actual 0s: more one-time buyers than the model allows).");
   }
 
   private void attribution(HtmlPage page) {

@@ -32,6 +32,9 @@ public final class CustomerSummary {
   public static final String PURCHASES = "purchases";
   /** The acquisition channel, in {@link #withChannel} only. */
   public static final String CHANNEL = "acquisition_channel";
+  /** {@link #customersPerPurchaseDay}'s columns: the day, and the customers who purchased on it. */
+  public static final String PURCHASE_DAY = "purchase_day";
+  public static final String CUSTOMERS = "customers";
 
   private static final String DAY = "_day";
   private static final String DAY_SPEND = "_day_spend";
@@ -48,7 +51,7 @@ public final class CustomerSummary {
   public static Dataset<Row> of(Dataset<Row> events, Set<String> purchaseTypes, LocalDate lastDay, TimeUnit unit) {
     Column day = to_date(col(Columns.EVENT_TIME));
     Dataset<Row> days = events
-        .where(col(Columns.EVENT_TYPE).isin(purchaseTypes.toArray()).and(day.leq(lit(java.sql.Date.valueOf(lastDay)))))
+        .where(isPurchase(purchaseTypes, lastDay))
         .groupBy(col(Columns.CUSTOMER_ID), day.as(DAY))
         .agg(coalesce(ExactSums.sum(col(Columns.AMOUNT)), lit(0.0)).as(DAY_SPEND), count(lit(1)).as(PURCHASES));
     return perCustomer(days, lastDay, unit, false);
@@ -66,7 +69,7 @@ public final class CustomerSummary {
    */
   public static Dataset<Row> withChannel(Dataset<Row> events, Set<String> purchaseTypes, LocalDate lastDay, TimeUnit unit) {
     Column day = to_date(col(Columns.EVENT_TIME));
-    Column purchase = col(Columns.EVENT_TYPE).isin(purchaseTypes.toArray()).and(day.leq(lit(java.sql.Date.valueOf(lastDay))));
+    Column purchase = isPurchase(purchaseTypes, lastDay);
     Column asPurchase = when(purchase, struct(day.as(DAY), lit(null).cast("string").as(Columns.CHANNEL),
         col(Columns.AMOUNT).as(Columns.AMOUNT), lit(null).cast("timestamp").as(Columns.EVENT_TIME)));
     Column asChannel = when(col(Columns.CHANNEL).isNotNull(), struct(lit(null).cast("date").as(DAY), col(Columns.CHANNEL),
@@ -77,6 +80,26 @@ public final class CustomerSummary {
         .agg(coalesce(ExactSums.sum(col(Columns.AMOUNT)), lit(0.0)).as(DAY_SPEND), count(col(DAY)).as(PURCHASES),
             min(col(Columns.EVENT_TIME)).as(CHANNEL_TIME));
     return perCustomer(days, lastDay, unit, true).where(col(FIRST_PURCHASE_DATE).isNotNull());
+  }
+
+  /**
+   * Per calendar day to {@code lastDay}: the customers with a purchase that day ({@link #PURCHASE_DAY},
+   * {@link #CUSTOMERS}), purchase days counted as the summary counts them. A day's repeat purchase days are
+   * these customers less those whose first purchase day it is: summed over the days, the summaries'
+   * frequency. One row per day with a purchase.
+   *
+   * @param events canonical events (customer_id, event_time, event_type)
+   */
+  public static Dataset<Row> customersPerPurchaseDay(Dataset<Row> events, Set<String> purchaseTypes, LocalDate lastDay) {
+    return events.where(isPurchase(purchaseTypes, lastDay))
+        .groupBy(to_date(col(Columns.EVENT_TIME)).as(PURCHASE_DAY))
+        .agg(count_distinct(col(Columns.CUSTOMER_ID)).as(CUSTOMERS))
+        .select(col(PURCHASE_DAY), col(CUSTOMERS));
+  }
+
+  /** A purchase event on a day up to {@code lastDay}: what makes a purchase day. */
+  private static Column isPurchase(Set<String> purchaseTypes, LocalDate lastDay) {
+    return col(Columns.EVENT_TYPE).isin(purchaseTypes.toArray()).and(to_date(col(Columns.EVENT_TIME)).leq(lit(java.sql.Date.valueOf(lastDay))));
   }
 
   /**

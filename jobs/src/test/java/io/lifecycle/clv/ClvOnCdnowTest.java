@@ -109,7 +109,10 @@ class ClvOnCdnowTest {
    * customer_forecast and clv_forecast through the step against the stats models at the fitted
    * parameters: customer 0001 expects 1.226 purchases in the next 39 weeks under BG/NBD (the published
    * value); the purchase-count distribution sums to 1 (nearly all of it at n &lt;= 10); the tracking
-   * curve at the run date is the sum of E[X(T)] over the customers.
+   * curve at the run date is the sum of E[X(T)] over the customers, and its actual side the sum of their
+   * frequency (2,457); the repeat-count histogram's actual and expected counts each sum to the 2,357
+   * customers. Measured (BG/NBD), n = 0..9 and 10+: actual 1411, 439, 214, 100, 62, 38, 29, 23, 7, 5, 29;
+   * expected 1407.7, 460.3, 192.5, 101.2, 59.8, 38.1, 25.5, 17.8, 12.7, 9.3, 32.0.
    */
   private void forecastsOfTheSelectedModel(Path out, Dataset<Row> models) {
     Row selected = models.where("selected and purpose = 'full' and model in ('bg_nbd', 'pareto_nbd')").head();
@@ -151,6 +154,15 @@ class ClvOnCdnowTest {
       direct += model.expectedPurchases(r.getDouble(0));
     }
     assertEquals(direct, atRunDate, 1e-6 * direct);
+    long frequency = spark.read().format("delta").load(out.resolve("customer_value").toString()).selectExpr("sum(frequency)").head().getLong(0);
+    long actual = population.where("curve = 'tracking' and days = 0").head().getAs("actual_repeat_purchases");
+    assertEquals(2457L, frequency);
+    assertEquals(frequency, actual);
+    Row histogram = population.where("curve = 'repeat_count'").selectExpr("count(*)", "sum(actual_customers)", "sum(expected_customers)").head();
+    assertEquals(RowFactory.create(11L, 2357L), RowFactory.create(histogram.getLong(0), histogram.getLong(1)));
+    assertEquals(2357.0, histogram.getDouble(2), 1e-9);
+    Row zero = population.where("curve = 'repeat_count' and purchases = 0").head();
+    assertEquals(1411L, zero.<Long>getAs("actual_customers"));
   }
 
   @Test

@@ -12,8 +12,14 @@ import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import io.lifecycle.tables.ClvForecastTable;
+import java.sql.Date;
 import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.List;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
 import javax.xml.parsers.DocumentBuilderFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -41,6 +47,38 @@ class ReportTest {
         "model_metrics")) {
       assertTrue(html.contains("Table " + table + " is missing"), "no note for " + table);
     }
+  }
+
+  @Test
+  void theFitDiagnosticsAreDrawnFromClvForecast(@TempDir Path dir) throws Exception {
+    Path out = dir.resolve("out");
+    SparkSession spark = SharedSpark.get();
+    LocalDate runDate = LocalDate.of(2026, 1, 1);
+    RunContext ctx = new RunContext(spark, TestSupport.config(
+        "lifecycle.input.path = \"" + dir.resolve("none") + "\"",
+        "lifecycle.output.root = \"" + out + "\""), runDate);
+    Date run = Date.valueOf(runDate);
+    List<Row> rows = new ArrayList<>();
+    for (int n = 0; n <= ClvForecastTable.MAX_PURCHASES; n++) {
+      rows.add(RowFactory.create(run, "bg_nbd", ClvForecastTable.PURCHASE_COUNT, 30, null, n, n == 0 ? 1.0 : 0.0, 0.0, null, null, null));
+      rows.add(RowFactory.create(run, "bg_nbd", ClvForecastTable.REPEAT_COUNT, 0, run, n, null, null, null, 10L - n, 10.5 - n));
+    }
+    long[] actual = {1, 3, 8};
+    double[] expected = {1.5, 2.5, 10.0, 12.5};
+    for (int k = -2; k <= 1; k++) {
+      rows.add(RowFactory.create(run, "bg_nbd", ClvForecastTable.TRACKING, 7 * k, Date.valueOf(runDate.plusDays(7L * k)), null, null,
+          expected[k + 2], k <= 0 ? actual[k + 2] : null, null, null));
+    }
+    ctx.store().write(ClvForecastTable.DEF, spark.createDataFrame(rows, ClvForecastTable.DEF.schema()), runDate);
+    new ReportStep().run(ctx);
+    String html = Files.readString(out.resolve(ReportStep.LATEST));
+    for (String id : List.of("clv-purchase-count", "clv-tracking", "clv-repeat-count")) {
+      assertTrue(html.contains("<figure class=\"chart\" id=\"" + id + "\">"), "chart " + id + " missing");
+    }
+    assertFalse(html.contains("NaN"), "the actual line ends at the run date");
+    // At the run date: 8 actual, 10 expected, the model 25% above.
+    assertTrue(html.contains("<td class=\"num\">8</td><td class=\"num\">10</td><td class=\"num\">25.0%</td>"), html);
+    assertTrue(html.contains("run date"), "the run date is marked");
   }
 
   @Test
