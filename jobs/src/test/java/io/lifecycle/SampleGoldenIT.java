@@ -51,7 +51,7 @@ class SampleGoldenIT {
       counts.add(name + "=" + table(name).count());
     }
     assertEquals(List.of("events=46118", "events_quarantine=5", "sessions=19099", "customer_stage_history=20478",
-        "customer_journeys=5000", "stage_transitions=550", "stage_funnel=864", "cohort_retention=576", "churn_rates=371",
+        "customer_journeys=5000", "stage_transitions=550", "stage_funnel=864", "cohort_retention=876", "churn_rates=371",
         "cohort_survival=1449", "lifecycle_status=324", "customer_value=3498", "segment_value=662",
         "churn_predictions=1083", "next_stage_predictions=1083"), counts);
   }
@@ -104,6 +104,15 @@ class SampleGoldenIT {
         "2025-07-01: 1047 +190 +70 -254 = 1053", "2025-08-01: 1053 +199 +77 -297 = 1032", "2025-09-01: 1032 +181 +68 -278 = 1003",
         "2025-10-01: 1003 +243 +73 -268 = 1051", "2025-11-01: 1051 +196 +88 -251 = 1084", "2025-12-01: 1084 +176 +81 -258 = 1083",
         "survival: median 0.2601 restricted mean 0.3397"), lines);
+    // Unbounded retention of the first two cohorts: active in the period or a later one (never below 'on').
+    List<String> unbounded = new ArrayList<>();
+    // Eight rows, bounded.
+    for (Row r : table("cohort_retention").where("retention_mode = 'on_or_after' and channel = 'all' and period_offset < 4"
+        + " and cohort_period <= DATE'2024-02-01'").orderBy("cohort_period", "period_offset").collectAsList()) {
+      unbounded.add(r.getAs("cohort_period") + "+" + r.getAs("period_offset") + ": " + r.getAs("active_customers"));
+    }
+    assertEquals(List.of("2024-01-01+0: 139", "2024-01-01+1: 60", "2024-01-01+2: 54", "2024-01-01+3: 49",
+        "2024-02-01+0: 127", "2024-02-01+1: 67", "2024-02-01+2: 64", "2024-02-01+3: 59"), unbounded);
   }
 
   @Test
