@@ -70,6 +70,7 @@ public final class CohortRetention {
     return cells.withColumn("_mode", byMode).select(
         lit(Date.valueOf(runDate)).as(Columns.RUN_DATE),
         col("_mode.mode").as(CohortRetentionTable.RETENTION_MODE),
+        lit(null).cast("string").as(CohortRetentionTable.BRACKET),
         col(CustomerActivity.COHORT).as(CohortRetentionTable.COHORT),
         col(CustomerActivity.CHANNEL).as(CohortRetentionTable.CHANNEL),
         col(CohortRetentionTable.OFFSET),
@@ -179,7 +180,7 @@ public final class CohortRetention {
       for (Map.Entry<Cohort, ShiftedBetaGeometric> e : RetentionProjection.curves(counts, method).entrySet()) {
         Cohort c = e.getKey();
         for (int k = reached.get(c) + 1; k <= maxOffset; k++) {
-          out.add(RowFactory.create(c.runDate(), RetentionMode.ON.code(), c.cohort(), c.channel(), k, c.size(), null,
+          out.add(RowFactory.create(c.runDate(), RetentionMode.ON.code(), null, c.cohort(), c.channel(), k, c.size(), null,
               e.getValue().survival(k), null, null, null, false, true));
         }
       }

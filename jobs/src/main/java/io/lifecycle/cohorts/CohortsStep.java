@@ -14,7 +14,9 @@ import io.lifecycle.tables.LifecycleStatusTable;
 import io.lifecycle.tables.RetentionDriversTable;
 import java.sql.Date;
 import java.time.LocalDate;
+import io.lifecycle.config.LifecycleConfig;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -46,7 +48,12 @@ public final class CohortsStep implements Step {
       LocalDate runDate = ctx.runDate();
       Dataset<Row> spells = activity.spellsOf(days, runDate.minusDays(1));
       CohortRetention retention = new CohortRetention(activity, byChannel);
-      Dataset<Row> observed = retention.observedOf(periods, runDate).localCheckpoint();
+      Dataset<Row> observed = retention.observedOf(periods, runDate);
+      List<LifecycleConfig.Cohorts.Bracket> brackets = ctx.config().cohorts().brackets();
+      if (!brackets.isEmpty()) {
+        observed = observed.unionByName(new RetentionBrackets(activity, byChannel, brackets).observedOf(days, runDate));
+      }
+      observed = observed.localCheckpoint();
       Dataset<Row> matrix = observed.unionByName(retention.projected(ctx.spark(), observed, ctx.config().cohorts().projection()));
       Map<String, Long> out = new LinkedHashMap<>();
       out.put(CohortRetentionTable.DEF.name(), ctx.store().write(CohortRetentionTable.DEF, matrix, runDate));

@@ -178,6 +178,7 @@ public final class ConfigLoader {
             config.getBoolean("lifecycle.cohorts.by_channel"),
             choice("lifecycle.cohorts.projection", Cohorts.Projection.class),
             retentionModes("lifecycle.cohorts.retention_modes"),
+            brackets("lifecycle.cohorts.brackets"),
             readDrivers());
     Clv clv = readClv();
     Models models =
@@ -483,6 +484,23 @@ public final class ConfigLoader {
       throw fail(key, "names an event type twice: " + types);
     }
     return types;
+  }
+
+  /** Day ranges written "from-to", in increasing order and not overlapping. */
+  private List<Cohorts.Bracket> brackets(String key) {
+    List<Cohorts.Bracket> brackets = new ArrayList<>();
+    for (String value : config.getStringList(key)) {
+      java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\s*(\\d{1,5})\\s*-\\s*(\\d{1,5})\\s*").matcher(value);
+      if (!m.matches() || Integer.parseInt(m.group(2)) < Integer.parseInt(m.group(1))) {
+        throw fail(key, "'" + value + "' is not a range of days from-to with from <= to, e.g. 2-7");
+      }
+      Cohorts.Bracket b = new Cohorts.Bracket(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)));
+      if (!brackets.isEmpty() && b.from() <= brackets.get(brackets.size() - 1).to()) {
+        throw fail(key, "brackets must increase without overlapping: '" + value + "' starts before the previous one ends");
+      }
+      brackets.add(b);
+    }
+    return brackets;
   }
 
   /** At least one mode, each once, in the order given. */

@@ -118,12 +118,31 @@ public record LifecycleConfig(
   /**
    * @param activityEvents event types that count as activity; when not empty, they replace {@code activity}
    * @param retentionModes the retention definitions cohort_retention holds, one row set each
+   * @param brackets day ranges of a customer's lifetime, for bracket retention (none: no bracket rows)
    */
   public record Cohorts(Basis basis, Period period, Activity activity, List<String> activityEvents, boolean byChannel,
-      Projection projection, List<RetentionMode> retentionModes, Drivers drivers) {
+      Projection projection, List<RetentionMode> retentionModes, List<Bracket> brackets, Drivers drivers) {
     public Cohorts {
       activityEvents = List.copyOf(activityEvents);
       retentionModes = List.copyOf(retentionModes);
+      brackets = List.copyOf(brackets);
+    }
+
+    /**
+     * Days {@code from} to {@code to} (inclusive) of a customer's lifetime, day 0 its first day: bracket
+     * retention counts the customers active on at least one of them (Amplitude's custom brackets).
+     */
+    public record Bracket(int from, int to) {
+      public Bracket {
+        if (from < 0 || to < from) {
+          throw new IllegalArgumentException("a bracket needs 0 <= from <= to, got " + from + "-" + to);
+        }
+      }
+
+      /** As written in the config and in cohort_retention's bracket column: "2-7". */
+      public String label() {
+        return from + "-" + to;
+      }
     }
 
     public enum Basis {

@@ -9,6 +9,7 @@ public final class CohortRetentionTable {
   private CohortRetentionTable() {}
 
   public static final String RETENTION_MODE = "retention_mode";
+  public static final String BRACKET = "bracket";
   public static final String COHORT = "cohort_period";
   public static final String CHANNEL = "channel";
   public static final String OFFSET = "period_offset";
@@ -26,7 +27,8 @@ public final class CohortRetentionTable {
   public static final TableDef DEF =
       TableDef.builder("cohort_retention", "Cohort retention matrix: per retention mode, cohort and period offset, active customers, retention and revenue; cells a cohort has not reached are sBG projections flagged is_projected.")
           .required(RUN_DATE, DataTypes.DateType, "As-of date of the run.")
-          .required(RETENTION_MODE, DataTypes.StringType, "Which customers a cell counts (cohorts.retention_modes): 'on', active in the period; 'on_or_after', active in the period or any later one (unbounded retention: never rises with the offset). Projected cells are 'on'.")
+          .required(RETENTION_MODE, DataTypes.StringType, "Which customers a cell counts (cohorts.retention_modes): 'on', active in the period; 'on_or_after', active in the period or any later one (unbounded retention: never rises with the offset). 'bracket', active on some day of the bracket's range of days since the customer's first day. Projected cells are 'on'.")
+          .optional(BRACKET, DataTypes.StringType, "For retention_mode 'bracket' (cohorts.brackets): the days since each customer's first day the cell covers, e.g. '2-7' (period_offset is then the bracket's index, period_complete whether every customer of the cohort has lived through it); null in the other modes.")
           .required(COHORT, DataTypes.DateType, "First day of the cohort's period (month, week or day per cohorts.period; first purchase or first activity, per cohorts.basis).")
           .required(CHANNEL, DataTypes.StringType, "Acquisition channel, or 'all' for the whole cohort.")
           .required(OFFSET, DataTypes.IntegerType, "Periods since the cohort's period (0 = the cohort's own period).")

@@ -104,6 +104,27 @@ class CohortsTest {
         "on|0|1|0|true", "on|12|1|1|true", "on|13|1|0|true"), TestSupport.rows(m));
   }
 
+  /**
+   * Brackets count from each customer's own first purchase: a (01-05) buys again on day 36, s1 (01-31) on
+   * day 32, b only views (day 12: not purchase activity); c (02-02) buys again on day 36. February's
+   * 8-50 bracket ends after the run date for a customer acquired on 02-29: not complete.
+   */
+  @Test
+  void bracketRetentionCountsFromEachCustomersFirstDay() {
+    LifecycleConfig withBrackets = TestSupport.config("lifecycle.churn.inactivity_threshold = 30 days",
+        "lifecycle.cohorts.brackets = [0-1, 2-7, 8-50]");
+    CustomerActivity activity = new CustomerActivity(withBrackets);
+    Dataset<Row> m = new RetentionBrackets(activity, false, withBrackets.cohorts().brackets())
+        .observedOf(activity.days(events(), false), LocalDate.of(2024, 4, 15))
+        .select("bracket", "cohort_period", "period_offset", "cohort_size", "active_customers", "revenue",
+            "cumulative_revenue_per_customer", "period_complete", "retention_mode", "channel");
+    assertEquals(List.of("0-1|2024-01-01|0|3|3|22.0|7.333333333333333|true|bracket|all",
+            "0-1|2024-02-01|0|1|1|40.0|40.0|true|bracket|all", "2-7|2024-01-01|1|3|0|0.0|7.333333333333333|true|bracket|all",
+            "2-7|2024-02-01|1|1|0|0.0|40.0|true|bracket|all", "8-50|2024-01-01|2|3|2|28.0|16.666666666666668|true|bracket|all",
+            "8-50|2024-02-01|2|1|1|1.0|41.0|false|bracket|all"),
+        TestSupport.rows(m));
+  }
+
   @Test
   void cohortsByFirstActivityPerAcquisitionChannel() {
     // c's first event is a view without a channel in January: January cohort, channel of its first
@@ -150,7 +171,7 @@ class CohortsTest {
       }
     }
     Dataset<Row> observed = spark.createDataFrame(counts, cells).select(lit(java.sql.Date.valueOf("2024-05-01")).as("run_date"),
-        lit("on").as("retention_mode"), to_date(col("cohort")).as("cohort_period"), lit("all").as("channel"), col("offset").as("period_offset"),
+        lit("on").as("retention_mode"), lit(null).cast("string").as("bracket"), to_date(col("cohort")).as("cohort_period"), lit("all").as("channel"), col("offset").as("period_offset"),
         lit(1000L).as("cohort_size"), col("active").as("active_customers"), col("active").divide(1000).as("retention_rate"),
         lit(0.0).as("revenue"), lit(0.0).as("revenue_per_customer"), lit(0.0).as("cumulative_revenue_per_customer"),
         lit(true).as("period_complete"), lit(false).as("is_projected"));

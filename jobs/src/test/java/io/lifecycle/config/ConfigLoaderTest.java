@@ -137,6 +137,12 @@ class ConfigLoaderTest {
         .contains("lifecycle.cohorts.retention_modes: 'bracket' is not one of [on, on_or_after]"));
     assertTrue(fails("lifecycle.cohorts.retention_modes = []").getMessage().contains("retention_modes: needs at least one of [on, on_or_after]"));
     assertTrue(fails("lifecycle.cohorts.retention_modes = [on, ON]").getMessage().contains("retention_modes: names 'on' twice"));
+    assertTrue(fails("lifecycle.cohorts.brackets = [0-1, 1-7]").getMessage()
+        .contains("lifecycle.cohorts.brackets: brackets must increase without overlapping: '1-7' starts before the previous one ends"));
+    assertTrue(fails("lifecycle.cohorts.brackets = [7-2]").getMessage().contains("'7-2' is not a range of days from-to with from <= to"));
+    assertTrue(fails("lifecycle.cohorts.brackets = [week]").getMessage().contains("'week' is not a range of days"));
+    assertEquals(List.of(new LifecycleConfig.Cohorts.Bracket(0, 1), new LifecycleConfig.Cohorts.Bracket(2, 7)),
+        io.lifecycle.TestSupport.config("lifecycle.cohorts.brackets = [0-1, \"2 - 7\"]").cohorts().brackets());
     assertTrue(fails("lifecycle.cohorts.activity_events = [review, Review]").getMessage().contains("activity_events: names an event type twice"));
     assertEquals(List.of(LifecycleConfig.Cohorts.RetentionMode.ON, LifecycleConfig.Cohorts.RetentionMode.ON_OR_AFTER),
         io.lifecycle.TestSupport.config().cohorts().retentionModes());
