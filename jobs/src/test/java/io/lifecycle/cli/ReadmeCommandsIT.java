@@ -223,6 +223,18 @@ class ReadmeCommandsIT {
     assertEquals(List.of(7846L, 8476L, 7248L), sizes.stream().map(x -> x.getLong(1)).toList());
     // Observed offsets: January reaches June 1998 (0..17), February 0..16, March 0..15; all complete.
     assertEquals(List.of(18L, 17L, 16L), sizes.stream().map(x -> x.getLong(2)).toList());
+    // conf/cdnow.conf's brackets: customers buying again within days 1-30, 31-90, 91-180 and 181-365 of
+    // their first purchase, per cohort (counted independently from CDNOW_master.txt); every bracket complete.
+    List<String> brackets = new ArrayList<>();
+    // Twelve rows (three cohorts, four brackets): bounded.
+    for (Row b : table(out, "cohort_retention").where("retention_mode = 'bracket'").orderBy("cohort_period", "period_offset").collectAsList()) {
+      brackets.add(b.getAs("cohort_period") + " " + b.getAs("bracket") + ": " + b.getAs("active_customers") + "/" + b.getAs("cohort_size")
+          + (b.<Boolean>getAs("period_complete") ? "" : " incomplete"));
+    }
+    assertEquals(List.of("1997-01-01 1-30: 1374/7846", "1997-01-01 31-90: 1559/7846", "1997-01-01 91-180: 1510/7846",
+        "1997-01-01 181-365: 2060/7846", "1997-02-01 1-30: 1489/8476", "1997-02-01 31-90: 1585/8476",
+        "1997-02-01 91-180: 1695/8476", "1997-02-01 181-365: 2145/8476", "1997-03-01 1-30: 1252/7248",
+        "1997-03-01 31-90: 1360/7248", "1997-03-01 91-180: 1439/7248", "1997-03-01 181-365: 1929/7248"), brackets);
     assertEquals(0, m.where("not period_complete").count());
     assertEquals(3, m.where("period_offset = 0 and retention_rate = 1.0").count());
     assertEquals(0, m.where("active_customers > cohort_size or retention_rate < 0").count());
