@@ -51,7 +51,7 @@ class SampleGoldenIT {
       counts.add(name + "=" + table(name).count());
     }
     assertEquals(List.of("events=46118", "events_quarantine=5", "sessions=19099", "customer_stage_history=20478",
-        "customer_journeys=5000", "stage_transitions=550", "stage_funnel=864", "cohort_retention=876", "churn_rates=371",
+        "customer_journeys=5000", "stage_transitions=550", "stage_funnel=864", "cohort_retention=972", "churn_rates=371",
         "cohort_survival=1449", "lifecycle_status=324", "customer_value=3498", "segment_value=662",
         "churn_predictions=1083", "next_stage_predictions=1083"), counts);
   }
@@ -113,6 +113,15 @@ class SampleGoldenIT {
     }
     assertEquals(List.of("2024-01-01+0: 139", "2024-01-01+1: 60", "2024-01-01+2: 54", "2024-01-01+3: 49",
         "2024-02-01+0: 127", "2024-02-01+1: 67", "2024-02-01+2: 64", "2024-02-01+3: 59"), unbounded);
+    // conf/local.conf's brackets: purchased again within days 1-7, 8-30, 31-90 and 91-180 of the first purchase.
+    List<String> brackets = new ArrayList<>();
+    // Eight rows, bounded.
+    for (Row r : table("cohort_retention").where("retention_mode = 'bracket' and channel = 'all' and cohort_period <= DATE'2024-02-01'")
+        .orderBy("cohort_period", "period_offset").collectAsList()) {
+      brackets.add(r.getAs("cohort_period") + " " + r.getAs("bracket") + ": " + r.getAs("active_customers") + "/" + r.getAs("cohort_size"));
+    }
+    assertEquals(List.of("2024-01-01 1-7: 7/139", "2024-01-01 8-30: 13/139", "2024-01-01 31-90: 22/139", "2024-01-01 91-180: 24/139",
+        "2024-02-01 1-7: 10/127", "2024-02-01 8-30: 23/127", "2024-02-01 31-90: 30/127", "2024-02-01 91-180: 27/127"), brackets);
   }
 
   @Test

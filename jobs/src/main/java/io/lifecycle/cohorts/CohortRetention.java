@@ -146,11 +146,11 @@ public final class CohortRetention {
    * x channels), so it is fitted in the driver.
    */
   public Dataset<Row> projected(SparkSession spark, Dataset<Row> observed, Projection method) {
-    // Bounded: cohorts x channels x offsets (the observed matrix), never per customer. One job: the
-    // last offsets (the matrix's, each cohort's) are taken here rather than by two more jobs.
     if (!modes.contains(RetentionMode.ON)) {
       return spark.createDataFrame(List.of(), nullable(observed));
     }
+    // Bounded: cohorts x channels x offsets (the observed matrix), never per customer. One job: the
+    // last offsets (the matrix's, each cohort's) are taken here rather than by two more jobs.
     List<Row> cells = observed.where(col(CohortRetentionTable.RETENTION_MODE).equalTo(RetentionMode.ON.code()))
         .select(Columns.RUN_DATE, CohortRetentionTable.COHORT, CohortRetentionTable.CHANNEL,
             CohortRetentionTable.OFFSET, CohortRetentionTable.COHORT_SIZE, CohortRetentionTable.ACTIVE,

@@ -15,6 +15,7 @@ import io.lifecycle.tables.ChurnRatesTable;
 import io.lifecycle.tables.ClvForecastTable;
 import io.lifecycle.tables.ClvHoldoutTable;
 import io.lifecycle.tables.ClvModelsTable;
+import io.lifecycle.cohorts.RetentionBrackets;
 import io.lifecycle.tables.CohortRetentionTable;
 import io.lifecycle.tables.CohortSurvivalTable;
 import io.lifecycle.tables.Columns;
@@ -53,11 +54,13 @@ import org.apache.spark.sql.expressions.Window;
 public final class LifecycleReport {
   /** Ids of the charts a complete run's report holds, in page order (the browser test checks them). */
   public static final List<String> CHARTS = List.of(
-      "run-counts", "retention-heatmap", "retention-curves", "survival-curve", "churn-trend", "stickiness", "retention-drivers",
+      "run-counts", "retention-heatmap", "retention-curves", "bracket-retention", "survival-curve", "churn-trend", "stickiness", "retention-drivers",
       "stage-funnel", "transition-matrix", "top-paths", "clv-distribution", "clv-alive-matrix", "clv-expected-matrix", "clv-holdout", "clv-purchase-count",
       "clv-tracking", "clv-repeat-count", "channel-attribution",
       "churn-roc", "churn-calibration");
 
+  private static final String ON = LifecycleConfig.Cohorts.RetentionMode.ON.code();
+  private static final String ON_OR_AFTER = LifecycleConfig.Cohorts.RetentionMode.ON_OR_AFTER.code();
   private static final int MAX_COHORTS = 24;
   private static final int MAX_OFFSETS = 24;
   private static final int MAX_PERIODS = 36;
@@ -161,8 +164,8 @@ public final class LifecycleReport {
     String unit = weeks ? "weeks" : "months";
     Optional<Dataset<Row>> retention = table(page, CohortRetentionTable.DEF, "the retention heatmap and curves");
     if (retention.isPresent()) {
-      Dataset<Row> all = retention.get().where(col(CohortRetentionTable.CHANNEL).equalTo(CohortRetentionTable.ALL_CHANNELS)
-          .and(col(CohortRetentionTable.RETENTION_MODE).equalTo(LifecycleConfig.Cohorts.RetentionMode.ON.code())));
+      Dataset<Row> allModes = retention.get().where(col(CohortRetentionTable.CHANNEL).equalTo(CohortRetentionTable.ALL_CHANNELS));
+      Dataset<Row> all = allModes.where(col(CohortRetentionTable.RETENTION_MODE).equalTo(LifecycleConfig.Cohorts.RetentionMode.ON.code()));
       // Distinct cohorts: bounded by the periods of history; the latest MAX_COHORTS are shown.
       // Dates travel as ISO strings (yyyy-MM-dd sorts as the date does), whatever the session's date API.
       List<String> cohorts = all.select(col(CohortRetentionTable.COHORT).cast("string")).distinct().orderBy(col(CohortRetentionTable.COHORT).desc())
@@ -215,7 +218,8 @@ public final class LifecycleReport {
         page.chart(SvgChart.line("retention-curves", "Retention after the first period, latest cohorts",
             Axis.fromZero("Period offset (" + unit + ")", v -> Markup.decimal(v, 0)),
             Axis.fromZero("Retention (% of cohort active)", Markup::percentShort),
-            retentionCurves(all, ordered, values, projected, rows), false));
+            retentionCurves(allModes, ordered, values, projected, rows), false));
+        bracketRetention(page, allModes);
       }
     }
     Optional<Dataset<Row>> survival = table(page, CohortSurvivalTable.DEF, "the survival curve");
@@ -360,17 +364,28 @@ public final class LifecycleReport {
             : " (each cohort on its own: cohorts.projection = per_cohort).");
   }
 
-  private static List<Series> retentionCurves(Dataset<Row> all, List<String> cohorts, double[][] values,
+  /**
+   * The curves: all cohorts weighted by size in each period retention mode ('on', and 'on_or_after' when
+   * the table has it: the share not gone for good), then the latest cohorts' own 'on' curves.
+   */
+  private static List<Series> retentionCurves(Dataset<Row> allModes, List<String> cohorts, double[][] values,
       boolean[][] projected, List<String> labels) {
     List<Series> series = new ArrayList<>();
-    // Observed cells of all cohorts, weighted by cohort size: one row per offset.
+    // Observed cells of all cohorts, weighted by cohort size: one row per period mode and offset.
     // Bounded: Offset 0 is 100% by definition and would flatten the rest: the curves start at offset 1.
-    List<Row> mean = all.where(not(col(CohortRetentionTable.PROJECTED)).and(col(CohortRetentionTable.OFFSET).between(1, MAX_OFFSETS)))
-        .groupBy(CohortRetentionTable.OFFSET)
+    List<Row> mean = allModes.where(not(col(CohortRetentionTable.PROJECTED)).and(col(CohortRetentionTable.OFFSET).between(1, MAX_OFFSETS))
+            .and(col(CohortRetentionTable.RETENTION_MODE).isin(ON, ON_OR_AFTER)))
+        .groupBy(CohortRetentionTable.RETENTION_MODE, CohortRetentionTable.OFFSET)
         .agg(sum(CohortRetentionTable.ACTIVE).divide(sum(CohortRetentionTable.COHORT_SIZE)))
-        .orderBy(CohortRetentionTable.OFFSET).collectAsList();
-    series.add(Series.of("all cohorts (weighted)", mean.stream().mapToDouble(r -> r.getInt(0)).toArray(),
-        mean.stream().mapToDouble(r -> r.isNullAt(1) ? Double.NaN : r.getDouble(1)).toArray()));
+        .orderBy(CohortRetentionTable.RETENTION_MODE, CohortRetentionTable.OFFSET).collectAsList();
+    for (String mode : List.of(ON, ON_OR_AFTER)) {
+      List<Row> curve = mean.stream().filter(r -> r.getString(0).equals(mode)).toList();
+      if (!curve.isEmpty()) {
+        series.add(Series.of(mode.equals(ON) ? "all cohorts (weighted)" : "all cohorts, active then or later (weighted)",
+            curve.stream().mapToDouble(r -> r.getInt(1)).toArray(),
+            curve.stream().mapToDouble(r -> r.isNullAt(2) ? Double.NaN : r.getDouble(2)).toArray()));
+      }
+    }
     int shown = 0;
     for (int r = cohorts.size() - 1; r >= 0 && shown < 6; r--) {
       List<double[]> pts = new ArrayList<>();
@@ -385,6 +400,49 @@ public final class LifecycleReport {
       }
     }
     return series;
+  }
+
+  /**
+   * Bracket retention (cohorts.brackets), when the table has it: per range of days since the customers'
+   * first day, all cohorts weighted by size over the cohorts that have lived through the bracket, and the
+   * latest three cohorts with every bracket complete.
+   */
+  private void bracketRetention(HtmlPage page, Dataset<Row> allModes) {
+    Dataset<Row> rows = allModes.where(col(CohortRetentionTable.RETENTION_MODE).equalTo(RetentionBrackets.MODE)
+        .and(col(CohortRetentionTable.PERIOD_COMPLETE)));
+    // Bounded: one row per bracket (cohorts.brackets).
+    List<Row> weighted = rows.groupBy(CohortRetentionTable.OFFSET, CohortRetentionTable.BRACKET)
+        .agg(sum(CohortRetentionTable.ACTIVE).divide(sum(CohortRetentionTable.COHORT_SIZE)))
+        .orderBy(CohortRetentionTable.OFFSET).collectAsList();
+    if (weighted.isEmpty()) {
+      return;
+    }
+    int brackets = config.cohorts().brackets().size();
+    List<Bars> series = new ArrayList<>(List.of(new Bars("all cohorts (weighted)", bracketValues(weighted, brackets, 0, 2))));
+    // Bounded: the latest three cohorts' brackets.
+    List<Row> latest = rows.where(col(CohortRetentionTable.COHORT).isin(rows.groupBy(CohortRetentionTable.COHORT).count()
+            .where(col("count").equalTo(brackets)).orderBy(col(CohortRetentionTable.COHORT).desc()).limit(3)
+            .select(CohortRetentionTable.COHORT).as(org.apache.spark.sql.Encoders.DATE()).collectAsList().toArray()))
+        .select(col(CohortRetentionTable.COHORT).cast("string"), col(CohortRetentionTable.OFFSET), col(CohortRetentionTable.RETENTION))
+        .orderBy(CohortRetentionTable.COHORT, CohortRetentionTable.OFFSET).collectAsList();
+    boolean weeks = config.cohorts().period() == LifecycleConfig.Cohorts.Period.WEEK;
+    latest.stream().map(r -> r.getString(0)).distinct().forEach(cohort -> series.add(new Bars(cohortLabel(cohort, weeks),
+        bracketValues(latest.stream().filter(r -> r.getString(0).equals(cohort)).toList(), brackets, 1, 2))));
+    page.chart(SvgChart.bars("bracket-retention", "Retention by days since the first day (cohorts.brackets)",
+        config.cohorts().brackets().stream().map(b -> "days " + b.label()).toList(), "Days since the customer's first day",
+        Axis.fixed("Customers active in the bracket (%)", 0, 1, Markup::percentShort), series, false));
+    page.note("Each customer counted from their own first day, so every cohort is compared at the same ages; only brackets "
+        + "every customer of a cohort has lived through are shown.");
+  }
+
+  /** Rows of one bracket each (its index in column {@code offset}) as values in bracket order, NaN where absent. */
+  private static double[] bracketValues(List<Row> rows, int brackets, int offset, int value) {
+    double[] v = new double[brackets];
+    java.util.Arrays.fill(v, Double.NaN);
+    for (Row r : rows) {
+      v[r.getInt(offset)] = r.isNullAt(value) ? Double.NaN : r.getDouble(value);
+    }
+    return v;
   }
 
   private static String cohortLabel(String iso, boolean weeks) {
