@@ -24,7 +24,7 @@ import org.apache.spark.sql.expressions.Window;
  */
 public final class RetentionBrackets {
   /** The retention_mode of bracket rows. */
-  public static final String MODE = "bracket";
+  public static final String MODE = CohortRetentionTable.BRACKET_MODE;
 
   private final CustomerActivity activity;
   private final boolean byChannel;

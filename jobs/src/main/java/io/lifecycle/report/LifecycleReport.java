@@ -15,7 +15,6 @@ import io.lifecycle.tables.ChurnRatesTable;
 import io.lifecycle.tables.ClvForecastTable;
 import io.lifecycle.tables.ClvHoldoutTable;
 import io.lifecycle.tables.ClvModelsTable;
-import io.lifecycle.cohorts.RetentionBrackets;
 import io.lifecycle.tables.CohortRetentionTable;
 import io.lifecycle.tables.CohortSurvivalTable;
 import io.lifecycle.tables.Columns;
@@ -408,7 +407,7 @@ public final class LifecycleReport {
    * latest three cohorts with every bracket complete.
    */
   private void bracketRetention(HtmlPage page, Dataset<Row> allModes) {
-    Dataset<Row> rows = allModes.where(col(CohortRetentionTable.RETENTION_MODE).equalTo(RetentionBrackets.MODE)
+    Dataset<Row> rows = allModes.where(col(CohortRetentionTable.RETENTION_MODE).equalTo(CohortRetentionTable.BRACKET_MODE)
         .and(col(CohortRetentionTable.PERIOD_COMPLETE)));
     // Bounded: one row per bracket (cohorts.brackets).
     List<Row> weighted = rows.groupBy(CohortRetentionTable.OFFSET, CohortRetentionTable.BRACKET)

@@ -21,6 +21,8 @@ public final class CohortRetentionTable {
   public static final String CUMULATIVE_REVENUE_PER_CUSTOMER = "cumulative_revenue_per_customer";
   public static final String PERIOD_COMPLETE = "period_complete";
   public static final String PROJECTED = "is_projected";
+  /** retention_mode of the bracket rows (cohorts.brackets); the period modes' values are their config names. */
+  public static final String BRACKET_MODE = "bracket";
   /** Channel value of the whole cohort. */
   public static final String ALL_CHANNELS = "all";
 
