@@ -32,6 +32,9 @@ import org.apache.spark.sql.types.StructType;
  * so the matrix is complete and honest about what was seen.
  */
 public final class CohortRetention {
+  /** Customers whose last active period is at this offset or a later one (the 'on_or_after' count). */
+  private static final String ACTIVE_LATER = "_active_later";
+
   private final CustomerActivity activity;
   private final boolean byChannel;
   private final List<RetentionMode> modes;
@@ -86,12 +89,10 @@ public final class CohortRetention {
         lit(false).as(CohortRetentionTable.PROJECTED));
   }
 
-  /** Customers whose last active period is at this offset or a later one (the 'on_or_after' count). */
-  private static final String ACTIVE_LATER = "_active_later";
-
   /**
    * The cells in one plan without self-joins (a branch that reads the aggregate twice would have Spark
-   * compute it twice): customers, active customers and revenue per (cohort, channel, offset); with
+   * compute it twice): customers, active customers, customers last active there (for 'on_or_after',
+   * summed over the later offsets) and revenue per (cohort, channel, offset); with
    * channels, the 'all' rows are the channel rows summed; then each cohort's offsets are gathered into
    * one map so that the grid of every offset from 0 to the last one reached (a period without activity
    * is 0, not absent) is a lookup.
