@@ -44,8 +44,8 @@ final class ProcessRunner {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.add("-Xmx2g");
-    // The test JVM's compiler setting (tests.jit in jobs/pom.xml): short runs spend less CPU compiling.
-    cmd.addAll(Arrays.asList(System.getProperty("lifecycle.tests.jit", "").trim().split("\\s+")));
+    // The test JVM's compiler and collector (tests.jvm in jobs/pom.xml): short runs spend less CPU.
+    cmd.addAll(Arrays.asList(System.getProperty("lifecycle.tests.jvm", "").trim().split("\\s+")));
     cmd.addAll(Arrays.asList(System.getProperty("spark.opens", "").trim().split("\\s+")));
     cmd.removeIf(String::isEmpty);
     return cmd;

@@ -163,7 +163,9 @@ class SparkSubmitIT {
   private static Process start(Path sparkHome, Path log, String mainClass, String... args) throws IOException {
     List<String> cmd = new ArrayList<>(ProcessRunner.javaCommand());
     cmd.set(1, "-Xmx512m");
-    // The daemons only pass messages: the quick compiler suffices, and leaves the cores to the jobs.
+    // The daemons only pass messages: the quick compiler and the serial collector (instead of the test
+    // JVM's parallel one) suffice, and leave the cores to the jobs.
+    cmd.removeIf(option -> option.startsWith("-XX:+Use") && option.endsWith("GC"));
     cmd.addAll(2, List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"));
     cmd.addAll(List.of("-cp", ProcessRunner.sparkClasspath(), mainClass));
     cmd.addAll(List.of(args));
