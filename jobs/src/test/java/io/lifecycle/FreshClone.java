@@ -36,6 +36,8 @@ public final class FreshClone {
   private static final java.util.concurrent.CountDownLatch FIRST_RUN_STARTED = new java.util.concurrent.CountDownLatch(1);
   /** Opens when the planned rerun of the first command is over; null when no test class plans one. */
   private static volatile java.util.concurrent.CountDownLatch rerun;
+  /** Opens when the planned rerun starts (or is over); null when no test class plans one. */
+  private static volatile java.util.concurrent.CountDownLatch rerunStarted;
   private static final java.util.Set<Process> RUNNING = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   private FreshClone() {}
@@ -160,12 +162,22 @@ public final class FreshClone {
   /** A test class of the plan will run the first command again ({@link NeedsSampleRun#rerunsTheFirstCommand}). */
   static synchronized void planRerun() {
     if (rerun == null) {
+      rerunStarted = new java.util.concurrent.CountDownLatch(1);
       rerun = new java.util.concurrent.CountDownLatch(1);
+    }
+  }
+
+  /** The planned rerun starts now. */
+  public static void rerunStarting() {
+    java.util.concurrent.CountDownLatch planned = rerunStarted;
+    if (planned != null) {
+      planned.countDown();
     }
   }
 
   /** The planned rerun is over, however it ended. */
   public static void rerunDone() {
+    rerunStarting();
     java.util.concurrent.CountDownLatch planned = rerun;
     if (planned != null) {
       planned.countDown();
@@ -177,7 +189,19 @@ public final class FreshClone {
    * planned): lets a test that needs neither do its heaviest work after it, when a core is free.
    */
   public static void awaitRerunIfPlanned(long maxMinutes) {
-    java.util.concurrent.CountDownLatch planned = rerun;
+    await(rerun, maxMinutes);
+  }
+
+  /**
+   * Waits for the planned rerun of the first command to start (at most {@code maxMinutes}; at once when
+   * none is planned): lets a test run its work beside the rerun, which alone leaves the cores idle a third
+   * of its time (one driver thread planning small queries), rather than beside the unit tests.
+   */
+  public static void awaitRerunStartIfPlanned(long maxMinutes) {
+    await(rerunStarted, maxMinutes);
+  }
+
+  private static void await(java.util.concurrent.CountDownLatch planned, long maxMinutes) {
     if (planned == null) {
       return;
     }

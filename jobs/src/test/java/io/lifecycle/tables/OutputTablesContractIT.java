@@ -69,6 +69,7 @@ class OutputTablesContractIT {
       }
       FreshClone.Result r;
       try {
+        FreshClone.rerunStarting();
         r = io.lifecycle.cli.InJvmCommand.run(FreshClone.FIRST_COMMAND);
       } finally {
         FreshClone.rerunDone();
