@@ -34,10 +34,10 @@ public final class FreshClone {
   private static java.util.concurrent.FutureTask<Result> pending;
   /** Opens once the first run's {@code warehouse/} is cleared and its command started (or reused). */
   private static final java.util.concurrent.CountDownLatch FIRST_RUN_STARTED = new java.util.concurrent.CountDownLatch(1);
-  /** Opens when the planned rerun of the first command is over; null when no test class plans one. */
-  private static volatile java.util.concurrent.CountDownLatch rerun;
-  /** Opens when the planned rerun starts (or is over); null when no test class plans one. */
+  /** Opens when the planned rerun of the first command starts (or is over); null when no test class plans one. */
   private static volatile java.util.concurrent.CountDownLatch rerunStarted;
+  /** The rerun (one party) and the work that copies the first run's tables before it ({@link #holdRerun()}). */
+  private static final java.util.concurrent.Phaser BEFORE_RERUN = new java.util.concurrent.Phaser(1);
   private static final java.util.Set<Process> RUNNING = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   private FreshClone() {}
@@ -161,35 +161,47 @@ public final class FreshClone {
 
   /** A test class of the plan will run the first command again ({@link NeedsSampleRun#rerunsTheFirstCommand}). */
   static synchronized void planRerun() {
-    if (rerun == null) {
+    if (rerunStarted == null) {
       rerunStarted = new java.util.concurrent.CountDownLatch(1);
-      rerun = new java.util.concurrent.CountDownLatch(1);
     }
   }
 
-  /** The planned rerun starts now. */
+  /**
+   * Holds the planned rerun until {@link #releaseRerun()} (call it in a finally): for work that copies the
+   * first run's tables, which the rerun writes again.
+   */
+  public static void holdRerun() {
+    BEFORE_RERUN.register();
+  }
+
+  /** Work that held the rerun ({@link #holdRerun()}) no longer needs the first run's tables as they are. */
+  public static void releaseRerun() {
+    BEFORE_RERUN.arriveAndDeregister();
+  }
+
+  /** The planned rerun starts now, once the work that holds it ({@link #holdRerun()}) has released it. */
   public static void rerunStarting() {
+    try {
+      BEFORE_RERUN.awaitAdvanceInterruptibly(BEFORE_RERUN.arrive(), 10, TimeUnit.MINUTES);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new IllegalStateException("the first run's tables were held from the rerun for 10 minutes", e);
+    }
+    openRerunStart();
+  }
+
+  private static void openRerunStart() {
     java.util.concurrent.CountDownLatch planned = rerunStarted;
     if (planned != null) {
       planned.countDown();
     }
   }
 
-  /** The planned rerun is over, however it ended. */
+  /** The planned rerun is over, however it ended (had it failed to start, nothing waits for it forever). */
   public static void rerunDone() {
-    rerunStarting();
-    java.util.concurrent.CountDownLatch planned = rerun;
-    if (planned != null) {
-      planned.countDown();
-    }
-  }
-
-  /**
-   * Waits for the planned rerun of the first command (at most {@code maxMinutes}; at once when none is
-   * planned): lets a test that needs neither do its heaviest work after it, when a core is free.
-   */
-  public static void awaitRerunIfPlanned(long maxMinutes) {
-    await(rerun, maxMinutes);
+    openRerunStart();
   }
 
   /**

@@ -23,8 +23,9 @@ public @interface NeedsSampleRun {
 
   /**
    * The class runs the first command again in the test JVM (the rerun check): the cluster test submits
-   * its job after that rerun rather than beside it ({@link FreshClone#awaitRerunIfPlanned}): side by side
-   * they kept both cores busy and slowed each other.
+   * its job as that rerun starts ({@link FreshClone#awaitRerunStartIfPlanned}), after the unit tests, where
+   * the rerun alone leaves the cores idle a third of the time; copies of the first run's tables are made
+   * before it ({@link FreshClone#holdRerun}).
    */
   boolean rerunsTheFirstCommand() default false;
 }

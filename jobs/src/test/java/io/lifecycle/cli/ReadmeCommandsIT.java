@@ -83,21 +83,28 @@ class ReadmeCommandsIT {
   static java.util.concurrent.FutureTask<IncrementalExample> incremental;
 
   /**
-   * Starts the README's incremental example in the background once the first command's rerun is over,
-   * as typed in a copy of the clone's folder ({@code conf/}, {@code data-samples/} and the sample run's
-   * {@code warehouse/}): it adds a day to that copy, so it runs beside the tests that read the sample run
-   * as the first command left it, instead of after them.
+   * Starts the README's incremental example in the background once the first command is over, as typed
+   * in a copy of the clone's folder ({@code conf/}, {@code data-samples/} and the sample run's {@code
+   * warehouse/}), as a user runs it after the first command: it adds a day to that copy, so it runs beside
+   * the unit tests and the tests that read the sample run as the first command left it. The copy is made
+   * before the contract test's rerun writes those tables again ({@link FreshClone#holdRerun()}); run after
+   * the rerun, the example alone kept the cores 65% busy at the end of the suite.
    */
   static synchronized void startTheIncrementalExample() {
     if (incremental == null) {
+      FreshClone.holdRerun();
       incremental = FreshClone.inBackground("readme-incremental", () -> {
-        String text = Files.readString(TestSupport.projectFile("README.md").toPath());
-        List<String> command = asInReadme(text,
-            "bin/lifecycle run --mode incremental --run-date 2026-01-02 --input data-samples/day-2026-01-01.csv");
-        SampleRun.output();
-        // The rerun writes new versions of the sample run's tables: copied once it is over.
-        FreshClone.awaitRerunIfPlanned(10);
-        Path folder = FreshClone.copyOf("incremental-example", List.of("conf", "data-samples", "warehouse"));
+        Path folder;
+        List<String> command;
+        try {
+          String text = Files.readString(TestSupport.projectFile("README.md").toPath());
+          command = asInReadme(text,
+              "bin/lifecycle run --mode incremental --run-date 2026-01-02 --input data-samples/day-2026-01-01.csv");
+          SampleRun.output();
+          folder = FreshClone.copyOf("incremental-example", List.of("conf", "data-samples", "warehouse"));
+        } finally {
+          FreshClone.releaseRerun();
+        }
         long eventsBefore = SharedSpark.launcher().read().format("delta").load(folder.resolve("warehouse/events").toString()).count();
         return new IncrementalExample(folder, eventsBefore, InJvmCommand.run(command, folder));
       });
