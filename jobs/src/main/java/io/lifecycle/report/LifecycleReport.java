@@ -164,7 +164,7 @@ public final class LifecycleReport {
     Optional<Dataset<Row>> retention = table(page, CohortRetentionTable.DEF, "the retention heatmap and curves");
     if (retention.isPresent()) {
       Dataset<Row> allModes = retention.get().where(col(CohortRetentionTable.CHANNEL).equalTo(CohortRetentionTable.ALL_CHANNELS));
-      Dataset<Row> all = allModes.where(col(CohortRetentionTable.RETENTION_MODE).equalTo(LifecycleConfig.Cohorts.RetentionMode.ON.code()));
+      Dataset<Row> all = allModes.where(col(CohortRetentionTable.RETENTION_MODE).equalTo(ON));
       // Distinct cohorts: bounded by the periods of history; the latest MAX_COHORTS are shown.
       // Dates travel as ISO strings (yyyy-MM-dd sorts as the date does), whatever the session's date API.
       List<String> cohorts = all.select(col(CohortRetentionTable.COHORT).cast("string")).distinct().orderBy(col(CohortRetentionTable.COHORT).desc())
