@@ -27,6 +27,7 @@ public final class StageTransitions {
   private static final String DAYS = "_days";
   private static final String MONTH = "_month";
   private static final String FIRST_OF_CUSTOMER = "_first_of_customer";
+  private static final String PERIOD = "_period";
 
   private final LocalDate runDate;
 
@@ -50,29 +51,29 @@ public final class StageTransitions {
             // left_at is the next episode's entered_at.
             unix_micros(leftAt).minus(unix_micros(enteredAt)).divide((double) StageEpisodes.DAY_MICROS).as(DAYS),
             trunc(to_date(leftAt), "month").as(MONTH));
-    Dataset<Row> overall = summarize(moves, lit(null).cast("date"), lit(PERIOD_ALL));
-    Dataset<Row> monthly = summarize(moves, col(MONTH), lit(PERIOD_MONTH));
-    return overall.unionByName(monthly);
-  }
-
-  private Dataset<Row> summarize(Dataset<Row> moves, Column period, Column periodType) {
+    // Each move counts in the all-time rows and in its month's: one pass over the moves gives both.
+    Column periods = explode(array(
+        struct(lit(PERIOD_ALL).as(PERIOD_TYPE), lit(null).cast("date").as(PERIOD_START)),
+        struct(lit(PERIOD_MONTH).as(PERIOD_TYPE), col(MONTH).as(PERIOD_START))));
+    Dataset<Row> inPeriods = moves
+        .select(col(CUSTOMER_ID), col(FROM_STAGE), col(TO_STAGE), col(DAYS), periods.as(PERIOD))
+        .select(col(CUSTOMER_ID), col(FROM_STAGE), col(TO_STAGE), col(DAYS), col(PERIOD + ".*"));
     // Partitioned by customer first, like the lead() window above, so this window needs no shuffle.
-    var ofCustomer = Window.partitionBy(col(CUSTOMER_ID), col(PERIOD_START), col(FROM_STAGE), col(TO_STAGE))
+    var ofCustomer = Window.partitionBy(col(CUSTOMER_ID), col(PERIOD_TYPE), col(PERIOD_START), col(FROM_STAGE), col(TO_STAGE))
         .orderBy(col(DAYS));
-    Dataset<Row> flagged = moves
-        .withColumn(PERIOD_START, period)
-        .withColumn(FIRST_OF_CUSTOMER, row_number().over(ofCustomer).equalTo(1));
-    Dataset<Row> counted = NearestRank.ranked(flagged, col(DAYS), col(PERIOD_START), col(FROM_STAGE), col(TO_STAGE))
-        .groupBy(col(PERIOD_START), col(FROM_STAGE), col(TO_STAGE))
+    Dataset<Row> flagged = inPeriods.withColumn(FIRST_OF_CUSTOMER, row_number().over(ofCustomer).equalTo(1));
+    Column[] group = {col(PERIOD_TYPE), col(PERIOD_START), col(FROM_STAGE), col(TO_STAGE)};
+    Dataset<Row> counted = NearestRank.ranked(flagged, col(DAYS), group)
+        .groupBy(group)
         .agg(
             count(when(col(FIRST_OF_CUSTOMER), lit(1))).as(CUSTOMERS),
             count(lit(1)).as(TRANSITIONS),
             NearestRank.percentile(col(DAYS), 0.5).as(MEDIAN_DAYS_BETWEEN),
             NearestRank.percentile(col(DAYS), 0.9).as(P90_DAYS_BETWEEN));
     // The window holds one period's rows of a from-stage: at most (stages + 1) rows.
-    var outOfStage = Window.partitionBy(col(PERIOD_START), col(FROM_STAGE));
+    var outOfStage = Window.partitionBy(col(PERIOD_TYPE), col(PERIOD_START), col(FROM_STAGE));
     return counted.select(
-        periodType.as(PERIOD_TYPE),
+        col(PERIOD_TYPE),
         col(PERIOD_START),
         col(FROM_STAGE),
         col(TO_STAGE),

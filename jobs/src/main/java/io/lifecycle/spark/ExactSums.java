@@ -13,6 +13,8 @@ import org.apache.spark.sql.types.DecimalType;
  */
 public final class ExactSums {
   private static final DecimalType EXACT = DataTypes.createDecimalType(38, 9);
+  /** One integer digit fewer, so that the difference of two such values keeps all nine decimal places. */
+  private static final DecimalType DIFFERENCE_OPERAND = DataTypes.createDecimalType(37, 9);
 
   private ExactSums() {}
 
@@ -28,6 +30,15 @@ public final class ExactSums {
    */
   public static Column partial(Column value) {
     return functions.sum(value.cast(EXACT));
+  }
+
+  /**
+   * {@code minuend - subtrahend} of two {@link #partial} sums (running totals, say), exact: the sum of the
+   * rows between them, as the decimal {@link #partial} gives (Spark would drop a decimal place to fit
+   * the difference of two 38-digit decimals).
+   */
+  public static Column difference(Column minuend, Column subtrahend) {
+    return minuend.cast(DIFFERENCE_OPERAND).minus(subtrahend.cast(DIFFERENCE_OPERAND));
   }
 
   /** The sum of {@link #partial} sums as a double: equal to {@link #sum} over their rows. */
