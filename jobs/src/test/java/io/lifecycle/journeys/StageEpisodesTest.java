@@ -32,4 +32,24 @@ class StageEpisodesTest {
             "d|4|CHURNED|AWARENESS|CHURN|0|2024-03-31T00:00:00Z|null|null|62.0|0|0|0.0|false|true|2024-06-01"),
         TestSupport.rows(CustomerStageHistoryTable.DEF.conform(JourneyFixtures.episodes())));
   }
+
+  /**
+   * Sessions before the first staged one count nowhere, however long before it they were (no CHURNED
+   * episode, no totals); a stageless session inside the journey counts in its episode, revenue included.
+   */
+  @Test
+  void sessionsBeforeTheJourneyCountNowhereAndStagelessOnesInsideItCount() {
+    var sessions = SharedSpark.get().createDataFrame(List.of(
+        JourneyFixtures.s("e", "2024-01-01T00:00:00Z", "2024-01-01T00:10:00Z", 4, 5.0, null, "email", null),
+        JourneyFixtures.s("e", "2024-03-01T00:00:00Z", "2024-03-01T00:20:00Z", 1, 0, "AWARENESS", null, null),
+        JourneyFixtures.s("e", "2024-03-05T00:00:00Z", "2024-03-05T00:00:00Z", 2, 2.5, null, null, null),
+        JourneyFixtures.s("e", "2024-03-06T00:00:00Z", "2024-03-06T00:00:00Z", 1, 0.25, "CONSIDERATION", null, null)),
+        JourneyFixtures.SESSIONS);
+    assertEquals(List.of(
+            "e|1|AWARENESS|null|START|0|2024-03-01T00:00:00Z|2024-03-06T00:00:00Z|2024-03-05T00:00:00Z|5.0|2|3|2.5|false|false|2024-06-01",
+            "e|2|CONSIDERATION|AWARENESS|FORWARD|0|2024-03-06T00:00:00Z|2024-04-05T00:00:00Z|2024-03-06T00:00:00Z|30.0|1|1|0.25|false|false|2024-06-01",
+            "e|3|CHURNED|CONSIDERATION|CHURN|0|2024-04-05T00:00:00Z|null|null|57.0|0|0|0.0|false|true|2024-06-01"),
+        TestSupport.rows(CustomerStageHistoryTable.DEF.conform(
+            new StageEpisodes(JourneyFixtures.MODEL, JourneyFixtures.CHURN, JourneyFixtures.AS_OF).episodes(sessions))));
+  }
 }
