@@ -76,6 +76,9 @@ public final class ClvStep implements Step {
           .persist(StorageLevel.MEMORY_AND_DISK());
       RfmSummary triples = ModelFits.triples(summary);
       ModelFits.Fit<io.lifecycle.stats.BgNbdModel> bg = ModelFits.bgNbd(triples);
+      if (bg.usable()) {
+        ctx.remember(ModelFits.BG_NBD_AT_RUN_DATE, bg.fit().model());
+      }
       ModelFits.Fit<io.lifecycle.stats.ParetoNbdModel> pareto = ModelFits.paretoNbd(triples);
       ModelFits.Fit<GammaGammaModel> gg = ModelFits.gammaGamma(ModelFits.spends(summary));
 

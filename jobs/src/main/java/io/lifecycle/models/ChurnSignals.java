@@ -33,7 +33,7 @@ public final class ChurnSignals {
   public Dataset<Row> addBgNbd(Dataset<Row> features, Dataset<Row> events, List<LocalDate> cutoffs) {
     Dataset<Row> signals = null;
     for (LocalDate cutoff : cutoffs) {
-      Dataset<Row> summary = CustomerSummary.of(events, config.stages().purchaseEventTypes(), cutoff.minusDays(1), config.clv().timeUnit());
+      Dataset<Row> summary = summary(events, cutoff);
       RfmSummary triples = ModelFits.triples(summary);
       if (triples.size() == 0) {
         continue;
@@ -42,14 +42,35 @@ public final class ChurnSignals {
       if (!fit.usable()) {
         continue;
       }
-      Dataset<Row> perSummary = SummaryPredictions.aliveAndExpected(summary, SummaryPredictions.units(config.clv(), config.clv().horizonMonths()),
-          PurchaseModel.of(fit.fit().model()));
-      Dataset<Row> s = summary.join(perSummary,
-              new String[] {CustomerSummary.FREQUENCY, CustomerSummary.RECENCY, CustomerSummary.AGE})
-          .select(col(Columns.CUSTOMER_ID), lit(Date.valueOf(cutoff)).as(PointInTimeFeatures.CUTOFF),
-              col(CustomerValueTable.P_ALIVE).as("_p_alive"), col(CustomerValueTable.EXPECTED_PURCHASES).as("_expected"));
+      Dataset<Row> s = signals(summary, cutoff, fit.fit().model());
       signals = signals == null ? s : signals.unionByName(s);
     }
+    return withSignals(features, signals);
+  }
+
+  /**
+   * The signals at one cutoff from a model already fitted there on every customer's purchases (the clv
+   * step's fit, reused in the same run: {@link ModelFits#BG_NBD_AT_RUN_DATE}). A customer's summary
+   * depends on their own events only, so {@code events} need hold only the featured customers' events.
+   */
+  public Dataset<Row> addBgNbd(Dataset<Row> features, Dataset<Row> events, LocalDate cutoff, BgNbdModel fitted) {
+    return withSignals(features, signals(summary(events, cutoff), cutoff, fitted));
+  }
+
+  private Dataset<Row> summary(Dataset<Row> events, LocalDate cutoff) {
+    return CustomerSummary.of(events, config.stages().purchaseEventTypes(), cutoff.minusDays(1), config.clv().timeUnit());
+  }
+
+  private Dataset<Row> signals(Dataset<Row> summary, LocalDate cutoff, BgNbdModel model) {
+    Dataset<Row> perSummary = SummaryPredictions.aliveAndExpected(summary, SummaryPredictions.units(config.clv(), config.clv().horizonMonths()),
+        PurchaseModel.of(model));
+    return summary.join(perSummary,
+            new String[] {CustomerSummary.FREQUENCY, CustomerSummary.RECENCY, CustomerSummary.AGE})
+        .select(col(Columns.CUSTOMER_ID), lit(Date.valueOf(cutoff)).as(PointInTimeFeatures.CUTOFF),
+            col(CustomerValueTable.P_ALIVE).as("_p_alive"), col(CustomerValueTable.EXPECTED_PURCHASES).as("_expected"));
+  }
+
+  private static Dataset<Row> withSignals(Dataset<Row> features, Dataset<Row> signals) {
     Dataset<Row> joined = signals == null
         ? features.withColumn("_p_alive", lit(null).cast("double")).withColumn("_expected", lit(null).cast("double"))
         : features.join(signals, new String[] {Columns.CUSTOMER_ID, PointInTimeFeatures.CUTOFF}, "left");

@@ -3,6 +3,8 @@ package io.lifecycle.models;
 import static org.apache.spark.sql.functions.*;
 
 import io.lifecycle.pipeline.RunContext;
+import io.lifecycle.stats.BgNbdModel;
+import io.lifecycle.stats.ModelFits;
 import io.lifecycle.pipeline.Step;
 import io.lifecycle.pipeline.StepResult;
 import io.lifecycle.tables.ChurnPredictionsTable;
@@ -56,13 +58,24 @@ public final class ScoreStep implements Step {
     String wanted = ctx.config().models().scoreVersion();
     ModelRepository.Loaded churn = repo.load(ModelTrainer.CHURN_GBT, wanted);
     ModelRepository.Loaded stage = repo.load(ModelTrainer.NEXT_STAGE_FOREST, wanted);
-    Dataset<Row> events = ctx.eventsAsOf().persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK());
+    Optional<BgNbdModel> fitted = ctx.recall(ModelFits.BG_NBD_AT_RUN_DATE, BgNbdModel.class);
+    Dataset<Row> events = ctx.eventsAsOf();
+    Dataset<Row> scorable = scorable(events, ctx.runDate(), ctx.config().churnThreshold());
+    // Read twice (features, signals): the scorable customers' events when the clv step of this run
+    // left its BG/NBD fit, else every event (the signals' fit needs every customer's purchases).
+    Dataset<Row> read = (fitted.isPresent() ? scorable : events).persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK());
     double thresholdDays = ctx.config().churnThreshold().toSeconds() / 86400.0;
-    Dataset<Row> features = new ChurnSignals(ctx.config()).addBgNbd(
-            new PointInTimeFeatures(ctx.config()).build(scorable(events, ctx.runDate(), ctx.config().churnThreshold()), ctx.runDate()),
-            events, List.of(ctx.runDate()))
+    ChurnSignals signals = new ChurnSignals(ctx.config());
+    Dataset<Row> atRunDate = new PointInTimeFeatures(ctx.config())
+        .build(fitted.isPresent() ? read : scorable(read, ctx.runDate(), ctx.config().churnThreshold()), ctx.runDate());
+    Dataset<Row> features = (fitted.isPresent()
+            ? signals.addBgNbd(atRunDate, read, ctx.runDate(), fitted.get())
+            : signals.addBgNbd(atRunDate, read, List.of(ctx.runDate())))
         .where(col("recency_days").leq(thresholdDays))
         .cache();
+    if (fitted.isPresent()) {
+      LOG.info("churn signals from the BG/NBD fit of this run's clv step");
+    }
     try {
       Column runDate = lit(java.sql.Date.valueOf(ctx.runDate()));
       Dataset<Row> scored = ModelTrainer.withDriftScore(churn.model(), features);
@@ -99,7 +112,7 @@ public final class ScoreStep implements Step {
       return StepResult.of(out.get(ChurnPredictionsTable.DEF.name()), out);
     } finally {
       features.unpersist();
-      events.unpersist();
+      read.unpersist();
     }
   }
 

@@ -12,6 +12,7 @@ import io.lifecycle.io.DeltaStore;
 import io.lifecycle.io.Locations;
 import java.time.LocalDate;
 import java.util.List;
+import java.util.Map;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.Instant;
@@ -32,6 +33,7 @@ public final class RunContext {
   private final String attemptId;
   private final List<String> stepsAskedFor;
   private final LocalDate runDate;
+  private final Map<String, Object> remembered;
 
   /**
    * A run of {@code config}. Its paths are qualified here ({@link Locations#qualifyPaths}), relative ones
@@ -39,17 +41,33 @@ public final class RunContext {
    */
   public RunContext(SparkSession spark, LifecycleConfig config, LocalDate runDate) {
     this(spark, Locations.qualifyPaths(config, spark.sessionState().newHadoopConf(), Locations.workingDirectory()),
-        Objects.requireNonNull(runDate, "run date"), UUID.randomUUID().toString(), List.of());
+        Objects.requireNonNull(runDate, "run date"), UUID.randomUUID().toString(), List.of(),
+        new java.util.concurrent.ConcurrentHashMap<>());
   }
 
   private RunContext(SparkSession spark, LifecycleConfig config, LocalDate runDate, String attemptId,
-      List<String> stepsAskedFor) {
+      List<String> stepsAskedFor, Map<String, Object> remembered) {
     this.spark = spark;
     this.config = config;
     this.store = new DeltaStore(spark, config.output());
     this.runDate = runDate;
     this.attemptId = attemptId;
     this.stepsAskedFor = List.copyOf(stepsAskedFor);
+    this.remembered = remembered;
+  }
+
+  /**
+   * Keeps a small result of this run (a fitted model's parameters) for a later step of the same run to
+   * reuse instead of recomputing it from the same tables: in memory, for this run only, so it is never
+   * stale (a later run, or a step run on its own, computes it again).
+   */
+  public void remember(String key, Object value) {
+    remembered.put(key, Objects.requireNonNull(value, key));
+  }
+
+  /** What an earlier step of this run {@link #remember remembered} under {@code key}, if it did. */
+  public <T> java.util.Optional<T> recall(String key, Class<T> type) {
+    return java.util.Optional.ofNullable(remembered.get(key)).map(type::cast);
   }
 
   public SparkSession spark() {
@@ -86,7 +104,7 @@ public final class RunContext {
 
   /** The same run (date, attempt) with the steps the user named ({@code --steps}); empty for the default. */
   RunContext askingFor(List<String> steps) {
-    return new RunContext(spark, config, runDate, attemptId, steps);
+    return new RunContext(spark, config, runDate, attemptId, steps, remembered);
   }
 
   /** Whether the user named this step ({@code --steps train}), rather than running the default steps. */

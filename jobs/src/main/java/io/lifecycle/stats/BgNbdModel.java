@@ -209,10 +209,10 @@ public record BgNbdModel(double r, double alpha, double a, double b) implements 
    * whole residual lifetime. Given alive, lambda and p, the purchase rate at T + u is lambda
    * exp(-lambda p u), so DERT = P(alive) E[lambda / (delta + lambda p)]; lambda is integrated in closed
    * form, (r+x)/(delta (alpha+T)) (y^c U(c, c, y)) with c = r+x+1, y = delta (alpha+T) / p, and p ~ Beta(a,
-   * b+x) numerically (no closed form is known).
+   * b+x) numerically (no closed form is known). This is DERT / P(alive).
    */
   @Override
-  public double discountedResidualPurchases(double delta, double x, double tx, double age) {
+  public double residualPurchasesIfAlive(double delta, double x, double age) {
     if (!(delta > 0) || !Double.isFinite(delta)) {
       throw new IllegalArgumentException("discount rate must be positive and finite: " + delta);
     }
@@ -229,7 +229,7 @@ public record BgNbdModel(double r, double alpha, double a, double b) implements 
       double factor = Double.isFinite(y) ? SpecialFunctions.tricomiUScaled(r + x + 1, y) : 1;
       return factor * Math.exp((bx - 1) * Math.log1p(-p) - logBeta) / a;
     }, 0, Math.pow(upper, a), 1e-6); // the error about squares per level: two levels 1e-6 apart are ~1e-12 off
-    return probabilityAlive(x, tx, age) * (r + x) / scale * mean;
+    return (r + x) / scale * mean;
   }
 
   private double nearAOne(java.util.function.DoubleUnaryOperator f) {

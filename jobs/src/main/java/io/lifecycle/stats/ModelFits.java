@@ -40,6 +40,12 @@ public final class ModelFits {
     }
   }
 
+  /**
+   * Key under which the clv step keeps its BG/NBD fit on every customer's purchases before the run date
+   * for the rest of the run (RunContext's remember): the score step's churn signals need that same fit.
+   */
+  public static final String BG_NBD_AT_RUN_DATE = "bg_nbd_at_run_date";
+
   private ModelFits() {}
 
   /**

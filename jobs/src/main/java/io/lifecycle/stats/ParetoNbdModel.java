@@ -161,15 +161,15 @@ public record ParetoNbdModel(double r, double alpha, double s, double beta) impl
   /**
    * DERT (Fader, Hardie &amp; Lee 2005, "RFM and CLV", eq. 2): expected purchases after T discounted
    * continuously at rate delta per time unit, P(alive) (r+x)/(alpha+T) E[1/(delta + mu)] with mu ~
-   * Gamma(s, beta+T), = P(alive) (r+x)/((alpha+T) delta) y^s U(s, s, y), y = delta (beta+T).
+   * Gamma(s, beta+T), = P(alive) (r+x)/((alpha+T) delta) y^s U(s, s, y), y = delta (beta+T). This is
+   * DERT / P(alive).
    */
   @Override
-  public double discountedResidualPurchases(double delta, double x, double tx, double age) {
+  public double residualPurchasesIfAlive(double delta, double x, double age) {
     if (!(delta > 0) || !Double.isFinite(delta)) {
       throw new IllegalArgumentException("discount rate must be positive and finite: " + delta);
     }
-    return probabilityAlive(x, tx, age) * (r + x) / ((alpha + age) * delta)
-        * SpecialFunctions.tricomiUScaled(s, delta * (beta + age));
+    return (r + x) / ((alpha + age) * delta) * SpecialFunctions.tricomiUScaled(s, delta * (beta + age));
   }
 
   /**

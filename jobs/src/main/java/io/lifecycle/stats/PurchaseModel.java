@@ -25,6 +25,15 @@ public interface PurchaseModel extends java.io.Serializable {
    */
   double purchasesIfAlive(double t, double x, double age);
 
+  /** {@link #purchasesIfAlive(double, double, double)} at each of several horizons (a CLV horizon's months). */
+  default double[] purchasesIfAlive(double[] ts, double x, double age) {
+    double[] out = new double[ts.length];
+    for (int i = 0; i < ts.length; i++) {
+      out[i] = purchasesIfAlive(ts[i], x, age);
+    }
+    return out;
+  }
+
   /** P(Y(t) = 0 | x, t_x, T): no purchase in (T, T + t]. */
   double probabilityNoPurchase(double t, double x, double tx, double age);
 
@@ -32,7 +41,17 @@ public interface PurchaseModel extends java.io.Serializable {
   double medianTimeToPurchase(double x, double tx, double age);
 
   /** DERT: expected purchases after T over the residual lifetime, discounted continuously at rate delta per time unit. */
-  double discountedResidualPurchases(double delta, double x, double tx, double age);
+  default double discountedResidualPurchases(double delta, double x, double tx, double age) {
+    double ifAlive = residualPurchasesIfAlive(delta, x, age);
+    return probabilityAlive(x, tx, age) * ifAlive;
+  }
+
+  /**
+   * DERT of a customer still alive at T: both models factor DERT as this times P(alive | x, t_x, T), so
+   * the costly part (an integral, a special function) depends on (x, T) only and is computed once for
+   * all the customers' t_x.
+   */
+  double residualPurchasesIfAlive(double delta, double x, double age);
 
   /** E[X(t)]: expected repeat purchases in (0, t] for a customer just acquired. */
   double expectedPurchases(double t);

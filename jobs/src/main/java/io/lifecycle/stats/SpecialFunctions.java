@@ -91,7 +91,8 @@ public final class SpecialFunctions {
    * to it (E[1/(delta + mu)] for a Gamma-distributed rate mu). With U(c, c, y) = e^y Gamma(1-c, y):
    * for y &lt; 1/2 and c below 30 and at least 0.05 from an integer, the incomplete gamma function's
    * power series, e^y [y^c Gamma(1-c) - y sum_k (-y)^k / (k! (k+1-c))] (its two terms have opposite
-   * poles at integer c and cancel near one: 0.05 away that costs three digits); otherwise
+   * poles at integer c and cancel near one: 0.05 away that costs three digits); for y of at least
+   * 1e4 (c + 20), the asymptotic series sum_k (c)_k (-1/y)^k; otherwise
    * Legendre's continued fraction by Lentz's method, which converges for every y &gt; 0, in a dozen
    * terms for large c or y but in about 70 / y for small ones. Throws {@link ArithmeticException}
    * where that would take more than ten million terms (y below about 1e-5 at integer c).
@@ -102,6 +103,9 @@ public final class SpecialFunctions {
     }
     if (y < 0.5 && c < 30 && Math.abs(c - Math.rint(c)) > 0.05) {
       return tricomiUScaledSeries(c, y);
+    }
+    if (y >= ASYMPTOTIC_FROM * (c + 20)) {
+      return tricomiUScaledAsymptotic(c, y);
     }
     double tiny = 1e-300;
     double b = y + c;
@@ -124,6 +128,28 @@ public final class SpecialFunctions {
       }
     }
     throw new ArithmeticException("tricomiUScaled did not converge: c=" + c + " y=" + y);
+  }
+
+  /** Where y^c U(c, c, y) takes its asymptotic series: each term at most 1e-4 of the one before. */
+  private static final double ASYMPTOTIC_FROM = 1e4;
+
+  /**
+   * y^c U(c, c, y) for y large against c: the asymptotic series sum_k (c)_k (-1/y)^k (A&amp;S 13.5.2 with
+   * a = b = c). From y = 1e4 (c + 20) on the terms fall by 1e4 each, so a few give full precision; the
+   * continued fraction, which needs 1/y, lost its precision and stopped converging near the largest
+   * doubles (y about 1e308: a customer's tiny purchase probability p in DERT's integral).
+   */
+  private static double tricomiUScaledAsymptotic(double c, double y) {
+    double sum = 1;
+    double term = 1;
+    for (int k = 0; k < 40; k++) {
+      term *= -(c + k) / y;
+      sum += term;
+      if (Math.abs(term) <= 1e-17 * Math.abs(sum)) {
+        break;
+      }
+    }
+    return sum;
   }
 
   private static double tricomiUScaledSeries(double c, double y) {

@@ -5,7 +5,8 @@ import static org.apache.spark.sql.functions.*;
 import io.lifecycle.config.LifecycleConfig.Clv;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.spark.api.java.function.MapFunction;
+import java.util.Map;
+import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
@@ -16,9 +17,11 @@ import org.apache.spark.sql.types.StructType;
 /**
  * The predictions of every parameter draw ({@link ParameterDraws}) per distinct (x, t_x, T), computed by
  * Spark tasks as {@link SummaryPredictions} computes the point values: a customer's 90% interval is the
- * 5th and 95th percentile of the draws' predictions for the customer's summary, so the expensive part
- * (the hypergeometric function, once per month of the horizon and per draw) runs once per distinct
- * summary. P(alive) depends on (x, t_x, T) only; the CLV also on the mean spend m, which enters each
+ * 5th and 95th percentile of the draws' predictions for the customer's summary. The expensive part
+ * (the hypergeometric function, once per month of the horizon and per draw) is the expected purchases
+ * of a customer still alive, which depend on (x, T) only: it runs once per distinct (x, T), for all its
+ * t_x (at 10M generated events, 15,680 of them against 267,366 distinct (x, t_x, T)). P(alive) depends
+ * on (x, t_x, T); the CLV also on the mean spend m, which enters each
  * draw's Gamma-Gamma expected spend linearly: the CLV's percentiles are computed per distinct m of the
  * summary, from its per-draw discounted purchases, in the same task. Each row also keeps the per-draw
  * P(alive) and discounted purchases, from which the segments' per-draw totals are summed.
@@ -59,34 +62,58 @@ public final class SummaryIntervals {
         .add(ALIVE_DRAWS, DataTypes.createArrayType(DataTypes.DoubleType, false))
         .add(PURCHASE_DRAWS, DataTypes.createArrayType(DataTypes.DoubleType, false))
         .add(BY_SPEND, DataTypes.createArrayType(bySpend, false));
-    Dataset<Row> grouped = summary.groupBy(CustomerSummary.FREQUENCY, CustomerSummary.RECENCY, CustomerSummary.AGE)
-        .agg(collect_set(col(CustomerSummary.MONETARY_VALUE)).as(SPEND));
-    return grouped.map((MapFunction<Row, Row>) r -> {
-      long x = r.getLong(0);
-      double tx = r.getDouble(1);
-      double age = r.getDouble(2);
-      // Without repeat purchases the mean spend is null and does not enter the expected spend.
-      List<Double> ms = x == 0 ? java.util.Collections.singletonList(null) : r.getList(3);
-      double[] alive = new double[models.size()];
-      double[] purchases = new double[models.size()];
-      boolean evaluated = true;
-      for (int d = 0; d < models.size() && evaluated; d++) {
+    // Per (x, T): its distinct (t_x, mean spend) pairs. The draws' expected purchases given alive over
+    // the horizon's months depend on (x, T) only: computed once for all its t_x, and P(alive) per t_x.
+    Dataset<Row> grouped = summary.groupBy(CustomerSummary.FREQUENCY, CustomerSummary.AGE)
+        .agg(collect_set(struct(col(CustomerSummary.RECENCY), col(CustomerSummary.MONETARY_VALUE))).as("_pairs"));
+    return grouped.flatMap((FlatMapFunction<Row, Row>) g -> {
+      long frequency = g.getLong(0);
+      double x = frequency;
+      double age = g.getDouble(1);
+      double[][] ifAlive = new double[models.size()][];
+      boolean evaluable = true;
+      for (int d = 0; d < models.size() && evaluable; d++) {
         try {
-          alive[d] = models.get(d).probabilityAlive(x, tx, age);
-          purchases[d] = months.purchasesIfAlive(models.get(d), x, age, alive[d])[1];
+          ifAlive[d] = models.get(d).purchasesIfAlive(months.months(), x, age);
         } catch (ArithmeticException | IllegalArgumentException e) {
-          evaluated = false; // a special function that did not converge at an extreme draw: no interval here
+          evaluable = false; // a special function that did not converge at an extreme draw: no interval here
         }
-        evaluated &= Double.isFinite(alive[d]) && Double.isFinite(purchases[d]);
       }
-      List<Row> byM = new ArrayList<>(ms.size());
-      for (Double m : ms) {
-        double[] q = evaluated && spends != null ? clvPercentiles(margin, x, m, purchases, spends) : null;
-        byM.add(RowFactory.create(m, q == null ? null : q[0], q == null ? null : q[1]));
+      // The distinct mean spends of each t_x (without repeat purchases the mean spend is null and does not
+      // enter the expected spend).
+      java.util.TreeMap<Double, List<Double>> spendsByRecency = new java.util.TreeMap<>();
+      for (Row pair : g.<Row>getList(2)) {
+        List<Double> ms = spendsByRecency.computeIfAbsent(pair.getDouble(0), k -> new ArrayList<>());
+        if (!pair.isNullAt(1)) {
+          ms.add(pair.getDouble(1));
+        }
       }
-      double[] a = evaluated ? ParameterDraws.percentiles(alive, LOW, HIGH) : null;
-      return RowFactory.create(x, tx, age, a == null ? null : a[0], a == null ? null : a[1],
-          evaluated ? alive : null, evaluated ? purchases : null, scala.jdk.javaapi.CollectionConverters.asScala(byM).toSeq());
+      List<Row> rows = new ArrayList<>(spendsByRecency.size());
+      for (Map.Entry<Double, List<Double>> e : spendsByRecency.entrySet()) {
+        double tx = e.getKey();
+        List<Double> ms = x == 0 ? java.util.Collections.singletonList(null) : e.getValue();
+        double[] alive = new double[models.size()];
+        double[] purchases = new double[models.size()];
+        boolean evaluated = evaluable;
+        for (int d = 0; d < models.size() && evaluated; d++) {
+          try {
+            alive[d] = models.get(d).probabilityAlive(x, tx, age);
+            purchases[d] = months.accumulate(ifAlive[d], alive[d])[1];
+          } catch (ArithmeticException | IllegalArgumentException ex) {
+            evaluated = false;
+          }
+          evaluated &= Double.isFinite(alive[d]) && Double.isFinite(purchases[d]);
+        }
+        List<Row> byM = new ArrayList<>(ms.size());
+        for (Double m : ms) {
+          double[] q = evaluated && spends != null ? clvPercentiles(margin, frequency, m, purchases, spends) : null;
+          byM.add(RowFactory.create(m, q == null ? null : q[0], q == null ? null : q[1]));
+        }
+        double[] a = evaluated ? ParameterDraws.percentiles(alive, LOW, HIGH) : null;
+        rows.add(RowFactory.create(frequency, tx, age, a == null ? null : a[0], a == null ? null : a[1],
+            evaluated ? alive : null, evaluated ? purchases : null, scala.jdk.javaapi.CollectionConverters.asScala(byM).toSeq()));
+      }
+      return rows.iterator();
     }, Encoders.row(schema));
   }
 

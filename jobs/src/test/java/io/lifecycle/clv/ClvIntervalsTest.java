@@ -31,11 +31,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * The intervals through Spark on six hand-written customer summaries (weeks), at CDNOW's published BG/NBD
+ * The intervals through Spark on seven hand-written customer summaries (weeks), at CDNOW's published BG/NBD
  * and Gamma-Gamma estimates with hand-set log-space standard errors (r 10%, alpha 8%, a 15%, b 20%; p, q,
  * v 5%, 6%, 7%, q and v correlated 0.5), 50 draws: a and b share (x, t_x, T) with different spends, c and
- * d share it and the spend, e has no repeat purchase, f is another summary; cohorts January (a, b, e) and
- * February (c, d, f). Each customer's percentiles and the 'all' segment's are checked against the same
+ * d share it and the spend, e has no repeat purchase, f is another summary, g shares a's x and T but not
+ * its t_x (the expensive part is computed once per (x, T)); cohorts January (a, b, e, g) and February
+ * (c, d, f). Each customer's percentiles and the 'all' segment's are checked against the same
  * draws evaluated here, and the point values at the estimates (the step's path, through customer_value,
  * is checked on CDNOW by {@link ClvOnCdnowTest}).
  */
@@ -82,7 +83,8 @@ class ClvIntervalsTest {
         customer("c", 5, 25.0, 35.0, 12.0, "1997-02-03"),
         customer("d", 5, 25.0, 35.0, 12.0, "1997-02-03"),
         customer("e", 0, 0.0, 38.0, null, "1997-01-06"),
-        customer("f", 1, 2.0, 33.0, 80.0, "1997-02-17")), schema);
+        customer("f", 1, 2.0, 33.0, 80.0, "1997-02-17"),
+        customer("g", 2, 10.0, 38.86, 20.0, "1997-01-20")), schema);
     List<double[]> purchase = ParameterDraws.of(mle(bg.toArray(), new double[][] {
         {0.01, 0, 0, 0}, {0, 0.0064, 0, 0}, {0, 0, 0.0225, 0}, {0, 0, 0, 0.04}}), DRAWS, 1);
     List<double[]> spend = ParameterDraws.of(mle(gg.toArray(), new double[][] {
@@ -92,7 +94,7 @@ class ClvIntervalsTest {
     // Read by the customers' and the segments' intervals: computed once.
     perSummary = intervals.perSummary(summary, config.clv()).localCheckpoint();
     customers = new HashMap<>();
-    // Bounded: six customers.
+    // Bounded: seven customers.
     ClvIntervals.withCustomerIntervals(summary, perSummary).collectAsList().forEach(r -> customers.put(r.getAs(Columns.CUSTOMER_ID), r));
     segmentIntervals = intervals.segments(summary, null, perSummary, MARGIN).localCheckpoint();
     segments = new HashMap<>();
@@ -136,7 +138,7 @@ class ClvIntervalsTest {
 
   @Test
   void everyCustomersIntervalHoldsThePointValueAndIsTheDrawsPercentiles() {
-    assertEquals(6, customers.size());
+    assertEquals(7, customers.size());
     for (Row c : customers.values()) {
       String id = c.getAs(Columns.CUSTOMER_ID);
       double alive = point(c, false);
@@ -160,7 +162,9 @@ class ClvIntervalsTest {
     // a and b share a summary, not a spend: one P(alive) interval, two CLV intervals.
     assertEquals(customers.get("a").<Double>getAs(CustomerValueTable.P_ALIVE_LOW), customers.get("b").<Double>getAs(CustomerValueTable.P_ALIVE_LOW));
     assertNotEquals(customers.get("a").<Double>getAs(CustomerValueTable.PREDICTED_CLV_LOW), customers.get("b").<Double>getAs(CustomerValueTable.PREDICTED_CLV_LOW));
-    assertEquals(4, perSummary.count(), "per distinct (x, t_x, T): a and b share one, c and d another");
+    assertEquals(5, perSummary.count(), "per distinct (x, t_x, T): a and b share one, c and d another");
+    // g has a's x, T and spend but an earlier last purchase: a lower P(alive), so a lower CLV.
+    assertTrue(customers.get("g").<Double>getAs(CustomerValueTable.P_ALIVE_HIGH) < customers.get("a").<Double>getAs(CustomerValueTable.P_ALIVE_LOW));
   }
 
   /** A segment's interval is the percentiles of its per-draw totals, not the sum of its customers' percentiles. */
@@ -211,7 +215,7 @@ class ClvIntervalsTest {
     assertNull(ClvIntervals.draw(none.clv(), 42, bg, null, null, null));
     Row nulls = ClvIntervals.withCustomerIntervals(summary, null)
         .selectExpr("count(p_alive_low)", "count(p_alive_high)", "count(predicted_clv_low)", "count(predicted_clv_high)", "count(*)").head();
-    assertEquals(RowFactory.create(0L, 0L, 0L, 0L, 6L), nulls);
+    assertEquals(RowFactory.create(0L, 0L, 0L, 0L, 7L), nulls);
     Row segment = ClvIntervals.withSegmentIntervals(segmentIntervals.select(SegmentValueTable.SEGMENT_TYPE, SegmentValueTable.SEGMENT), null)
         .selectExpr("count(predicted_clv_total_low) + count(predicted_clv_total_high) + count(revenue_at_risk_low) + count(revenue_at_risk_high)", "count(*)").head();
     assertEquals(RowFactory.create(0L, 4L), segment);

@@ -1,5 +1,7 @@
 package io.lifecycle.models;
 
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
 import static org.junit.jupiter.api.Assertions.*;
 
 import io.lifecycle.ExitCode;
@@ -88,15 +90,24 @@ class ModelsTest {
     return model.stages()[model.stages().length - 1];
   }
 
+  /**
+   * The first run scored right after training; scoring again with the saved models gives the same
+   * predictions. The second run has the clv step before score, whose BG/NBD fit (on every customer's
+   * purchases before the run date) score then takes for its churn signals instead of fitting it again,
+   * reading only the scorable customers' events: the same predictions too.
+   */
   @Test
   void scoresCoverActiveCustomersAndReloadGivesTheSamePredictions() {
-    Dataset<Row> churn = spark.read().format("delta").load(dir.resolve("out/churn_predictions").toString());
+    Dataset<Row> churn = spark.read().format("delta").load(dir.resolve("out/churn_predictions").toString())
+        .where(col("run_date").equalTo(lit(java.sql.Date.valueOf(RUN_DATE))));
     assertTrue(churn.count() > 100);
     assertEquals(0, churn.where("churn_probability < 0 or churn_probability > 1").count());
     Dataset<Row> before = churn.localCheckpoint();
-    // Score only, with the saved model: the same predictions.
-    Steps.standard().run(new RunContext(spark, config, RUN_DATE), List.of("score"));
-    Dataset<Row> after = spark.read().format("delta").load(dir.resolve("out/churn_predictions").toString());
+    String log = io.lifecycle.LogCapture.during(
+        () -> Steps.standard().run(new RunContext(spark, config, RUN_DATE), List.of("clv", "score")), false);
+    assertTrue(log.contains("churn signals from the BG/NBD fit of this run's clv step"), log);
+    Dataset<Row> after = spark.read().format("delta").load(dir.resolve("out/churn_predictions").toString())
+        .where(col("run_date").equalTo(lit(java.sql.Date.valueOf(RUN_DATE))));
     assertEquals(0, before.exceptAll(after).count());
     assertEquals(before.count(), after.count());
     Dataset<Row> stages = spark.read().format("delta").load(dir.resolve("out/next_stage_predictions").toString());

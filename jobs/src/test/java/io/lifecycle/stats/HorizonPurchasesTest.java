@@ -43,7 +43,7 @@ class HorizonPurchasesTest {
   @Test
   void theHorizonsTotalsAreThoseOfTheMonthlyCalls() {
     double rate = 0.008;
-    SummaryPredictions.Horizon horizon = new SummaryPredictions.Horizon(java.util.Arrays.copyOfRange(MONTHS, 1, MONTHS.length), rate);
+    SummaryPredictions.Horizon horizon = SummaryPredictions.Horizon.of(java.util.Arrays.copyOfRange(MONTHS, 1, MONTHS.length), rate);
     for (PurchaseModel m : MODELS) {
       for (double[] c : CUSTOMERS) {
         double previous = 0;
