@@ -52,8 +52,12 @@ class SampleGoldenIT {
     }
     assertEquals(List.of("events=46118", "events_quarantine=5", "sessions=19099", "customer_stage_history=20478",
         "customer_journeys=5000", "stage_transitions=550", "stage_funnel=864", "cohort_retention=972", "churn_rates=371",
-        "cohort_survival=1449", "lifecycle_status=324", "customer_value=3498", "segment_value=662",
+        "cohort_survival=1449", "lifecycle_status=324", "customer_value=3498", "segment_value=87",
         "churn_predictions=1083", "next_stage_predictions=1083"), counts);
+    // The 50 stage paths with the most valued customers have a segment each; the others' paths are one '(other)'.
+    Row paths = table("segment_value").where("segment_type = 'path'")
+        .agg(count(lit(1)), sum(when(col("segment").equalTo("(other)"), col("customers"))), sum("customers")).head();
+    assertEquals(List.of(51L, 779L, 3498L), List.of(paths.getLong(0), paths.getLong(1), paths.getLong(2)));
   }
 
   @Test

@@ -101,7 +101,9 @@ public final class ClvStep implements Step {
       // Read by the customers' intervals and the segments' totals per draw: evaluated once.
       Dataset<Row> perSummary = intervals == null ? null : intervals.perSummary(summary, clv).persist(StorageLevel.MEMORY_AND_DISK());
       Dataset<Row> values = customerValues(config, summary, purchase, gg.usable() ? gg.fit().model() : null, runDate, perSummary);
-      Dataset<Row> journeys = journeys(ctx);
+      // The segments' paths: the most common ones, the rest as one '(other)' segment.
+      Dataset<Row> journeys = ctx.store().exists(CustomerJourneysTable.DEF)
+          ? PathSegments.of(ctx.store().read(CustomerJourneysTable.DEF), values, clv.pathSegments()) : null;
       Dataset<Row> segments = ClvIntervals.withSegmentIntervals(new SimpleClv(config).segments(values, survival(ctx), journeys, runDate),
           intervals == null ? null : intervals.segments(values, journeys, perSummary, clv.grossMargin())).localCheckpoint();
       if (perSummary != null) {
@@ -133,10 +135,6 @@ public final class ClvStep implements Step {
 
   private static Dataset<Row> survival(RunContext ctx) {
     return ctx.store().exists(CohortSurvivalTable.DEF) ? ctx.store().read(CohortSurvivalTable.DEF) : null;
-  }
-
-  private static Dataset<Row> journeys(RunContext ctx) {
-    return ctx.store().exists(CustomerJourneysTable.DEF) ? ctx.store().read(CustomerJourneysTable.DEF) : null;
   }
 
   /**

@@ -384,7 +384,8 @@ public final class ConfigLoader {
         margin, rate, intAtLeast(p + "horizon_months", 1),
         choice(p + "time_unit", Clv.TimeUnit.class), costs,
         choice(p + "fit_segments", Clv.Segments.class), intAtLeast(p + "holdout_weeks", 0), forecastDays(p + "forecast_days"),
-        intAtLeast(p + "attribution_channels", 1), intervals(p + "intervals"), intBetween(p + "interval_draws", 20, 5000));
+        intAtLeast(p + "attribution_channels", 1), intervals(p + "intervals"), intBetween(p + "interval_draws", 20, 5000),
+        intBetween(p + "path_segments", 1, 1000));
   }
 
   /** clv.intervals; a bootstrap over customers is planned but not built, and said so rather than "unknown". */

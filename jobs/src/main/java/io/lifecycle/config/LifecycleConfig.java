@@ -206,7 +206,8 @@ public record LifecycleConfig(
       List<Integer> forecastDays,
       int attributionChannels,
       Intervals intervals,
-      int intervalDraws) {
+      int intervalDraws,
+      int pathSegments) {
     public Clv {
       acquisitionCost = Immutable.map(acquisitionCost);
       forecastDays = Immutable.list(forecastDays);

@@ -26,7 +26,7 @@ public final class SegmentValueTable {
       TableDef.builder("segment_value", "Simple CLV = yearly profit per customer x years retained - acquisition cost, by cohort and channel; predicted CLV and revenue at risk (CLV x (1 - P(alive))) by current stage and stage path.")
           .required(RUN_DATE, DataTypes.DateType, "Run date.")
           .required(SEGMENT_TYPE, DataTypes.StringType, "all, cohort, channel, current_stage or path.")
-          .required(SEGMENT, DataTypes.StringType, "The segment's value (cohort yyyy-MM-dd, channel, stage or path).")
+          .required(SEGMENT, DataTypes.StringType, "The segment's value (cohort yyyy-MM-dd, channel, stage or path; the paths beyond the clv.path_segments most common are one '(other)' segment).")
           .required(CUSTOMERS, DataTypes.LongType, "Customers who purchased, in the segment.")
           .optional(YEARLY_PROFIT, DataTypes.DoubleType, "Margin per customer per year observed: gross margin x revenue / customer-years since the first purchase.")
           .optional(YEARS_RETAINED, DataTypes.DoubleType, "Restricted mean lifetime in years from cohort_survival (the cohort's, or 'all').")

@@ -45,7 +45,7 @@ class ConfigLoaderTest {
     costs.put("z", 1.0);
     costs.put("a", 2.0);
     LifecycleConfig.Clv clv = new LifecycleConfig.Clv(0.3, 0.1, 12, LifecycleConfig.Clv.TimeUnit.WEEKS, costs,
-        c.clv().fitSegments(), 0, List.of(30), 20, LifecycleConfig.Clv.Intervals.NONE, 200);
+        c.clv().fitSegments(), 0, List.of(30), 20, LifecycleConfig.Clv.Intervals.NONE, 200, 50);
     costs.put("b", 3.0);
     assertEquals(List.of("z", "a"), List.copyOf(clv.acquisitionCost().keySet()), "a copy, in the given order");
   }
@@ -59,6 +59,9 @@ class ConfigLoaderTest {
     assertTrue(fails("lifecycle.clv.intervals = exact").getMessage().contains("is not one of [asymptotic, none]"));
     assertTrue(fails("lifecycle.clv.interval_draws = 19").getMessage().contains("at least 20"));
     assertTrue(fails("lifecycle.clv.interval_draws = 5001").getMessage().contains("at most 5000"));
+    assertEquals(50, ConfigLoader.defaults().clv().pathSegments());
+    assertTrue(fails("lifecycle.clv.path_segments = 0").getMessage().contains("lifecycle.clv.path_segments"));
+    assertTrue(fails("lifecycle.clv.path_segments = 1001").getMessage().contains("at most 1000"));
   }
 
   @Test
