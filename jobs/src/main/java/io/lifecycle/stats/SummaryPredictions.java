@@ -170,13 +170,13 @@ public final class SummaryPredictions {
    * months, the forecasts' horizons, DERT's integral), and only P(alive) on t_x, so the costly part runs
    * once per (x, T): 15,680 of them at 10M generated events, against 267,366 distinct (x, t_x, T).
    */
-  static Dataset<Row> byFrequencyAndAge(Dataset<Row> summary) {
+  private static Dataset<Row> byFrequencyAndAge(Dataset<Row> summary) {
     return summary.groupBy(CustomerSummary.FREQUENCY, CustomerSummary.AGE)
         .agg(org.apache.spark.sql.functions.collect_set(CustomerSummary.RECENCY).as("_recencies"));
   }
 
   /** The t_x of a row of {@link #byFrequencyAndAge}, ascending. */
-  static double[] recencies(Row group) {
+  private static double[] recencies(Row group) {
     List<Double> values = group.getList(2);
     double[] out = new double[values.size()];
     int i = 0;
