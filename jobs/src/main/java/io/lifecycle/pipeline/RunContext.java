@@ -24,7 +24,8 @@ import org.apache.spark.sql.SparkSession;
  * Everything a step needs about the current run, fixed before the first step runs. The run date is the
  * run's identity: results a step writes for a date replace what an earlier run of the same date wrote.
  * It is never null: a run without {@code --run-date} resolves it first, by one rule
- * ({@code cli.RunDates}).
+ * ({@code cli.RunDates}). Beside that, a step may leave a small result for a later step of the same
+ * run ({@link #remember}, {@link #recall}).
  */
 public final class RunContext {
   private final SparkSession spark;
