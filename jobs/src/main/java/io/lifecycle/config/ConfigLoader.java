@@ -207,8 +207,14 @@ public final class ConfigLoader {
         choice("lifecycle.mode", LifecycleConfig.Mode.class),
         nonNegativeDuration("lifecycle.incremental.max_lateness"));
     String hash = hash(config.getConfig(ROOT));
+    // Per top-level section, as written: a step whose stored results depend on a few sections compares
+    // only those between runs (LifecycleConfig.settingsHash).
+    Map<String, String> sectionHashes = new java.util.TreeMap<>();
+    for (Map.Entry<String, com.typesafe.config.ConfigValue> section : config.getConfig(ROOT).root().entrySet()) {
+      sectionHashes.put(section.getKey(), hashOf(section.getValue().render(ConfigRenderOptions.concise())));
+    }
     return new LifecycleConfig(
-        origin, hash, input, stages, privacy, quality, sessions, churn, cohorts, clv, models, output, generate,
+        origin, hash, sectionHashes, input, stages, privacy, quality, sessions, churn, cohorts, clv, models, output, generate,
         incremental);
   }
 
@@ -665,9 +671,13 @@ public final class ConfigLoader {
   }
 
   private static String hash(Config c) {
+    return hashOf(c.root().render(ConfigRenderOptions.concise()));
+  }
+
+  /** The first 8 bytes of the text's SHA-256, in hex: the configuration's hashes. */
+  static String hashOf(String text) {
     try {
-      byte[] digest = MessageDigest.getInstance("SHA-256")
-          .digest(c.root().render(ConfigRenderOptions.concise()).getBytes(StandardCharsets.UTF_8));
+      byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
       return HexFormat.of().formatHex(digest, 0, 8);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);

@@ -13,6 +13,7 @@ import java.util.Map;
 public record LifecycleConfig(
     String source,
     String hash,
+    Map<String, String> sectionHashes,
     Input input,
     StageModel stages,
     Privacy privacy,
@@ -25,6 +26,23 @@ public record LifecycleConfig(
     Output output,
     Generate generate,
     Incremental incremental) {
+
+  public LifecycleConfig {
+    sectionHashes = Immutable.map(sectionHashes);
+  }
+
+  /**
+   * A hash of the named top-level sections ({@code stages}, {@code churn}, ...) as written, for a step
+   * whose stored results depend on those settings only: an incremental run compares it with the one its
+   * previous run recorded ({@code run_log.settings_hash}) rather than the whole configuration's hash.
+   */
+  public String settingsHash(String... sections) {
+    StringBuilder joined = new StringBuilder();
+    for (String section : sections) {
+      joined.append(section).append('=').append(sectionHashes.getOrDefault(section, "-")).append(';');
+    }
+    return ConfigLoader.hashOf(joined.toString());
+  }
 
   /** Input formats the ingest step reads. */
   public enum InputFormat {
@@ -299,7 +317,7 @@ public record LifecycleConfig(
   /** A copy with the input path replaced (the {@code --input} option). */
   public LifecycleConfig withInputPath(String path) {
     Input i = input;
-    return new LifecycleConfig(source, hash,
+    return new LifecycleConfig(source, hash, sectionHashes,
         new Input(path, i.format(), i.options(), i.textDelimiter(), i.textFields(), i.textSkipPattern(),
             i.columns(), i.eventTypeConstant(), i.timestampFormats(), i.zone(), i.dedup()),
         stages, privacy, quality, sessions, churnThreshold, cohorts, clv, models, output, generate, incremental);
@@ -308,20 +326,20 @@ public record LifecycleConfig(
   /** A copy with the output root replaced (the {@code --output} option). */
   public LifecycleConfig withOutputRoot(String root) {
     Output o = output;
-    return new LifecycleConfig(source, hash, input, stages, privacy, quality, sessions, churnThreshold, cohorts, clv,
+    return new LifecycleConfig(source, hash, sectionHashes, input, stages, privacy, quality, sessions, churnThreshold, cohorts, clv,
         models, new Output(root, o.database(), o.tableNames(), o.rowsPerFile(), o.vacuumRetentionHours()),
         generate, incremental);
   }
 
   /** A copy with the pseudonymization key file replaced (made absolute when paths are qualified). */
   public LifecycleConfig withPrivacyKeyFile(String keyFile) {
-    return new LifecycleConfig(source, hash, input, stages, new Privacy(privacy.pseudonymize(), privacy.keyEnv(), keyFile),
+    return new LifecycleConfig(source, hash, sectionHashes, input, stages, new Privacy(privacy.pseudonymize(), privacy.keyEnv(), keyFile),
         quality, sessions, churnThreshold, cohorts, clv, models, output, generate, incremental);
   }
 
   /** A copy with the run mode replaced (the {@code --mode} option). */
   public LifecycleConfig withMode(Mode mode) {
-    return new LifecycleConfig(source, hash, input, stages, privacy, quality, sessions, churnThreshold, cohorts, clv,
+    return new LifecycleConfig(source, hash, sectionHashes, input, stages, privacy, quality, sessions, churnThreshold, cohorts, clv,
         models, output, generate, new Incremental(mode, incremental.maxLateness()));
   }
 }

@@ -33,8 +33,10 @@ import org.slf4j.LoggerFactory;
  * <p>An incremental run recomputes the episodes and journeys only of the customers whose sessions
  * changed since the previous journeys run, or whom time alone has churned ({@link CustomersToRecompute});
  * the other customers' stored rows move to the new as-of date. It gives the rows a full run gives. It
- * falls back to a full computation when there is no earlier journeys run, when the configuration has
- * changed since (another churn threshold or stage model changes every journey), or when a full-mode
+ * falls back to a full computation when there is no earlier journeys run, when the stage or churn
+ * settings have changed since (another churn threshold or stage model changes every journey; the run
+ * records their hash in run_log's settings_hash, and a row without one is compared by the whole
+ * configuration's hash), or when a full-mode
  * ingest or sessionize has run since (it may have removed customers). The two aggregate tables are
  * recomputed from the stored episodes either way.
  */
@@ -47,6 +49,16 @@ public final class JourneysStep implements Step {
   @Override
   public String name() {
     return NAME;
+  }
+
+  /** The settings every stored journey depends on: the stage model and the churn threshold. */
+  @Override
+  public String settingsHash(LifecycleConfig config) {
+    return journeySettings(config);
+  }
+
+  private static String journeySettings(LifecycleConfig config) {
+    return config.settingsHash("stages", "churn");
   }
 
   @Override
@@ -126,11 +138,15 @@ public final class JourneysStep implements Step {
     Dataset<Row> log = ctx.store().read(RunLogTable.DEF).where(col(RunLogTable.STATUS).equalTo(RunLogTable.SUCCEEDED));
     // One row, bounded: the last successful attempt of the previous journeys run.
     Row last = log.where(col(RunLogTable.STEP).equalTo(NAME).and(col(Columns.RUN_DATE).equalTo(lit(java.sql.Date.valueOf(previous)))))
-        .agg(max(col(RunLogTable.STARTED_AT)), max_by(col(RunLogTable.CONFIG_HASH), col(RunLogTable.STARTED_AT)))
+        .agg(max(col(RunLogTable.STARTED_AT)), max_by(col(RunLogTable.CONFIG_HASH), col(RunLogTable.STARTED_AT)),
+            max_by(col(RunLogTable.SETTINGS_HASH), col(RunLogTable.STARTED_AT)))
         .head();
     Instant started = last.getAs(0);
-    if (!ctx.config().hash().equals(last.getString(1))) {
-      LOG.info("the configuration changed since the journeys run of {}: computing every journey", previous);
+    // The stage and churn settings, where that run recorded them; else (an older row) the whole configuration.
+    boolean changed = last.isNullAt(2) ? !ctx.config().hash().equals(last.getString(1))
+        : !journeySettings(ctx.config()).equals(last.getString(2));
+    if (changed) {
+      LOG.info("the stage or churn settings changed since the journeys run of {}: computing every journey", previous);
       return null;
     }
     // One row, bounded: the latest sessionize before that attempt, and full-mode rewrites of events or sessions after it.

@@ -74,7 +74,7 @@ public final class Pipeline {
             : new LifecycleException(Failures.exitCode(e), "step " + step.name() + " failed: " + Failures.describe(e), e);
         LOG.error("step {} failed after {}: {}", step.name(), seconds(started),
             e instanceof LifecycleException ? e.getMessage() : Failures.describe(e));
-        recordQuietly(ctx, step.name(), started, null, failure.getMessage());
+        recordQuietly(ctx, step, started, null, failure.getMessage());
         throw failure;
       }
       if (result.isSkipped()) {
@@ -84,7 +84,7 @@ public final class Pipeline {
             result.inputRows(), result.outputRows(),
             result.quarantinedRows() > 0 ? ", quarantined " + result.quarantinedRows() : "");
       }
-      record(ctx, step.name(), started, result, null);
+      record(ctx, step, started, result, null);
       results.put(step.name(), result);
     }
     return results;
@@ -138,18 +138,18 @@ public final class Pipeline {
     return String.format("%.1f s", Duration.between(started, Instant.now()).toMillis() / 1000.0);
   }
 
-  private void recordQuietly(RunContext ctx, String step, Instant started, StepResult result, String error) {
+  private void recordQuietly(RunContext ctx, Step step, Instant started, StepResult result, String error) {
     try {
       record(ctx, step, started, result, error);
     } catch (RuntimeException e) {
-      LOG.warn("could not record the failure of step {} in run_log: {}", step, Failures.describe(e));
+      LOG.warn("could not record the failure of step {} in run_log: {}", step.name(), Failures.describe(e));
     }
   }
 
-  private void record(RunContext ctx, String step, Instant started, StepResult result, String error) {
+  private void record(RunContext ctx, Step step, Instant started, StepResult result, String error) {
     List<Row> rows = new ArrayList<>();
     rows.add(RowFactory.create(
-        ctx.runId(), Date.valueOf(ctx.runDate()), ctx.attemptId(), step,
+        ctx.runId(), Date.valueOf(ctx.runDate()), ctx.attemptId(), step.name(),
         Timestamp.from(started), Timestamp.from(Instant.now()),
         error != null ? RunLogTable.FAILED : result != null && result.isSkipped() ? RunLogTable.SKIPPED : RunLogTable.SUCCEEDED,
         result == null ? null : result.inputRows(),
@@ -159,7 +159,8 @@ public final class Pipeline {
         ctx.config().incremental().mode().name().toLowerCase(java.util.Locale.ROOT),
         result == null || result.highWaterMark() == null ? null : Timestamp.from(result.highWaterMark()),
         ctx.config().output().root(),
-        result == null ? null : result.skippedBecause()));
+        result == null ? null : result.skippedBecause(),
+        step.settingsHash(ctx.config())));
     ctx.store().write(RunLogTable.DEF, ctx.spark().createDataFrame(rows, RunLogTable.DEF.schema()), ctx.runDate());
   }
 }

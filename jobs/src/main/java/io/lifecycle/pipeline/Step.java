@@ -6,6 +6,15 @@ public interface Step {
 
   StepResult run(RunContext context);
 
+  /**
+   * For a step that keeps state across incremental runs: a hash of the settings that state depends on,
+   * recorded in run_log ({@code settings_hash}) for the next run to compare; null (the default) for
+   * the others.
+   */
+  default String settingsHash(io.lifecycle.config.LifecycleConfig config) {
+    return null;
+  }
+
   /** Whether a run without {@code --steps} includes this step (maintenance steps run on request). */
   default boolean runsByDefault() {
     return true;

@@ -25,6 +25,7 @@ public final class RunLogTable {
   public static final String HIGH_WATER_MARK = "high_water_mark";
   public static final String OUTPUT_ROOT = "output_root";
   public static final String NOTE = "note";
+  public static final String SETTINGS_HASH = "settings_hash";
 
   /** The ingest step's name, and the two counts it records in output_rows beside its tables' rows. */
   public static final String INGEST = "ingest";
@@ -56,6 +57,7 @@ public final class RunLogTable {
           .optional(HIGH_WATER_MARK, DataTypes.TimestampType, "ingest: the latest clean event time it read; sessionize: the as-of instant its sessions cover.")
           .optional(OUTPUT_ROOT, DataTypes.StringType, "The qualified output root the run wrote to (e.g. file:/srv/lifecycle/warehouse, s3a://bucket/lifecycle); null in rows written before it was recorded.")
           .optional(NOTE, DataTypes.StringType, "Why a step was skipped (e.g. train: the saved models' version and age against models.retrain_every); null otherwise.")
+          .optional(SETTINGS_HASH, DataTypes.StringType, "journeys: hash of the settings its stored journeys depend on (the stages and churn sections), which the next incremental run compares; null for the other steps and in rows written before it was recorded.")
           .writeMode(WriteMode.APPEND)
           .build();
 }

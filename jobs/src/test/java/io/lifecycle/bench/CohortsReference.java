@@ -57,7 +57,7 @@ final class CohortsReference implements StepReference {
   private static LifecycleConfig config(ReferenceInputs in) {
     LifecycleConfig c = in.config();
     Cohorts k = c.cohorts();
-    return new LifecycleConfig(c.source(), c.hash(), c.input(), c.stages(), c.privacy(), c.quality(), c.sessions(),
+    return new LifecycleConfig(c.source(), c.hash(), c.sectionHashes(), c.input(), c.stages(), c.privacy(), c.quality(), c.sessions(),
         c.churnThreshold(), new Cohorts(k.basis(), k.period(), k.activity(), k.activityEvents(), true, k.projection(), k.retentionModes(), k.brackets(), k.drivers()), c.clv(), c.models(), c.output(),
         c.generate(), c.incremental());
   }

@@ -64,6 +64,25 @@ class ConfigLoaderTest {
     assertTrue(fails("lifecycle.clv.path_segments = 1001").getMessage().contains("at most 1000"));
   }
 
+  /**
+   * A settings hash follows its sections only (what the journeys step compares between daily runs):
+   * another CLV setting keeps the stage and churn hash, another churn threshold or stage rule changes
+   * it, while the whole configuration's hash changes with each.
+   */
+  @Test
+  void aSettingsHashFollowsItsSectionsOnly() {
+    LifecycleConfig base = ConfigLoader.parse("", "test.conf");
+    LifecycleConfig clv = ConfigLoader.parse("lifecycle.clv.path_segments = 7", "test.conf");
+    LifecycleConfig churn = ConfigLoader.parse("lifecycle.churn.inactivity_threshold = 5 days", "test.conf");
+    LifecycleConfig stages = ConfigLoader.parse("lifecycle.stages.purchase_event_types = [purchase, order]", "test.conf");
+    assertEquals(base.settingsHash("stages", "churn"), clv.settingsHash("stages", "churn"));
+    assertNotEquals(base.hash(), clv.hash());
+    assertNotEquals(base.settingsHash("stages", "churn"), churn.settingsHash("stages", "churn"));
+    assertNotEquals(base.settingsHash("stages", "churn"), stages.settingsHash("stages", "churn"));
+    assertNotEquals(base.settingsHash("clv"), clv.settingsHash("clv"));
+    assertEquals(base.settingsHash("stages", "churn"), ConfigLoader.parse("", "other.conf").settingsHash("stages", "churn"));
+  }
+
   @Test
   void retentionDriversMeasureRetentionAfterTheBehaviours() {
     LifecycleConfig.Cohorts.Drivers d = ConfigLoader.defaults().cohorts().drivers();

@@ -61,7 +61,8 @@ class JourneysStepTest {
 
   /**
    * Without new events, an incremental run recomputes only the customer whom the passing days churned
-   * and gives a full run's tables; after a configuration change it computes every journey.
+   * and gives a full run's tables; another CLV setting changes nothing, and after a change of the churn
+   * threshold it computes every journey.
    */
   @Test
   void incrementalRunsRecomputeTheChurnedByTimeAndAChangedConfigRecomputesAll(@TempDir Path dir) {
@@ -88,6 +89,13 @@ class JourneysStepTest {
     assertEquals(List.of("c1|CONVERSION>ADVOCACY>CHURNED|CHURNED", "c2|CONSIDERATION>CHURNED|CHURNED"),
         TestSupport.rows(spark.read().format("delta").load(out.resolve(CustomerJourneysTable.DEF.name()).toString())
             .select(CUSTOMER_ID, CustomerJourneysTable.PATH, CustomerJourneysTable.CURRENT_STAGE)));
+
+    // Another CLV setting leaves every journey as it was: the rerun of 03-20 recomputes no one.
+    LifecycleConfig otherClv = TestSupport.config("lifecycle.output.root = \"" + out + "\"",
+        "lifecycle.churn.inactivity_threshold = 5 days", "lifecycle.clv.path_segments = 7").withMode(LifecycleConfig.Mode.INCREMENTAL);
+    StepResult afterClvChange = Steps.standard().run(new RunContext(spark, otherClv, later), List.of("journeys")).get("journeys");
+    assertEquals(0L, afterClvChange.outputRows().get(JourneysStep.RECOMPUTED_CUSTOMERS), "a CLV setting changes no journey");
+    assertEquals(tables, journeyTables(out));
 
     LifecycleConfig changed = TestSupport.config("lifecycle.output.root = \"" + out + "\"",
         "lifecycle.churn.inactivity_threshold = 20 days").withMode(LifecycleConfig.Mode.INCREMENTAL);
