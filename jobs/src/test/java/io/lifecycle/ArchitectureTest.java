@@ -33,7 +33,7 @@ class ArchitectureTest {
       "generate", Set.of(),
       "privacy", Set.of("config"),
       "io", Set.of("config", "tables"),
-      "spark", Set.of("config", "tables", "io"),
+      "spark", Set.of("config", "tables", "io", "privacy"),
       "stats", Set.of("config", "tables", "spark"));
 
   /**

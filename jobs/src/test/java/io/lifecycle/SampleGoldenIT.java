@@ -51,7 +51,7 @@ class SampleGoldenIT {
       counts.add(name + "=" + table(name).count());
     }
     assertEquals(List.of("events=46118", "events_quarantine=5", "sessions=19099", "customer_stage_history=20478",
-        "customer_journeys=5000", "stage_transitions=550", "stage_funnel=864", "cohort_retention=972", "churn_rates=371",
+        "customer_journeys=5000", "stage_transitions=550", "stage_funnel=1584", "cohort_retention=5832", "churn_rates=491",
         "cohort_survival=1449", "lifecycle_status=324", "customer_value=3498", "segment_value=87",
         "churn_predictions=1083", "next_stage_predictions=1083"), counts);
     // The 50 stage paths with the most valued customers have a segment each; the others' paths are one '(other)'.
@@ -82,7 +82,7 @@ class SampleGoldenIT {
   void retentionChurnAndSurvival() {
     List<String> lines = new ArrayList<>();
     // The first four offsets of the first three monthly cohorts (all channels): 12 rows, bounded.
-    for (Row r : table("cohort_retention").where("retention_mode = 'on' and channel = 'all' and period_offset < 4").orderBy("cohort_period", "period_offset")
+    for (Row r : table("cohort_retention").where("retention_mode = 'on' and channel = 'all' and breakdown = 'all' and period_offset < 4").orderBy("cohort_period", "period_offset")
         .limit(12).collectAsList()) {
       lines.add(r.getAs("cohort_period") + "+" + r.getAs("period_offset") + ": " + r.getAs("cohort_size") + " "
           + r.getAs("active_customers") + " " + f(r.<Double>getAs("retention_rate"), 4));
@@ -111,7 +111,7 @@ class SampleGoldenIT {
     // Unbounded retention of the first two cohorts: active in the period or a later one (never below 'on').
     List<String> unbounded = new ArrayList<>();
     // Eight rows, bounded.
-    for (Row r : table("cohort_retention").where("retention_mode = 'on_or_after' and channel = 'all' and period_offset < 4"
+    for (Row r : table("cohort_retention").where("retention_mode = 'on_or_after' and channel = 'all' and breakdown = 'all' and period_offset < 4"
         + " and cohort_period <= DATE'2024-02-01'").orderBy("cohort_period", "period_offset").collectAsList()) {
       unbounded.add(r.getAs("cohort_period") + "+" + r.getAs("period_offset") + ": " + r.getAs("active_customers"));
     }
@@ -120,12 +120,46 @@ class SampleGoldenIT {
     // conf/local.conf's brackets: purchased again within days 1-7, 8-30, 31-90 and 91-180 of the first purchase.
     List<String> brackets = new ArrayList<>();
     // Eight rows, bounded.
-    for (Row r : table("cohort_retention").where("retention_mode = 'bracket' and channel = 'all' and cohort_period <= DATE'2024-02-01'")
+    for (Row r : table("cohort_retention").where("retention_mode = 'bracket' and channel = 'all' and breakdown = 'all' and cohort_period <= DATE'2024-02-01'")
         .orderBy("cohort_period", "period_offset").collectAsList()) {
       brackets.add(r.getAs("cohort_period") + " " + r.getAs("bracket") + ": " + r.getAs("active_customers") + "/" + r.getAs("cohort_size"));
     }
     assertEquals(List.of("2024-01-01 1-7: 7/139", "2024-01-01 8-30: 13/139", "2024-01-01 31-90: 22/139", "2024-01-01 91-180: 24/139",
         "2024-02-01 1-7: 10/127", "2024-02-01 8-30: 23/127", "2024-02-01 31-90: 30/127", "2024-02-01 91-180: 27/127"), brackets);
+  }
+
+  /**
+   * conf/local.conf splits by the acquisition channel: per channel, its purchasers and the share active
+   * one month after their cohort's first (the report's table), the churn flow of the last month, and
+   * the funnel's cohorts; each split adds up to the whole.
+   */
+  @Test
+  void breakdownsByAcquisitionChannel() {
+    List<String> lines = new ArrayList<>();
+    // One row per channel: bounded by cohorts.breakdown_values.
+    for (Row r : table("cohort_retention").where("retention_mode = 'on' and not is_projected and breakdown = 'acquisition_channel'")
+        .groupBy("breakdown_value").agg(sum(when(col("period_offset").equalTo(0), col("cohort_size"))),
+            sum(when(col("period_offset").equalTo(1).and(col("period_complete")), col("active_customers")))
+                .divide(sum(when(col("period_offset").equalTo(1).and(col("period_complete")), col("cohort_size")))))
+        .orderBy("breakdown_value").collectAsList()) {
+      lines.add(r.getString(0) + ": " + r.getLong(1) + " " + f(r.getDouble(2), 4));
+    }
+    for (Row r : table("churn_rates").where("segment_type = 'acquisition_channel' and period_start = DATE'2025-12-01'")
+        .orderBy("segment").collectAsList()) {
+      lines.add(r.getAs("segment") + " 2025-12: -" + r.getAs("churned") + " = " + r.getAs("customers_at_end"));
+    }
+    for (Row r : table("stage_funnel").where("stage = 'CONVERSION' and acquisition_channel = '(all)'")
+        .groupBy("breakdown", "breakdown_value").agg(sum("cohort_customers"), sum("customers_entered"))
+        .orderBy("breakdown", "breakdown_value").collectAsList()) {
+      lines.add("funnel " + r.getString(0) + "/" + r.getString(1) + ": " + r.getLong(2) + " " + r.getLong(3));
+    }
+    assertEquals(List.of("email: 334 0.1619", "organic: 1202 0.1471", "paid_search: 907 0.1445", "referral: 356 0.1408",
+        "social: 699 0.1672",
+        "email 2025-12: -16 = 117", "organic 2025-12: -88 = 373", "paid_search 2025-12: -65 = 281", "referral 2025-12: -30 = 93",
+        "social 2025-12: -59 = 219",
+        "funnel acquisition_channel/email: 490 334", "funnel acquisition_channel/organic: 1728 1202",
+        "funnel acquisition_channel/paid_search: 1276 907", "funnel acquisition_channel/referral: 498 356",
+        "funnel acquisition_channel/social: 1008 699", "funnel all/(all): 5000 3498"), lines);
   }
 
   @Test

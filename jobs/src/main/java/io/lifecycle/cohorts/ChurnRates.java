@@ -38,8 +38,8 @@ public final class ChurnRates {
   /**
    * From the customers' spells as of the day before the run date ({@link CustomerActivity#spellsOf}, with
    * the channel when configured), which the survival table shares. The spells are read once: each
-   * spell's start and churn are counted per (cohort, channel, period) in one aggregation, the three
-   * segmentations are sums of those few rows, and each segment's flows are gathered into one map so that
+   * spell's start and churn are counted per (cohort, channel, breakdown values, period) in one
+   * aggregation, the segmentations (overall, cohort, channel, each breakdown) are sums of those rows, and each segment's flows are gathered into one map so that
    * its grid of periods is a lookup, not a join (which would read the flows twice).
    */
   public Dataset<Row> ofSpells(Dataset<Row> spells, LocalDate runDate) {
@@ -53,16 +53,22 @@ public final class ChurnRates {
             lit(0L).as(ChurnRatesTable.REACTIVATED), lit(1L).as(ChurnRatesTable.CHURNED)));
     Column segmentCohort = coalesce(date_format(col(CustomerActivity.COHORT), "yyyy-MM-dd"), lit("none"));
     Column segmentChannel = coalesce(col(CustomerActivity.CHANNEL), lit(CustomerActivity.UNKNOWN_CHANNEL));
+    List<Column> breakdowns = activity.breakdowns().columns();
     Dataset<Row> moves = spells
-        .select(segmentCohort.as("_cohort"), segmentChannel.as("_channel"), explode(array(start, churn)).as("_m"))
+        .select(activity.withBreakdowns(segmentCohort.as("_cohort"), segmentChannel.as("_channel"), explode(array(start, churn)).as("_m")))
         .where(col("_m").isNotNull())
-        .select(col("_cohort"), col("_channel"), col("_m.*"));
-    Dataset<Row> perCohort = sumFlows(moves, col("_cohort"), col("_channel"));
+        .select(activity.withBreakdowns(col("_cohort"), col("_channel"), col("_m.*")));
+    Dataset<Row> perCohort = sumFlows(moves, activity.withBreakdowns(col("_cohort"), col("_channel")));
     List<Column> segments = new ArrayList<>(List.of(
         struct(lit("overall").as(ChurnRatesTable.SEGMENT_TYPE), lit("all").as(ChurnRatesTable.SEGMENT)),
         struct(lit("cohort").as(ChurnRatesTable.SEGMENT_TYPE), col("_cohort").as(ChurnRatesTable.SEGMENT))));
     if (byChannel) {
       segments.add(struct(lit("channel").as(ChurnRatesTable.SEGMENT_TYPE), col("_channel").as(ChurnRatesTable.SEGMENT)));
+    }
+    // cohorts.breakdowns: the property's name as the segment type, its value as the segment.
+    List<String> names = activity.breakdowns().names();
+    for (int i = 0; i < names.size(); i++) {
+      segments.add(struct(lit(names.get(i)).as(ChurnRatesTable.SEGMENT_TYPE), breakdowns.get(i).as(ChurnRatesTable.SEGMENT)));
     }
     Dataset<Row> flows = sumFlows(perCohort.withColumn("_s", explode(array(segments.toArray(Column[]::new)))),
         col("_s." + ChurnRatesTable.SEGMENT_TYPE).as(ChurnRatesTable.SEGMENT_TYPE), col("_s." + ChurnRatesTable.SEGMENT).as(ChurnRatesTable.SEGMENT));

@@ -76,6 +76,8 @@ public final class CohortRetention {
         lit(null).cast("string").as(CohortRetentionTable.BRACKET),
         col(CustomerActivity.COHORT).as(CohortRetentionTable.COHORT),
         col(CustomerActivity.CHANNEL).as(CohortRetentionTable.CHANNEL),
+        col(Columns.BREAKDOWN),
+        col(Columns.BREAKDOWN_VALUE),
         col(CohortRetentionTable.OFFSET),
         col(CohortRetentionTable.COHORT_SIZE),
         active.as(CohortRetentionTable.ACTIVE),
@@ -108,25 +110,33 @@ public final class CohortRetention {
     } else {
       rows = rows.withColumn("_last", lit(false));
     }
+    Column[] fine = activity.withBreakdowns(cohort, col(CustomerActivity.CHANNEL), offset.as(CohortRetentionTable.OFFSET));
     Dataset<Row> perOffset = rows
-        .groupBy(cohort, col(CustomerActivity.CHANNEL), offset.as(CohortRetentionTable.OFFSET))
+        .groupBy(fine)
         .agg(count(lit(1)).as("_customers"), sum(when(col("active"), 1).otherwise(0)).cast("long").as(CohortRetentionTable.ACTIVE),
             sum(when(col("_last"), 1).otherwise(0)).cast("long").as("_last"),
             ExactSums.sum(col("revenue")).as(CohortRetentionTable.REVENUE));
-    if (byChannel) {
-      perOffset = perOffset.withColumn(CustomerActivity.CHANNEL, explode(array(col(CustomerActivity.CHANNEL), lit("all"))))
-          .groupBy(CustomerActivity.COHORT, CustomerActivity.CHANNEL, CohortRetentionTable.OFFSET)
+    List<Column> segments = activity.retentionSegments(byChannel);
+    if (segments.size() > 1) {
+      perOffset = perOffset.withColumn("_segment", explode(array(segments.toArray(Column[]::new))))
+          .groupBy(col(CustomerActivity.COHORT), col("_segment." + CustomerActivity.CHANNEL).as(CustomerActivity.CHANNEL),
+              col("_segment." + Columns.BREAKDOWN).as(Columns.BREAKDOWN),
+              col("_segment." + Columns.BREAKDOWN_VALUE).as(Columns.BREAKDOWN_VALUE), col(CohortRetentionTable.OFFSET))
           .agg(sum("_customers").as("_customers"), sum(CohortRetentionTable.ACTIVE).as(CohortRetentionTable.ACTIVE),
               sum("_last").as("_last"), ExactSums.sum(col(CohortRetentionTable.REVENUE)).as(CohortRetentionTable.REVENUE));
+    } else {
+      perOffset = perOffset.withColumn(Columns.BREAKDOWN, lit(Columns.ALL_BREAKDOWNS))
+          .withColumn(Columns.BREAKDOWN_VALUE, lit(CohortRetentionTable.ALL_CHANNELS));
     }
-    Dataset<Row> perCohort = perOffset.groupBy(cohort, col(CustomerActivity.CHANNEL))
+    Dataset<Row> perCohort = perOffset.groupBy(cohort, col(CustomerActivity.CHANNEL), col(Columns.BREAKDOWN), col(Columns.BREAKDOWN_VALUE))
         .agg(map_from_entries(collect_list(struct(col(CohortRetentionTable.OFFSET),
             struct(col("_customers"), col(CohortRetentionTable.ACTIVE), col("_last"), col(CohortRetentionTable.REVENUE))))).as("_cells"));
     Column cell = try_element_at(col("_cells"), col(CohortRetentionTable.OFFSET));
-    WindowSpec cohortOffsets = Window.partitionBy(CustomerActivity.COHORT, CustomerActivity.CHANNEL).orderBy(CohortRetentionTable.OFFSET);
+    WindowSpec cohortOffsets = Window.partitionBy(CustomerActivity.COHORT, CustomerActivity.CHANNEL, Columns.BREAKDOWN,
+        Columns.BREAKDOWN_VALUE).orderBy(CohortRetentionTable.OFFSET);
     // Every customer has a row at offset 0 (an event in the cohort's period): it holds the cohort's size.
     return perCohort.withColumn(CohortRetentionTable.OFFSET, explode(sequence(lit(0), activity.offset(cohort, currentPeriod))))
-        .select(cohort, col(CustomerActivity.CHANNEL), col(CohortRetentionTable.OFFSET),
+        .select(cohort, col(CustomerActivity.CHANNEL), col(Columns.BREAKDOWN), col(Columns.BREAKDOWN_VALUE), col(CohortRetentionTable.OFFSET),
             try_element_at(col("_cells"), lit(0)).getField("_customers").as(CohortRetentionTable.COHORT_SIZE),
             coalesce(cell.getField(CohortRetentionTable.ACTIVE), lit(0L)).as(CohortRetentionTable.ACTIVE),
             coalesce(cell.getField("_last"), lit(0L)).as("_last"),
@@ -140,34 +150,36 @@ public final class CohortRetention {
   /**
    * Projected cells for every cohort up to the oldest cohort's last offset, from sBG curves fitted on the
    * cohorts' complete periods ({@link RetentionProjection}): with {@link Projection#POOLED} each
-   * channel's cohorts share an empirical-Bayes prior, so a young cohort borrows the older ones' shape
+   * segment's (channel's, breakdown value's) cohorts share an empirical-Bayes prior, so a young cohort borrows the older ones' shape
    * and even a cohort with no complete period after its first is projected (with the pooled curve);
    * with {@link Projection#PER_COHORT} a cohort with fewer than two complete periods after offset 0,
    * or whose fit does not converge, gets no projection. The observed matrix is small (cohorts x offsets
-   * x channels), so it is fitted in the driver.
+   * x segments), so it is fitted in the driver.
    */
   public Dataset<Row> projected(SparkSession spark, Dataset<Row> observed, Projection method) {
     if (!modes.contains(RetentionMode.ON)) {
       return spark.createDataFrame(List.of(), nullable(observed));
     }
-    // Bounded: cohorts x channels x offsets (the observed matrix), never per customer. One job: the
-    // last offsets (the matrix's, each cohort's) are taken here rather than by two more jobs.
-    List<Row> cells = observed.where(col(CohortRetentionTable.RETENTION_MODE).equalTo(RetentionMode.ON.code()))
+    // One job: the last offsets (the matrix's, each cohort's) are taken here rather than by two more jobs.
+    Dataset<Row> on = observed.where(col(CohortRetentionTable.RETENTION_MODE).equalTo(RetentionMode.ON.code()))
         .select(Columns.RUN_DATE, CohortRetentionTable.COHORT, CohortRetentionTable.CHANNEL,
             CohortRetentionTable.OFFSET, CohortRetentionTable.COHORT_SIZE, CohortRetentionTable.ACTIVE,
-            CohortRetentionTable.PERIOD_COMPLETE)
-        .orderBy(CohortRetentionTable.COHORT, CohortRetentionTable.CHANNEL, CohortRetentionTable.OFFSET)
-        .collectAsList();
+            CohortRetentionTable.PERIOD_COMPLETE, Columns.BREAKDOWN, Columns.BREAKDOWN_VALUE);
+    // Bounded: cohorts x segments x offsets (the observed matrix; segments at most 1 + the channels + 10
+    // breakdowns x 1,002 values), never per customer.
+    List<Row> cells = on.orderBy(CohortRetentionTable.COHORT, CohortRetentionTable.CHANNEL, Columns.BREAKDOWN,
+        Columns.BREAKDOWN_VALUE, CohortRetentionTable.OFFSET).collectAsList();
     int maxOffset = -1;
-    // Per channel, per cohort: its size, then the actives of its complete offsets after 0.
+    // Per segment (channel, breakdown and value), per cohort: its size, then the actives of its complete
+    // offsets after 0. A segment's cohorts share the pooled prior.
     Map<Object, Map<Cohort, List<Double>>> groups = new LinkedHashMap<>();
     Map<Cohort, Integer> reached = new LinkedHashMap<>();
     for (Row r : cells) {
       int offset = r.getInt(3);
       maxOffset = Math.max(maxOffset, offset);
-      Cohort cohort = new Cohort(r.get(0), r.get(1), r.get(2), r.getLong(4));
+      Cohort cohort = new Cohort(r.get(0), r.get(1), r.get(2), r.get(7), r.get(8), r.getLong(4));
       reached.merge(cohort, offset, Math::max);
-      List<Double> counts = groups.computeIfAbsent(cohort.channel(), k -> new LinkedHashMap<>())
+      List<Double> counts = groups.computeIfAbsent(java.util.Arrays.asList(cohort.channel(), cohort.breakdown(), cohort.value()), k -> new LinkedHashMap<>())
           .computeIfAbsent(cohort, k -> new ArrayList<>(List.of((double) k.size())));
       // Complete periods are a prefix of the offsets: only the latest one can be partial.
       if (offset > 0 && r.getBoolean(6)) {
@@ -181,7 +193,7 @@ public final class CohortRetention {
       for (Map.Entry<Cohort, ShiftedBetaGeometric> e : RetentionProjection.curves(counts, method).entrySet()) {
         Cohort c = e.getKey();
         for (int k = reached.get(c) + 1; k <= maxOffset; k++) {
-          out.add(RowFactory.create(c.runDate(), RetentionMode.ON.code(), null, c.cohort(), c.channel(), k, c.size(), null,
+          out.add(RowFactory.create(c.runDate(), RetentionMode.ON.code(), null, c.cohort(), c.channel(), c.breakdown(), c.value(), k, c.size(), null,
               e.getValue().survival(k), null, null, null, false, true));
         }
       }
@@ -196,5 +208,5 @@ public final class CohortRetention {
   }
 
   /** A cohort of the observed matrix, as its rows name it. */
-  private record Cohort(Object runDate, Object cohort, Object channel, long size) {}
+  private record Cohort(Object runDate, Object cohort, Object channel, Object breakdown, Object value, long size) {}
 }

@@ -5,7 +5,9 @@ import static org.apache.spark.sql.functions.*;
 
 import io.lifecycle.config.LifecycleConfig;
 import io.lifecycle.config.LifecycleConfig.Cohorts;
+import io.lifecycle.spark.CustomerBreakdowns;
 import io.lifecycle.spark.FirstChannel;
+import io.lifecycle.tables.CohortRetentionTable;
 import io.lifecycle.tables.Columns;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -42,10 +44,17 @@ public final class CustomerActivity {
 
   private final LifecycleConfig config;
   private final Cohorts cohorts;
+  private final CustomerBreakdowns breakdowns;
 
   public CustomerActivity(LifecycleConfig config) {
     this.config = config;
     this.cohorts = config.cohorts();
+    this.breakdowns = new CustomerBreakdowns(config);
+  }
+
+  /** cohorts.breakdowns: the values {@link #days} carries per customer, and the segments they make. */
+  public CustomerBreakdowns breakdowns() {
+    return breakdowns;
   }
 
   /** Start of the period (month, ISO week or day) holding a date. */
@@ -128,7 +137,8 @@ public final class CustomerActivity {
    * spells are then one window over each customer's days: no table joins customers back, and every
    * frame derived from these days stays partitioned by customer (their per-customer aggregations and
    * windows shuffle nothing more). Rows of one day in several channels are one day to the spells: the
-   * first of them may start a spell, only the last may end one.
+   * first of them may start a spell, only the last may end one. With cohorts.breakdowns, each row also
+   * carries its customer's breakdown values ({@link CustomerBreakdowns#columns}), joined once here.
    */
   public Dataset<Row> days(Dataset<Row> events, boolean withChannel) {
     List<Column> keys = new ArrayList<>(List.of(col(Columns.CUSTOMER_ID), to_date(col(Columns.EVENT_TIME)).as(ACTIVE_DAY)));
@@ -153,11 +163,36 @@ public final class CustomerActivity {
     // one with no day within the threshold after it ends one.
     Dataset<Row> flagged = perDay.withColumn("_starts",
         coalesce(datediff(col(ACTIVE_DAY), lag(col(ACTIVE_DAY), 1).over(byDay)).gt(thresholdDays), lit(true)));
-    return flagged.select(col(Columns.CUSTOMER_ID), col(ACTIVE_DAY), col(ACTIVE), col(REVENUE),
+    Dataset<Row> days = flagged.select(col(Columns.CUSTOMER_ID), col(ACTIVE_DAY), col(ACTIVE), col(REVENUE),
         period(first).as(COHORT), first.as(FIRST_DAY), channel.as(CHANNEL),
         sum(when(col("_starts"), 1).otherwise(0)).over(upTo).as(SPELL),
         max(when(col("_starts"), col(ACTIVE_DAY))).over(upTo).as(SPELL_START),
         coalesce(datediff(lead(col(ACTIVE_DAY), 1).over(byDay), col(ACTIVE_DAY)).gt(thresholdDays), lit(true)).as(SPELL_END));
+    return breakdowns.isEmpty() ? days : breakdowns.attach(days, breakdowns.of(events));
+  }
+
+  /**
+   * The (channel, breakdown, breakdown_value) segments of cohort_retention a row of a customer counts in, for {@code
+   * explode}: the whole cohort ('all' everywhere), its channel when cohorts.by_channel, and each
+   * breakdown's value; a single segment when neither is configured.
+   */
+  List<Column> retentionSegments(boolean byChannel) {
+    String all = CohortRetentionTable.ALL_CHANNELS;
+    List<Column> out = new ArrayList<>(List.of(struct(lit(all).as(CHANNEL),
+        lit(Columns.ALL_BREAKDOWNS).as(Columns.BREAKDOWN), lit(all).as(Columns.BREAKDOWN_VALUE))));
+    if (byChannel) {
+      out.add(struct(col(CHANNEL).as(CHANNEL), lit(Columns.ALL_BREAKDOWNS).as(Columns.BREAKDOWN),
+          lit(all).as(Columns.BREAKDOWN_VALUE)));
+    }
+    out.addAll(breakdowns.segments(lit(all).as(CHANNEL)));
+    return out;
+  }
+
+  /** The keys {@code first} followed by the breakdown value columns, for a grouping or a select. */
+  Column[] withBreakdowns(Column... first) {
+    List<Column> out = new ArrayList<>(List.of(first));
+    out.addAll(breakdowns.columns());
+    return out.toArray(Column[]::new);
   }
 
   /**
@@ -170,10 +205,10 @@ public final class CustomerActivity {
 
   /**
    * One row per customer and period with an event ({@link #days}): whether the period holds activity,
-   * its revenue, and the customer's cohort and channel.
+   * its revenue, and the customer's cohort, channel and breakdown values.
    */
   public Dataset<Row> periodsOf(Dataset<Row> days) {
-    return days.groupBy(col(Columns.CUSTOMER_ID), period(col(ACTIVE_DAY)).as(PERIOD), col(COHORT), col(CHANNEL))
+    return days.groupBy(withBreakdowns(col(Columns.CUSTOMER_ID), period(col(ACTIVE_DAY)).as(PERIOD), col(COHORT), col(CHANNEL)))
         .agg(max(col(ACTIVE)).as(ACTIVE), coalesce(ExactSums.total(col(REVENUE)), lit(0.0)).as(REVENUE));
   }
 
@@ -198,8 +233,8 @@ public final class CustomerActivity {
     Column churn = date_add(col(ACTIVE_DAY), (int) thresholdDays);
     // A spell's last day carries it all: a filter, not an aggregation.
     return days.where(col(SPELL_END))
-        .select(col(Columns.CUSTOMER_ID), col(SPELL_START), col(ACTIVE_DAY).as(LAST_ACTIVE),
+        .select(withBreakdowns(col(Columns.CUSTOMER_ID), col(SPELL_START), col(ACTIVE_DAY).as(LAST_ACTIVE),
             when(churn.leq(lit(java.sql.Date.valueOf(lastDay))), churn).as(CHURN_DATE),
-            col(SPELL).equalTo(1).as(FIRST_SPELL), col(COHORT), col(FIRST_DAY), col(CHANNEL));
+            col(SPELL).equalTo(1).as(FIRST_SPELL), col(COHORT), col(FIRST_DAY), col(CHANNEL)));
   }
 }

@@ -43,7 +43,7 @@ public final class RetentionBrackets {
    * The bracket cells of the customers' days ({@link CustomerActivity#days}): every bracket of every
    * cohort (0 where nobody was active in it), the revenue of the bracket's days, and whether every
    * customer of the cohort had lived through the bracket by the run date. One aggregation per customer
-   * (a column per bracket), then one per cohort and channel.
+   * (a column per bracket), then one per cohort and segment (channel, breakdown value).
    */
   public Dataset<Row> observedOf(Dataset<Row> days, LocalDate runDate) {
     Column age = datediff(col(CustomerActivity.ACTIVE_DAY), col(CustomerActivity.FIRST_DAY));
@@ -53,11 +53,13 @@ public final class RetentionBrackets {
       perCustomer.add(max(in.and(col(CustomerActivity.ACTIVE))).as("_active" + i));
       perCustomer.add(sum(when(in, col(CustomerActivity.REVENUE))).as("_revenue" + i));
     }
-    Column channel = byChannel ? explode(array(col(CustomerActivity.CHANNEL), lit(CohortRetentionTable.ALL_CHANNELS))) : lit(CohortRetentionTable.ALL_CHANNELS);
     Dataset<Row> customers = days.where(col(CustomerActivity.COHORT).isNotNull())
-        .groupBy(col(Columns.CUSTOMER_ID), col(CustomerActivity.COHORT), col(CustomerActivity.CHANNEL))
+        .groupBy(activity.withBreakdowns(col(Columns.CUSTOMER_ID), col(CustomerActivity.COHORT), col(CustomerActivity.CHANNEL)))
         .agg(perCustomer.get(0), perCustomer.subList(1, perCustomer.size()).toArray(Column[]::new))
-        .withColumn(CustomerActivity.CHANNEL, channel);
+        .withColumn("_segment", explode(array(activity.retentionSegments(byChannel).toArray(Column[]::new))))
+        .withColumn(CustomerActivity.CHANNEL, col("_segment." + CustomerActivity.CHANNEL))
+        .withColumn(Columns.BREAKDOWN, col("_segment." + Columns.BREAKDOWN))
+        .withColumn(Columns.BREAKDOWN_VALUE, col("_segment." + Columns.BREAKDOWN_VALUE));
     List<Column> perCohort = new ArrayList<>();
     List<Column> cells = new ArrayList<>();
     for (int i = 0; i < brackets.size(); i++) {
@@ -72,7 +74,7 @@ public final class RetentionBrackets {
     // plus the bracket's end is before the run date.
     Column complete = date_add(activity.plusPeriods(col(CustomerActivity.COHORT), lit(1)), col("_cell._to"))
         .leq(lit(Date.valueOf(runDate)));
-    return customers.groupBy(col(CustomerActivity.COHORT), col(CustomerActivity.CHANNEL))
+    return customers.groupBy(col(CustomerActivity.COHORT), col(CustomerActivity.CHANNEL), col(Columns.BREAKDOWN), col(Columns.BREAKDOWN_VALUE))
         .agg(count(lit(1)).as(CohortRetentionTable.COHORT_SIZE), perCohort.toArray(Column[]::new))
         .withColumn("_cell", explode(array(cells.toArray(Column[]::new))))
         .select(
@@ -81,13 +83,15 @@ public final class RetentionBrackets {
             col("_cell." + CohortRetentionTable.BRACKET).as(CohortRetentionTable.BRACKET),
             col(CustomerActivity.COHORT).as(CohortRetentionTable.COHORT),
             col(CustomerActivity.CHANNEL).as(CohortRetentionTable.CHANNEL),
+            col(Columns.BREAKDOWN),
+            col(Columns.BREAKDOWN_VALUE),
             col("_cell." + CohortRetentionTable.OFFSET).as(CohortRetentionTable.OFFSET),
             size,
             col("_cell." + CohortRetentionTable.ACTIVE).as(CohortRetentionTable.ACTIVE),
             col("_cell." + CohortRetentionTable.ACTIVE).divide(size).as(CohortRetentionTable.RETENTION),
             revenue.as(CohortRetentionTable.REVENUE),
             revenue.divide(size).as(CohortRetentionTable.REVENUE_PER_CUSTOMER),
-            sum(revenue).over(Window.partitionBy(CustomerActivity.COHORT, CustomerActivity.CHANNEL)
+            sum(revenue).over(Window.partitionBy(CustomerActivity.COHORT, CustomerActivity.CHANNEL, Columns.BREAKDOWN, Columns.BREAKDOWN_VALUE)
                     .orderBy(col("_cell." + CohortRetentionTable.OFFSET)).rowsBetween(Window.unboundedPreceding(), Window.currentRow()))
                 .divide(size).as(CohortRetentionTable.CUMULATIVE_REVENUE_PER_CUSTOMER),
             complete.as(CohortRetentionTable.PERIOD_COMPLETE),

@@ -179,7 +179,8 @@ public final class ConfigLoader {
             choice("lifecycle.cohorts.projection", Cohorts.Projection.class),
             retentionModes("lifecycle.cohorts.retention_modes"),
             brackets("lifecycle.cohorts.brackets"),
-            readDrivers());
+            readDrivers(),
+            readBreakdowns());
     Clv clv = readClv();
     Models models =
         new Models(
@@ -341,6 +342,50 @@ public final class ConfigLoader {
     Map<String, String> aliases = new LinkedHashMap<>();
     stringMap(p + "aliases").forEach((k, v) -> aliases.put(normalizeType(k), normalizeType(v)));
     return new StageModel(order, new HashSet<>(purchaseTypes), rules, aliases, config.getBoolean(p + "strict_event_types"));
+  }
+
+  /** Names a breakdown may not take: churn_rates' own segment types, and the 'all' marker. */
+  private static final List<String> RESERVED_BREAKDOWNS = List.of("all", "overall", "cohort", "channel", "customer_id");
+
+  private Cohorts.Breakdowns readBreakdowns() {
+    String key = "lifecycle.cohorts.breakdowns";
+    List<String> names = config.getStringList(key);
+    Set<String> seen = new HashSet<>();
+    for (String name : names) {
+      if (!Identifiers.isValid(name)) {
+        throw fail(key, "'" + name + "' is not a column name (letters, digits and underscores, not starting with a digit)");
+      }
+      if (RESERVED_BREAKDOWNS.contains(name)) {
+        throw fail(key, "'" + name + "' is reserved (churn_rates' segment types, 'all' and the id); rename the property");
+      }
+      if (!seen.add(name)) {
+        throw fail(key, "'" + name + "' is listed twice");
+      }
+    }
+    if (names.size() > 10) {
+      throw fail(key, "at most 10 breakdowns (got " + names.size() + "): each multiplies the rows of three tables");
+    }
+    String p = "lifecycle.input.customer_properties.";
+    String path = optionalString(p + "path");
+    if (path != null && path.isBlank()) {
+      throw fail(p + "path", "must be a path or null");
+    }
+    LifecycleConfig.InputFormat format = choice(p + "format", LifecycleConfig.InputFormat.class);
+    if (format == LifecycleConfig.InputFormat.TEXT) {
+      throw fail(p + "format", "must be csv, json, parquet or delta");
+    }
+    String idColumn = config.getString(p + "customer_id");
+    if (idColumn.isBlank()) {
+      throw fail(p + "customer_id", "must be a column name");
+    }
+    Cohorts.Breakdowns breakdowns = new Cohorts.Breakdowns(names, intBetween("lifecycle.cohorts.breakdown_values", 1, 1000),
+        new LifecycleConfig.CustomerProperties(path, format, idColumn, stringMap(p + "options")));
+    if (breakdowns.readsProperties() && path == null) {
+      List<String> others = names.stream().filter(n -> !Cohorts.Breakdowns.BUILT_IN.contains(n)).toList();
+      throw fail(key, others + " are not built in (" + String.join(", ", Cohorts.Breakdowns.BUILT_IN)
+          + "): set input.customer_properties.path to a table with those columns");
+    }
+    return breakdowns;
   }
 
   private Cohorts.Drivers readDrivers() {

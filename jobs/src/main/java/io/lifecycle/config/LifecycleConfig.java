@@ -139,11 +139,45 @@ public record LifecycleConfig(
    * @param brackets day ranges of a customer's lifetime, for bracket retention (none: no bracket rows)
    */
   public record Cohorts(Basis basis, Period period, Activity activity, List<String> activityEvents, boolean byChannel,
-      Projection projection, List<RetentionMode> retentionModes, List<Bracket> brackets, Drivers drivers) {
+      Projection projection, List<RetentionMode> retentionModes, List<Bracket> brackets, Drivers drivers,
+      Breakdowns breakdowns) {
     public Cohorts {
       activityEvents = List.copyOf(activityEvents);
       retentionModes = List.copyOf(retentionModes);
       brackets = List.copyOf(brackets);
+    }
+
+    /** A copy with other breakdowns (the properties' source kept). */
+    public Cohorts withBreakdowns(Breakdowns other) {
+      return new Cohorts(basis, period, activity, activityEvents, byChannel, projection, retentionModes, brackets, drivers, other);
+    }
+
+    /**
+     * {@code cohorts.breakdowns}: customer properties that split the retention matrix, the churn rates
+     * and the funnel, each to its {@code topValues} most common values plus {@code (other)}, so a
+     * high-cardinality property cannot explode a table. A name is a built-in ({@link #BUILT_IN}: derived
+     * from the events) or a column of {@code input.customer_properties}.
+     */
+    public record Breakdowns(List<String> names, int topValues, CustomerProperties properties) {
+      /** Properties every run can derive from the events. */
+      public static final List<String> BUILT_IN = List.of("acquisition_channel", "first_stage");
+
+      public Breakdowns {
+        names = List.copyOf(names);
+      }
+
+      public static Breakdowns none() {
+        return new Breakdowns(List.of(), 10, new CustomerProperties(null, InputFormat.CSV, "customer_id", Map.of()));
+      }
+
+      public boolean isEmpty() {
+        return names.isEmpty();
+      }
+
+      /** Whether a breakdown reads {@code input.customer_properties}. */
+      public boolean readsProperties() {
+        return names.stream().anyMatch(n -> !BUILT_IN.contains(n));
+      }
     }
 
     /**
@@ -210,6 +244,21 @@ public record LifecycleConfig(
       public Drivers {
         countThresholds = List.copyOf(countThresholds);
       }
+    }
+  }
+
+  /**
+   * {@code input.customer_properties}: a table with one row per customer (its id in {@code
+   * customerIdColumn}) and properties as columns, for breakdowns. Ids are pseudonymized as the events'
+   * are when privacy.pseudonymize is on.
+   */
+  public record CustomerProperties(String path, InputFormat format, String customerIdColumn, Map<String, String> options) {
+    public CustomerProperties {
+      options = Immutable.map(options);
+    }
+
+    public CustomerProperties withPath(String other) {
+      return new CustomerProperties(other, format, customerIdColumn, options);
     }
   }
 
@@ -329,6 +378,14 @@ public record LifecycleConfig(
     return new LifecycleConfig(source, hash, sectionHashes, input, stages, privacy, quality, sessions, churnThreshold, cohorts, clv,
         models, new Output(root, o.database(), o.tableNames(), o.rowsPerFile(), o.vacuumRetentionHours()),
         generate, incremental);
+  }
+
+  /** A copy with input.customer_properties.path replaced (qualified). */
+  public LifecycleConfig withCustomerPropertiesPath(String path) {
+    Cohorts.Breakdowns b = cohorts.breakdowns();
+    Cohorts c = cohorts.withBreakdowns(new Cohorts.Breakdowns(b.names(), b.topValues(), b.properties().withPath(path)));
+    return new LifecycleConfig(source, hash, sectionHashes, input, stages, privacy, quality, sessions, churnThreshold, c, clv,
+        models, output, generate, incremental);
   }
 
   /** A copy with the pseudonymization key file replaced (made absolute when paths are qualified). */

@@ -85,14 +85,15 @@ public final class Locations {
   }
 
   /**
-   * The configuration with every path in it qualified: {@code input.path}, {@code output.root} and
-   * {@code privacy.key_file} (a local file). Applied once per run, before any step, so the log, run_log
+   * The configuration with every path in it qualified: {@code input.path}, {@code output.root}, {@code
+   * input.customer_properties.path} and {@code privacy.key_file} (a local file). Applied once per run, before any step, so the log, run_log
    * and every location derived from the root show the same qualified root.
    */
   public static LifecycleConfig qualifyPaths(LifecycleConfig config, Configuration hadoop, java.nio.file.Path workingDir) {
     return config
         .withInputPath(qualify(config.input().path(), hadoop, workingDir))
         .withOutputRoot(qualify(config.output().root(), hadoop, workingDir))
+        .withCustomerPropertiesPath(qualify(config.cohorts().breakdowns().properties().path(), hadoop, workingDir))
         .withPrivacyKeyFile(localFile(config.privacy().keyFile(), workingDir, "lifecycle.privacy.key_file"));
   }
 

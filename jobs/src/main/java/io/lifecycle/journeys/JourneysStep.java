@@ -13,6 +13,7 @@ import io.lifecycle.tables.EventsTable;
 import io.lifecycle.tables.RunLogTable;
 import io.lifecycle.tables.SessionsTable;
 import io.lifecycle.tables.StageFunnelTable;
+import io.lifecycle.spark.CustomerBreakdowns;
 import io.lifecycle.tables.StageTransitionsTable;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -85,7 +86,11 @@ public final class JourneysStep implements Step {
     Dataset<Row> transitions = new StageTransitions(ctx.runDate()).transitions(history);
     written.put(StageTransitionsTable.DEF.name(), ctx.store().write(StageTransitionsTable.DEF, transitions, ctx.runDate()));
 
-    Dataset<Row> funnel = new StageFunnel(config.stages(), ctx.runDate())
+    // cohorts.breakdowns split the funnel too: each customer's values, read from the events (and
+    // input.customer_properties) only when some are configured.
+    CustomerBreakdowns breakdowns = new CustomerBreakdowns(config);
+    Dataset<Row> funnel = new StageFunnel(config.stages(), ctx.runDate(), breakdowns,
+            breakdowns.isEmpty() ? null : breakdowns.of(ctx.eventsAsOf()))
         .funnel(ctx.store().read(CustomerJourneysTable.DEF), history);
     written.put(StageFunnelTable.DEF.name(), ctx.store().write(StageFunnelTable.DEF, funnel, ctx.runDate()));
 

@@ -5,6 +5,7 @@ import static io.lifecycle.tables.StageFunnelTable.*;
 import static org.apache.spark.sql.functions.*;
 
 import io.lifecycle.config.StageModel;
+import io.lifecycle.spark.CustomerBreakdowns;
 import io.lifecycle.spark.RequiredColumns;
 import io.lifecycle.spark.StageOrder;
 import io.lifecycle.tables.CustomerJourneysTable;
@@ -22,7 +23,8 @@ import org.apache.spark.sql.types.StructType;
 
 /**
  * Journeys and episodes to {@code stage_funnel}: for each acquisition cohort (month of the first staged
- * session, acquisition channel, and all channels as {@value io.lifecycle.tables.StageFunnelTable#ALL_CHANNELS})
+ * session, acquisition channel, and all channels as {@value io.lifecycle.tables.StageFunnelTable#ALL_CHANNELS};
+ * and over all channels, each value of each cohorts.breakdowns property)
  * and each stage of the model, how many customers entered it, how many of those later entered each more
  * advanced stage, how many never got further (drop-off), how many churned straight from it, how long
  * finished episodes in it lasted (exact median by nearest rank, {@link NearestRank}), and what share of
@@ -39,14 +41,52 @@ public final class StageFunnel {
   private static final String NON_LINEAR = "_non_linear";
   private static final String FINISHED = "_finished";
 
+  private static final String SEGMENT = "_segment";
+
   private final StageModel model;
   private final StageOrder order;
   private final LocalDate runDate;
+  private final CustomerBreakdowns breakdowns;
+  private final Dataset<Row> customerBreakdowns;
 
+  /** The funnel per acquisition channel and over all channels, no breakdowns. */
   public StageFunnel(StageModel model, LocalDate runDate) {
+    this(model, runDate, null, null);
+  }
+
+  /**
+   * With cohorts.breakdowns: {@code customerBreakdowns} holds each customer's values ({@link
+   * CustomerBreakdowns#of}); null with none configured.
+   */
+  public StageFunnel(StageModel model, LocalDate runDate, CustomerBreakdowns breakdowns, Dataset<Row> customerBreakdowns) {
     this.model = model;
     this.order = new StageOrder(model);
     this.runDate = runDate;
+    this.breakdowns = breakdowns == null || breakdowns.isEmpty() ? null : breakdowns;
+    this.customerBreakdowns = customerBreakdowns;
+  }
+
+  /**
+   * The segments a customer's row counts in, for {@code explode}: its channel, all channels, and each
+   * breakdown's value (over all channels).
+   */
+  private Column segments() {
+    List<Column> out = new ArrayList<>(List.of(
+        struct(col(ACQUISITION_CHANNEL).as(ACQUISITION_CHANNEL), lit(ALL_BREAKDOWNS).as(BREAKDOWN), lit(ALL_CHANNELS).as(BREAKDOWN_VALUE)),
+        struct(lit(ALL_CHANNELS).as(ACQUISITION_CHANNEL), lit(ALL_BREAKDOWNS).as(BREAKDOWN), lit(ALL_CHANNELS).as(BREAKDOWN_VALUE))));
+    if (breakdowns != null) {
+      out.addAll(breakdowns.segments(lit(ALL_CHANNELS).as(ACQUISITION_CHANNEL)));
+    }
+    return explode(array(out.toArray(Column[]::new)));
+  }
+
+  private static Column[] segmentFields() {
+    return new Column[] {col(SEGMENT + "." + ACQUISITION_CHANNEL).as(ACQUISITION_CHANNEL), col(SEGMENT + "." + BREAKDOWN).as(BREAKDOWN),
+        col(SEGMENT + "." + BREAKDOWN_VALUE).as(BREAKDOWN_VALUE)};
+  }
+
+  private List<Column> breakdownColumns() {
+    return breakdowns == null ? List.of() : breakdowns.columns();
   }
 
   /**
@@ -67,10 +107,16 @@ public final class StageFunnel {
         col(CustomerJourneysTable.ACQUISITION_MONTH).as(PERIOD_START),
         coalesce(col(CustomerJourneysTable.ACQUISITION_CHANNEL), lit(UNKNOWN_CHANNEL)).as(ACQUISITION_CHANNEL),
         col(CustomerJourneysTable.IS_NON_LINEAR).as(NON_LINEAR));
-    // Each customer counts in their own channel's row and in the all-channels row.
-    Column bothChannels = explode(array(col(ACQUISITION_CHANNEL), lit(ALL_CHANNELS)));
-    Dataset<Row> cohorts = oneChannel.select(col(PERIOD_START), bothChannels.as(ACQUISITION_CHANNEL))
-        .groupBy(col(PERIOD_START), col(ACQUISITION_CHANNEL))
+    if (breakdowns != null) {
+      oneChannel = breakdowns.attach(oneChannel, customerBreakdowns);
+    }
+    List<Column> customerKeys = new ArrayList<>(List.of(col(PERIOD_START), col(ACQUISITION_CHANNEL), col(NON_LINEAR)));
+    customerKeys.addAll(breakdownColumns());
+    // Each customer counts in their own channel's row, in the all-channels row, and in their value's row
+    // of each breakdown.
+    Dataset<Row> cohorts = oneChannel.select(col(PERIOD_START), segments().as(SEGMENT))
+        .groupBy(col(PERIOD_START), col(SEGMENT + "." + ACQUISITION_CHANNEL).as(ACQUISITION_CHANNEL),
+            col(SEGMENT + "." + BREAKDOWN).as(BREAKDOWN), col(SEGMENT + "." + BREAKDOWN_VALUE).as(BREAKDOWN_VALUE))
         .agg(count(lit(1)).as(COHORT_CUSTOMERS));
 
     // One pass over the episodes, one row per customer: per stage of the model, the first and last
@@ -107,12 +153,14 @@ public final class StageFunnel {
       fields.add(hasLater.cast("long").as(HAS_LATER));
       stageRows.add(struct(fields.toArray(Column[]::new)));
     }
-    // One generator per select: the stages first, then the two channel rows.
+    // One generator per select: the stages first, then the segments.
+    List<Column> withStages = new ArrayList<>(customerKeys);
+    withStages.add(explode(array(stageRows.toArray(Column[]::new))).as("_s"));
     Dataset<Row> customerStages = perCustomer
-        .select(col(PERIOD_START), col(ACQUISITION_CHANNEL), col(NON_LINEAR),
-            explode(array(stageRows.toArray(Column[]::new))).as("_s"))
+        .select(withStages.toArray(Column[]::new))
         .where(col("_s." + ENTERED))
-        .select(col(PERIOD_START), bothChannels.as(ACQUISITION_CHANNEL), col(NON_LINEAR), col("_s.*"));
+        .select(col(PERIOD_START), segments().as(SEGMENT), col(NON_LINEAR), col("_s.*"))
+        .select(col("*"), segmentFields()[0], segmentFields()[1], segmentFields()[2]).drop(SEGMENT);
     List<Column> sums = new ArrayList<>(List.of(
         sum(lit(1L).minus(col(HAS_LATER))).as(DROP_OFF_CUSTOMERS),
         sum(col(CHURNED_FROM)).as(CHURNED_FROM_STAGE),
@@ -120,14 +168,18 @@ public final class StageFunnel {
     for (int j = 0; j < n; j++) {
       sums.add(sum(col(REACHED + j)).as(REACHED + j));
     }
-    Dataset<Row> stageCounts = customerStages.groupBy(col(PERIOD_START), col(ACQUISITION_CHANNEL), col(STAGE))
+    Dataset<Row> stageCounts = customerStages.groupBy(col(PERIOD_START), col(ACQUISITION_CHANNEL), col(BREAKDOWN), col(BREAKDOWN_VALUE), col(STAGE))
         .agg(count(lit(1)).as(CUSTOMERS_ENTERED), sums.toArray(Column[]::new));
     Column days = col(CustomerStageHistoryTable.DAYS_IN_STAGE);
+    List<Column> withFinished = new ArrayList<>(customerKeys);
+    withFinished.add(explode(col(FINISHED)).as("_e"));
     Dataset<Row> finished = perCustomer
-        .select(col(PERIOD_START), col(ACQUISITION_CHANNEL), explode(col(FINISHED)).as("_e"))
-        .select(col(PERIOD_START), bothChannels.as(ACQUISITION_CHANNEL), col("_e.*"));
-    Dataset<Row> medians = NearestRank.ranked(finished, days, col(PERIOD_START), col(ACQUISITION_CHANNEL), col(STAGE))
-        .groupBy(col(PERIOD_START), col(ACQUISITION_CHANNEL), col(STAGE))
+        .select(withFinished.toArray(Column[]::new))
+        .select(col(PERIOD_START), segments().as(SEGMENT), col("_e.*"))
+        .select(col("*"), segmentFields()[0], segmentFields()[1], segmentFields()[2]).drop(SEGMENT);
+    Dataset<Row> medians = NearestRank.ranked(finished, days, col(PERIOD_START), col(ACQUISITION_CHANNEL), col(BREAKDOWN),
+            col(BREAKDOWN_VALUE), col(STAGE))
+        .groupBy(col(PERIOD_START), col(ACQUISITION_CHANNEL), col(BREAKDOWN), col(BREAKDOWN_VALUE), col(STAGE))
         .agg(NearestRank.percentile(days, 0.5).as(MEDIAN_DAYS_IN_STAGE));
 
     // The grid: every cohort x stage, zeros included.
@@ -146,12 +198,14 @@ public final class StageFunnel {
     }
     Column isLast = col(STAGE_RANK).equalTo(n);
     return grid
-        .join(stageCounts, keys(PERIOD_START, ACQUISITION_CHANNEL, STAGE), "left_outer")
-        .join(medians, keys(PERIOD_START, ACQUISITION_CHANNEL, STAGE), "left_outer")
+        .join(stageCounts, keys(PERIOD_START, ACQUISITION_CHANNEL, BREAKDOWN, BREAKDOWN_VALUE, STAGE), "left_outer")
+        .join(medians, keys(PERIOD_START, ACQUISITION_CHANNEL, BREAKDOWN, BREAKDOWN_VALUE, STAGE), "left_outer")
         .withColumn(CONVERSION_TO_LATER, conversions)
         .select(
             col(PERIOD_START),
             col(ACQUISITION_CHANNEL),
+            col(BREAKDOWN),
+            col(BREAKDOWN_VALUE),
             col(STAGE),
             col(STAGE_RANK),
             col(COHORT_CUSTOMERS),

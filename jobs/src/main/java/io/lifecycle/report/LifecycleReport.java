@@ -163,7 +163,8 @@ public final class LifecycleReport {
     String unit = weeks ? "weeks" : "months";
     Optional<Dataset<Row>> retention = table(page, CohortRetentionTable.DEF, "the retention heatmap and curves");
     if (retention.isPresent()) {
-      Dataset<Row> allModes = retention.get().where(col(CohortRetentionTable.CHANNEL).equalTo(CohortRetentionTable.ALL_CHANNELS));
+      Dataset<Row> allModes = retention.get().where(col(CohortRetentionTable.CHANNEL).equalTo(CohortRetentionTable.ALL_CHANNELS)
+          .and(col(Columns.BREAKDOWN).equalTo(Columns.ALL_BREAKDOWNS)));
       Dataset<Row> all = allModes.where(col(CohortRetentionTable.RETENTION_MODE).equalTo(ON));
       // Distinct cohorts: bounded by the periods of history; the latest MAX_COHORTS are shown.
       // Dates travel as ISO strings (yyyy-MM-dd sorts as the date does), whatever the session's date API.
@@ -219,6 +220,7 @@ public final class LifecycleReport {
             Axis.fromZero("Retention (% of cohort active)", Markup::percentShort),
             retentionCurves(allModes, ordered, values, projected, rows), false));
         bracketRetention(page, allModes);
+        breakdownRetention(page, retention.get(), unit);
       }
     }
     Optional<Dataset<Row>> survival = table(page, CohortSurvivalTable.DEF, "the survival curve");
@@ -278,6 +280,52 @@ public final class LifecycleReport {
     }
     stickiness(page);
     retentionDrivers(page);
+  }
+
+  /**
+   * Retention per value of each cohorts.breakdowns property: its customers, and the share of them active
+   * one and three periods after their cohort's first ('on' mode, complete observed cells of every
+   * cohort pooled, so young cohorts weigh by their size), as a table and a chart per property.
+   */
+  private void breakdownRetention(HtmlPage page, Dataset<Row> retention, String unit) {
+    Column cells = col(CohortRetentionTable.RETENTION_MODE).equalTo(ON)
+        .and(col(CohortRetentionTable.CHANNEL).equalTo(CohortRetentionTable.ALL_CHANNELS))
+        .and(col(Columns.BREAKDOWN).notEqual(Columns.ALL_BREAKDOWNS)).and(not(col(CohortRetentionTable.PROJECTED)));
+    List<Column> aggregates = new ArrayList<>();
+    for (int offset : new int[] {1, 3}) {
+      Column reached = col(CohortRetentionTable.OFFSET).equalTo(offset).and(col(CohortRetentionTable.PERIOD_COMPLETE));
+      aggregates.add(sum(when(reached, col(CohortRetentionTable.ACTIVE))).divide(sum(when(reached, col(CohortRetentionTable.COHORT_SIZE)))));
+    }
+    // Bounded: at most 10 breakdowns x (cohorts.breakdown_values + 2) values.
+    List<Row> rows = retention.where(cells).groupBy(Columns.BREAKDOWN, Columns.BREAKDOWN_VALUE)
+        .agg(sum(when(col(CohortRetentionTable.OFFSET).equalTo(0), col(CohortRetentionTable.COHORT_SIZE))).as("_customers"),
+            aggregates.get(0), aggregates.get(1))
+        .orderBy(col(Columns.BREAKDOWN), col("_customers").desc(), col(Columns.BREAKDOWN_VALUE)).collectAsList();
+    String one = weeksOrMonths(unit, 1);
+    String three = weeksOrMonths(unit, 3);
+    for (String breakdown : config.cohorts().breakdowns().names()) {
+      List<Row> values = rows.stream().filter(r -> r.getString(0).equals(breakdown)).toList();
+      if (values.isEmpty()) {
+        continue;
+      }
+      List<String> labels = values.stream().map(r -> r.getString(1)).toList();
+      page.chart(SvgChart.bars("breakdown-" + breakdown, "Retention by " + breakdown + " (customers active " + one + " and "
+              + three + " after their cohort's first period)", labels, breakdown,
+          Axis.fromZero("Retention (% of customers)", Markup::percentShort),
+          List.of(new Bars("after " + one, shares(values, 3)), new Bars("after " + three, shares(values, 4))), false));
+      page.table(List.of(breakdown, "customers", "retained after " + one, "retained after " + three), values.stream()
+          .map(r -> List.of(r.getString(1), Markup.count(r.isNullAt(2) ? 0 : r.getLong(2)),
+              r.isNullAt(3) ? "not reached" : Markup.percent(r.getDouble(3)), r.isNullAt(4) ? "not reached" : Markup.percent(r.getDouble(4))))
+          .toList());
+    }
+  }
+
+  private static String weeksOrMonths(String unit, int n) {
+    return n + " " + (n == 1 ? unit.substring(0, unit.length() - 1) : unit);
+  }
+
+  private static double[] shares(List<Row> rows, int field) {
+    return rows.stream().mapToDouble(r -> r.isNullAt(field) ? Double.NaN : r.getDouble(field)).toArray();
   }
 
   /** The behaviours most strongly associated with retention (retention_drivers), with the caveat that they are not causes. */
@@ -455,7 +503,8 @@ public final class LifecycleReport {
     Optional<Dataset<Row>> funnel = table(page, StageFunnelTable.DEF, "the stage funnel");
     if (funnel.isPresent()) {
       // Bounded: One row per stage of the model.
-      List<Row> rows = funnel.get().where(col(StageFunnelTable.ACQUISITION_CHANNEL).equalTo(StageFunnelTable.ALL_CHANNELS))
+      List<Row> rows = funnel.get().where(col(StageFunnelTable.ACQUISITION_CHANNEL).equalTo(StageFunnelTable.ALL_CHANNELS)
+              .and(col(Columns.BREAKDOWN).equalTo(Columns.ALL_BREAKDOWNS)))
           .groupBy(Columns.STAGE, StageFunnelTable.STAGE_RANK)
           .agg(sum(StageFunnelTable.CUSTOMERS_ENTERED), sum(StageFunnelTable.COHORT_CUSTOMERS),
               sum(coalesce(col(StageFunnelTable.CONVERSION_TO_NEXT), lit(0.0)).multiply(col(StageFunnelTable.CUSTOMERS_ENTERED))),

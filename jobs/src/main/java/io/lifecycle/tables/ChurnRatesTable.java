@@ -25,8 +25,8 @@ public final class ChurnRatesTable {
   public static final TableDef DEF =
       TableDef.builder("churn_rates", "Customers at start, acquired, reactivated, churned and at end per calendar period; churn rate = churned / customers at start.")
           .required(RUN_DATE, DataTypes.DateType, "As-of date of the run.")
-          .required(SEGMENT_TYPE, DataTypes.StringType, "overall, cohort or channel.")
-          .required(SEGMENT, DataTypes.StringType, "'all', the cohort period (yyyy-MM-dd) or the channel.")
+          .required(SEGMENT_TYPE, DataTypes.StringType, "overall, cohort, channel, or the name of a cohorts.breakdowns property (e.g. 'country').")
+          .required(SEGMENT, DataTypes.StringType, "'all', the cohort period (yyyy-MM-dd), the channel, or the property's value (one of its cohorts.breakdown_values most common values, '(other)' for the rest, '(unknown)' when missing).")
           .required(PERIOD, DataTypes.DateType, "First day of the calendar period.")
           .required(AT_START, DataTypes.LongType, "Customers active (acquired, not churned) at the start of the period.")
           .required(ACQUIRED, DataTypes.LongType, "Customers whose first activity falls in the period.")

@@ -33,6 +33,8 @@ public final class CohortRetentionTable {
           .optional(BRACKET, DataTypes.StringType, "For retention_mode 'bracket' (cohorts.brackets): the days since each customer's first day the cell covers, e.g. '2-7' (period_offset is then the bracket's index, period_complete whether every customer of the cohort has lived through it); null in the other modes.")
           .required(COHORT, DataTypes.DateType, "First day of the cohort's period (month, week or day per cohorts.period; first purchase or first activity, per cohorts.basis).")
           .required(CHANNEL, DataTypes.StringType, "Acquisition channel, or 'all' for the whole cohort.")
+          .required(Columns.BREAKDOWN, DataTypes.StringType, "The cohorts.breakdowns property the row splits the cohort by (e.g. 'country'); 'all' for rows over every customer of the cohort (or of its channel). Filter on breakdown = 'all' for the plain matrix.")
+          .required(Columns.BREAKDOWN_VALUE, DataTypes.StringType, "The cohort's customers with this value of the property: one of its cohorts.breakdown_values most common values, '(other)' for the rest, '(unknown)' when missing; 'all' on rows with breakdown 'all'.")
           .required(OFFSET, DataTypes.IntegerType, "Periods since the cohort's period (0 = the cohort's own period).")
           .required(COHORT_SIZE, DataTypes.LongType, "Customers in the cohort.")
           .optional(ACTIVE, DataTypes.LongType, "Cohort customers active in the period ('on'), or in it or a later one ('on_or_after'); activity per cohorts.activity or cohorts.activity_events; null when projected.")
@@ -41,6 +43,6 @@ public final class CohortRetentionTable {
           .optional(REVENUE_PER_CUSTOMER, DataTypes.DoubleType, "revenue / cohort_size (per original customer).")
           .optional(CUMULATIVE_REVENUE_PER_CUSTOMER, DataTypes.DoubleType, "Revenue per original customer from offset 0 to this one: the cohort value curve.")
           .required(PERIOD_COMPLETE, DataTypes.BooleanType, "Whether the period had ended by the run date (the latest observed period may be partial).")
-          .required(PROJECTED, DataTypes.BooleanType, "True for cells the cohort has not reached: retention projected with the cohort's shifted-beta-geometric fit (per cohorts.projection: by default under a prior from all the channel's cohorts, so a young cohort borrows the older ones' shape).")
+          .required(PROJECTED, DataTypes.BooleanType, "True for cells the cohort has not reached: retention projected with the cohort's shifted-beta-geometric fit (per cohorts.projection: by default under a prior from all the cohorts of the same channel and breakdown value, so a young cohort borrows the older ones' shape).")
           .build();
 }

@@ -16,4 +16,9 @@ public final class Columns {
   public static final String RUN_ID = "run_id";
   public static final String RUN_DATE = "run_date";
   public static final String INGEST_RUN_ID = "ingest_run_id";
+  /** The cohorts.breakdowns property a row is split by; {@link #ALL_BREAKDOWNS} for rows over every customer. */
+  public static final String BREAKDOWN = "breakdown";
+  /** The property's value ('(other)' beyond its most common ones, '(unknown)' when missing). */
+  public static final String BREAKDOWN_VALUE = "breakdown_value";
+  public static final String ALL_BREAKDOWNS = "all";
 }

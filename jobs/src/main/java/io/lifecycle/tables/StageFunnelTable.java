@@ -34,6 +34,8 @@ public final class StageFunnelTable {
       TableDef.builder("stage_funnel", "Per-stage funnel KPIs per acquisition month and acquisition channel (and '(all)' channels), as of the run date.")
           .required(PERIOD_START, DataTypes.DateType, "Acquisition month (first day, UTC) of the cohort: the month of the customers' first staged session.")
           .required(ACQUISITION_CHANNEL, DataTypes.StringType, "First non-null channel of the customers' first session; '(unknown)' when none; '(all)' for all channels together.")
+          .required(Columns.BREAKDOWN, DataTypes.StringType, "The cohorts.breakdowns property the row splits the cohort by (e.g. 'country'), its acquisition_channel then '(all)'; 'all' for rows over every customer of the cohort (or of its channel). Filter on breakdown = 'all' for the plain funnel.")
+          .required(Columns.BREAKDOWN_VALUE, DataTypes.StringType, "The cohort's customers with this value of the property: one of its cohorts.breakdown_values most common values, '(other)' for the rest, '(unknown)' when missing; '(all)' on rows with breakdown 'all'.")
           .required(STAGE, DataTypes.StringType, "Stage of the model.")
           .required(STAGE_RANK, DataTypes.IntegerType, "1-based position of the stage in the model's order.")
           .required(COHORT_CUSTOMERS, DataTypes.LongType, "Customers in the cohort (month, channel).")

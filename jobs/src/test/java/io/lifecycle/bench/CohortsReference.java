@@ -58,7 +58,7 @@ final class CohortsReference implements StepReference {
     LifecycleConfig c = in.config();
     Cohorts k = c.cohorts();
     return new LifecycleConfig(c.source(), c.hash(), c.sectionHashes(), c.input(), c.stages(), c.privacy(), c.quality(), c.sessions(),
-        c.churnThreshold(), new Cohorts(k.basis(), k.period(), k.activity(), k.activityEvents(), true, k.projection(), k.retentionModes(), k.brackets(), k.drivers()), c.clv(), c.models(), c.output(),
+        c.churnThreshold(), new Cohorts(k.basis(), k.period(), k.activity(), k.activityEvents(), true, k.projection(), k.retentionModes(), k.brackets(), k.drivers(), k.breakdowns()), c.clv(), c.models(), c.output(),
         c.generate(), c.incremental());
   }
 
@@ -228,7 +228,8 @@ final class CohortsReference implements StepReference {
                    sum(coalesce(cells.revenue, 0)) OVER (PARTITION BY grid.cohort, grid.channel ORDER BY grid.k) AS cumulative
             FROM grid LEFT JOIN cells USING (cohort, channel, k) LEFT JOIN leaving USING (cohort, channel, k)),
           modes AS (SELECT * FROM (VALUES %7$s) v(mode))
-          SELECT %5$s AS run_date, mode AS retention_mode, NULL::VARCHAR AS bracket, cohort AS cohort_period, channel, CAST(k AS INTEGER) AS period_offset,
+          SELECT %5$s AS run_date, mode AS retention_mode, NULL::VARCHAR AS bracket, cohort AS cohort_period, channel,
+                 'all' AS breakdown, 'all' AS breakdown_value, CAST(k AS INTEGER) AS period_offset,
                  cohort_size, CASE mode WHEN 'on' THEN active ELSE later END AS active_customers,
                  CASE mode WHEN 'on' THEN active ELSE later END / cohort_size AS retention_rate, revenue,
                  revenue / cohort_size AS revenue_per_customer, cumulative / cohort_size AS cumulative_revenue_per_customer,

@@ -291,7 +291,8 @@ final class JourneysReference implements StepReference {
           SELECT m.period_start, m.acquisition_channel, e.stage, quantile_disc(e.days_in_stage, 0.5) AS median_days_in_stage
           FROM journeys_episodes e JOIN members m ON m.customer_id = e.customer_id
           WHERE e.stage <> '%4$s' AND e.left_at IS NOT NULL GROUP BY ALL)
-        SELECT g.period_start, g.acquisition_channel, g.stage, CAST(g.stage_rank AS INTEGER) AS stage_rank,
+        SELECT g.period_start, g.acquisition_channel, 'all' AS breakdown, '%2$s' AS breakdown_value, g.stage,
+               CAST(g.stage_rank AS INTEGER) AS stage_rank,
                g.cohort_customers, coalesce(s.customers_entered, 0) AS customers_entered,
                coalesce(s.customers_entered, 0) / g.cohort_customers AS entered_rate, c.conversion_to_next,
                coalesce(c.conversion_to_later, MAP {}::MAP(VARCHAR, DOUBLE)) AS conversion_to_later,

@@ -142,6 +142,88 @@ class CohortsTest {
         TestSupport.rows(m));
   }
 
+  /**
+   * A breakdown splits each cohort by the customers' values, its cells summing to the cohort's: by the
+   * built-in acquisition channel, the rows equal cohorts.by_channel's above; with one value kept,
+   * social is '(other)'. The 'all' rows stay what they are without breakdowns.
+   */
+  @Test
+  void breakdownsSplitTheMatrixAndKeepTheMostCommonValues() {
+    String[] base = {"lifecycle.churn.inactivity_threshold = 30 days", "lifecycle.cohorts.basis = first_activity",
+        "lifecycle.cohorts.activity = any_event"};
+    LifecycleConfig split = TestSupport.config(concat(base, "lifecycle.cohorts.breakdowns = [acquisition_channel]"));
+    Dataset<Row> m = new CohortRetention(new CustomerActivity(split), false).observed(events(), LocalDate.of(2024, 4, 15))
+        .where("retention_mode = 'on'");
+    Dataset<Row> plain = new CohortRetention(new CustomerActivity(TestSupport.config(base)), false)
+        .observed(events(), LocalDate.of(2024, 4, 15)).where("retention_mode = 'on'");
+    String[] shown = {"cohort_period", "breakdown_value", "period_offset", "cohort_size", "active_customers", "revenue"};
+    assertEquals(List.of(
+            "2024-01-01|organic|0|3|3|15.0", "2024-01-01|organic|1|3|3|60.0", "2024-01-01|organic|2|3|1|1.0",
+            "2024-01-01|organic|3|3|1|30.0",
+            "2024-01-01|social|0|1|1|7.0", "2024-01-01|social|1|1|0|0.0", "2024-01-01|social|2|1|1|8.0", "2024-01-01|social|3|1|0|0.0"),
+        TestSupport.rows(m.where("breakdown = 'acquisition_channel'").selectExpr(shown)));
+    assertEquals(List.of("all"), TestSupport.rows(m.select("channel").distinct()));
+    assertEquals(TestSupport.rows(plain), TestSupport.rows(m.where("breakdown = 'all'")));
+
+    LifecycleConfig top1 = TestSupport.config(concat(base, "lifecycle.cohorts.breakdowns = [acquisition_channel]",
+        "lifecycle.cohorts.breakdown_values = 1"));
+    Dataset<Row> one = new CohortRetention(new CustomerActivity(top1), false).observed(events(), LocalDate.of(2024, 4, 15))
+        .where("retention_mode = 'on' AND breakdown = 'acquisition_channel' AND period_offset = 0");
+    assertEquals(List.of("2024-01-01|(other)|0|1|1|7.0", "2024-01-01|organic|0|3|3|15.0"), TestSupport.rows(one.selectExpr(shown)));
+  }
+
+  /**
+   * A property from input.customer_properties (CSV, one row per customer; c has none: '(unknown)'),
+   * split in the matrix, the brackets and the churn rates alike, each split summing to the whole.
+   */
+  @Test
+  void propertiesFromATableSplitRetentionBracketsAndChurn(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    java.nio.file.Path file = TestSupport.inputFile(dir, "properties.csv", "id,country,plan\na,US,gold\nb,DE,free\ns1,US,free\n");
+    LifecycleConfig split = TestSupport.config("lifecycle.churn.inactivity_threshold = 30 days",
+        "lifecycle.cohorts.breakdowns = [country]", "lifecycle.cohorts.brackets = [0-1, 2-50]",
+        "lifecycle.input.customer_properties.path = \"" + file + "\"", "lifecycle.input.customer_properties.customer_id = id");
+    CustomerActivity activity = new CustomerActivity(split);
+    LocalDate runDate = LocalDate.of(2024, 4, 15);
+    Dataset<Row> m = new CohortRetention(activity, false).observed(events(), runDate)
+        .where("retention_mode = 'on' AND breakdown = 'country'")
+        .select("cohort_period", "breakdown_value", "period_offset", "cohort_size", "active_customers", "revenue");
+    // January: a and s1 (US), b (DE); February: c, not in the table.
+    assertEquals(List.of(
+            "2024-01-01|DE|0|1|1|5.0", "2024-01-01|DE|1|1|0|0.0", "2024-01-01|DE|2|1|0|0.0", "2024-01-01|DE|3|1|0|0.0",
+            "2024-01-01|US|0|2|2|17.0", "2024-01-01|US|1|2|1|20.0", "2024-01-01|US|2|2|1|8.0", "2024-01-01|US|3|2|1|30.0",
+            "2024-02-01|(unknown)|0|1|1|40.0", "2024-02-01|(unknown)|1|1|1|1.0", "2024-02-01|(unknown)|2|1|0|0.0"),
+        TestSupport.rows(m));
+    Dataset<Row> brackets = new RetentionBrackets(activity, false, split.cohorts().brackets())
+        .observedOf(activity.days(events(), false), runDate)
+        .select("breakdown", "breakdown_value", "cohort_period", "bracket", "cohort_size", "active_customers");
+    assertEquals(List.of("all|all|2024-01-01|0-1|3|3", "all|all|2024-01-01|2-50|3|2", "all|all|2024-02-01|0-1|1|1",
+            "all|all|2024-02-01|2-50|1|1", "country|(unknown)|2024-02-01|0-1|1|1", "country|(unknown)|2024-02-01|2-50|1|1",
+            "country|DE|2024-01-01|0-1|1|1", "country|DE|2024-01-01|2-50|1|0", "country|US|2024-01-01|0-1|2|2",
+            "country|US|2024-01-01|2-50|2|2"),
+        TestSupport.rows(brackets));
+    Dataset<Row> rates = new ChurnRates(activity, false).compute(events(), runDate)
+        .where("segment_type IN ('overall', 'country')")
+        .select("segment_type", "segment", "period_start", "customers_at_start", "acquired", "reactivated", "churned");
+    // The overall flows of churnReactivationAndCensoringReconcilePeriodToPeriod, split: c's spells are
+    // '(unknown)', b's 'DE', a's and s1's 'US'.
+    assertEquals(List.of(
+            "country|(unknown)|2024-01-01|0|1|0|0", "country|(unknown)|2024-02-01|1|0|0|0", "country|(unknown)|2024-03-01|1|0|1|1",
+            "country|(unknown)|2024-04-01|1|0|0|1",
+            "country|DE|2024-01-01|0|1|0|0", "country|DE|2024-02-01|1|0|0|0", "country|DE|2024-03-01|1|0|0|1",
+            "country|DE|2024-04-01|0|0|0|0",
+            "country|US|2024-01-01|0|2|0|0", "country|US|2024-02-01|2|0|1|1", "country|US|2024-03-01|2|0|1|2",
+            "country|US|2024-04-01|1|0|1|1",
+            "overall|all|2024-01-01|0|4|0|0", "overall|all|2024-02-01|4|0|1|1", "overall|all|2024-03-01|4|0|2|4",
+            "overall|all|2024-04-01|2|0|1|2"),
+        TestSupport.rows(rates));
+  }
+
+  private static String[] concat(String[] base, String... more) {
+    List<String> all = new ArrayList<>(List.of(base));
+    all.addAll(List.of(more));
+    return all.toArray(String[]::new);
+  }
+
   @Test
   void projectionFillsTheUnreachedCellsAndIsFlagged() {
     CohortRetention r = new CohortRetention(new CustomerActivity(config), false);
@@ -171,7 +253,8 @@ class CohortsTest {
       }
     }
     Dataset<Row> observed = spark.createDataFrame(counts, cells).select(lit(java.sql.Date.valueOf("2024-05-01")).as("run_date"),
-        lit("on").as("retention_mode"), lit(null).cast("string").as("bracket"), to_date(col("cohort")).as("cohort_period"), lit("all").as("channel"), col("offset").as("period_offset"),
+        lit("on").as("retention_mode"), lit(null).cast("string").as("bracket"), to_date(col("cohort")).as("cohort_period"), lit("all").as("channel"),
+        lit("all").as("breakdown"), lit("all").as("breakdown_value"), col("offset").as("period_offset"),
         lit(1000L).as("cohort_size"), col("active").as("active_customers"), col("active").divide(1000).as("retention_rate"),
         lit(0.0).as("revenue"), lit(0.0).as("revenue_per_customer"), lit(0.0).as("cumulative_revenue_per_customer"),
         lit(true).as("period_complete"), lit(false).as("is_projected"));

@@ -96,6 +96,29 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void breakdownsAreBuiltInsOrPropertyColumnsBoundedAndNotReserved() {
+    LifecycleConfig.Cohorts.Breakdowns none = ConfigLoader.defaults().cohorts().breakdowns();
+    assertTrue(none.isEmpty());
+    assertEquals(10, none.topValues());
+    LifecycleConfig c = ConfigLoader.parse("lifecycle.cohorts.breakdowns = [first_stage, country]\n"
+        + "lifecycle.cohorts.breakdown_values = 3\n"
+        + "lifecycle.input.customer_properties { path = props.parquet, format = parquet, customer_id = id }", "test.conf");
+    assertEquals(List.of("first_stage", "country"), c.cohorts().breakdowns().names());
+    assertEquals(new LifecycleConfig.CustomerProperties("props.parquet", LifecycleConfig.InputFormat.PARQUET, "id", java.util.Map.of()),
+        c.cohorts().breakdowns().properties());
+    assertTrue(c.cohorts().breakdowns().readsProperties());
+    assertFalse(ConfigLoader.parse("lifecycle.cohorts.breakdowns = [acquisition_channel]", "t").cohorts().breakdowns().readsProperties());
+    String e = fails("lifecycle.cohorts.breakdowns = [country]").getMessage();
+    assertTrue(e.contains("lifecycle.cohorts.breakdowns") && e.contains("[country]") && e.contains("input.customer_properties.path"), e);
+    assertTrue(fails("lifecycle.cohorts.breakdowns = [channel]").getMessage().contains("reserved"));
+    assertTrue(fails("lifecycle.cohorts.breakdowns = [first_stage, first_stage]").getMessage().contains("twice"));
+    assertTrue(fails("lifecycle.cohorts.breakdowns = [\"plan; drop table x\"]").getMessage().contains("not a column name"));
+    assertTrue(fails("lifecycle.cohorts.breakdown_values = 0").getMessage().contains("lifecycle.cohorts.breakdown_values"));
+    assertTrue(fails("lifecycle.cohorts.breakdown_values = 1001").getMessage().contains("at most 1000"));
+    assertTrue(fails("lifecycle.input.customer_properties.format = text").getMessage().contains("csv, json, parquet or delta"));
+  }
+
+  @Test
   void unknownKeyNamesKeyAndFile() {
     LifecycleException e = fails("lifecycle.sessions.inactivity_gapp = 10 minutes");
     assertTrue(e.getMessage().contains("test.conf"), e.getMessage());

@@ -24,11 +24,16 @@ class StageFunnelTest {
   }
 
   private static List<String> cohort(Dataset<Row> funnel, String month, String channel) {
+    return cohort(funnel.where(col(BREAKDOWN).equalTo(ALL_BREAKDOWNS)), month, channel, ALL_CHANNELS);
+  }
+
+  private static List<String> cohort(Dataset<Row> funnel, String month, String channel, String breakdownValue) {
     Column[] shown = {col(STAGE), col(STAGE_RANK), col(COHORT_CUSTOMERS), col(CUSTOMERS_ENTERED), col(ENTERED_RATE),
         col(CONVERSION_TO_NEXT), to_json(col(CONVERSION_TO_LATER)), col(DROP_OFF_CUSTOMERS), col(DROP_OFF_RATE),
         col(CHURNED_FROM_STAGE), col(MEDIAN_DAYS_IN_STAGE), col(NON_LINEAR_SHARE)};
     return TestSupport.rows(funnel
-        .where(col(PERIOD_START).equalTo(lit(java.time.LocalDate.parse(month))).and(col(ACQUISITION_CHANNEL).equalTo(channel)))
+        .where(col(PERIOD_START).equalTo(lit(java.time.LocalDate.parse(month))).and(col(ACQUISITION_CHANNEL).equalTo(channel))
+            .and(col(BREAKDOWN_VALUE).equalTo(breakdownValue)))
         .select(shown));
   }
 
@@ -61,5 +66,30 @@ class StageFunnelTest {
     assertEquals(List.of("2024-01-01|(all)", "2024-01-01|email", "2024-03-01|(all)", "2024-03-01|(unknown)", "2024-04-01|(all)", "2024-04-01|ads"),
         TestSupport.rows(funnel.select(PERIOD_START, ACQUISITION_CHANNEL).distinct()));
     assertEquals(List.of("2024-06-01"), TestSupport.rows(funnel.select(RUN_DATE).distinct()));
+  }
+
+  /**
+   * A breakdown's rows are the funnel of the customers with each value, over all channels: a and d
+   * (January) are 'gold', b (March) 'silver', c (April) has no value. Each value holds one cohort's
+   * customers here, so its rows equal that cohort's rows over all channels.
+   */
+  @Test
+  void aBreakdownSplitsTheFunnelByTheCustomersValues() {
+    var spark = SharedSpark.get();
+    io.lifecycle.spark.CustomerBreakdowns breakdowns =
+        new io.lifecycle.spark.CustomerBreakdowns(TestSupport.config("lifecycle.cohorts.breakdowns = [acquisition_channel]"));
+    Dataset<Row> values = spark.createDataFrame(List.of(org.apache.spark.sql.RowFactory.create("a", "gold"),
+            org.apache.spark.sql.RowFactory.create("d", "gold"), org.apache.spark.sql.RowFactory.create("b", "silver")),
+        new org.apache.spark.sql.types.StructType().add(CUSTOMER_ID, "string").add(io.lifecycle.spark.CustomerBreakdowns.column(0), "string"));
+    Dataset<Row> split = StageFunnelTable.DEF.conform(new StageFunnel(JourneyFixtures.MODEL, JourneyFixtures.RUN_DATE, breakdowns, values)
+        .funnel(JourneyFixtures.journeys(), JourneyFixtures.episodes())).localCheckpoint();
+    Dataset<Row> plain = funnel();
+    for (String[] c : new String[][] {{"2024-01-01", "gold"}, {"2024-03-01", "silver"}, {"2024-04-01", "(unknown)"}}) {
+      List<String> whole = cohort(plain, c[0], ALL_CHANNELS);
+      assertEquals(6, whole.size());
+      assertEquals(whole, cohort(split.where(col(BREAKDOWN).equalTo("acquisition_channel")), c[0], ALL_CHANNELS, c[1]));
+    }
+    assertEquals(36 + 18, split.count());
+    assertEquals(TestSupport.rows(plain), TestSupport.rows(split.where(col(BREAKDOWN).equalTo(ALL_BREAKDOWNS))));
   }
 }
