@@ -39,8 +39,9 @@ public final class ChurnRates {
    * From the customers' spells as of the day before the run date ({@link CustomerActivity#spellsOf}, with
    * the channel when configured), which the survival table shares. The spells are read once: each
    * spell's start and churn are counted per (cohort, channel, breakdown values, period) in one
-   * aggregation, the segmentations (overall, cohort, channel, each breakdown) are sums of those rows, and each segment's flows are gathered into one map so that
-   * its grid of periods is a lookup, not a join (which would read the flows twice).
+   * aggregation, the segmentations (overall, cohort, channel, each breakdown) are sums of those rows,
+   * and each segment's flows are gathered into one map so that its grid of periods is a lookup, not a
+   * join (which would read the flows twice).
    */
   public Dataset<Row> ofSpells(Dataset<Row> spells, LocalDate runDate) {
     LocalDate lastDay = runDate.minusDays(1);
@@ -55,7 +56,8 @@ public final class ChurnRates {
     Column segmentChannel = coalesce(col(CustomerActivity.CHANNEL), lit(CustomerActivity.UNKNOWN_CHANNEL));
     List<Column> breakdowns = activity.breakdowns().columns();
     Dataset<Row> moves = spells
-        .select(activity.withBreakdowns(segmentCohort.as("_cohort"), segmentChannel.as("_channel"), explode(array(start, churn)).as("_m")))
+        .select(activity.withBreakdowns(segmentCohort.as("_cohort"), segmentChannel.as("_channel"),
+            explode(array(start, churn)).as("_m")))
         .where(col("_m").isNotNull())
         .select(activity.withBreakdowns(col("_cohort"), col("_channel"), col("_m.*")));
     Dataset<Row> perCohort = sumFlows(moves, activity.withBreakdowns(col("_cohort"), col("_channel")));

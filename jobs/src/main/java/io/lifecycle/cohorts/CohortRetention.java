@@ -136,7 +136,8 @@ public final class CohortRetention {
         Columns.BREAKDOWN_VALUE).orderBy(CohortRetentionTable.OFFSET);
     // Every customer has a row at offset 0 (an event in the cohort's period): it holds the cohort's size.
     return perCohort.withColumn(CohortRetentionTable.OFFSET, explode(sequence(lit(0), activity.offset(cohort, currentPeriod))))
-        .select(cohort, col(CustomerActivity.CHANNEL), col(Columns.BREAKDOWN), col(Columns.BREAKDOWN_VALUE), col(CohortRetentionTable.OFFSET),
+        .select(cohort, col(CustomerActivity.CHANNEL), col(Columns.BREAKDOWN), col(Columns.BREAKDOWN_VALUE),
+            col(CohortRetentionTable.OFFSET),
             try_element_at(col("_cells"), lit(0)).getField("_customers").as(CohortRetentionTable.COHORT_SIZE),
             coalesce(cell.getField(CohortRetentionTable.ACTIVE), lit(0L)).as(CohortRetentionTable.ACTIVE),
             coalesce(cell.getField("_last"), lit(0L)).as("_last"),
@@ -150,8 +151,8 @@ public final class CohortRetention {
   /**
    * Projected cells for every cohort up to the oldest cohort's last offset, from sBG curves fitted on the
    * cohorts' complete periods ({@link RetentionProjection}): with {@link Projection#POOLED} each
-   * segment's (channel's, breakdown value's) cohorts share an empirical-Bayes prior, so a young cohort borrows the older ones' shape
-   * and even a cohort with no complete period after its first is projected (with the pooled curve);
+   * segment's (channel's, breakdown value's) cohorts share an empirical-Bayes prior, so a young cohort
+   * borrows the older ones' shape and even a cohort with no complete period after its first is projected (with the pooled curve);
    * with {@link Projection#PER_COHORT} a cohort with fewer than two complete periods after offset 0,
    * or whose fit does not converge, gets no projection. The observed matrix is small (cohorts x offsets
    * x segments), so it is fitted in the driver.
@@ -179,7 +180,8 @@ public final class CohortRetention {
       maxOffset = Math.max(maxOffset, offset);
       Cohort cohort = new Cohort(r.get(0), r.get(1), r.get(2), r.get(7), r.get(8), r.getLong(4));
       reached.merge(cohort, offset, Math::max);
-      List<Double> counts = groups.computeIfAbsent(java.util.Arrays.asList(cohort.channel(), cohort.breakdown(), cohort.value()), k -> new LinkedHashMap<>())
+      List<Object> segment = java.util.Arrays.asList(cohort.channel(), cohort.breakdown(), cohort.value());
+      List<Double> counts = groups.computeIfAbsent(segment, k -> new LinkedHashMap<>())
           .computeIfAbsent(cohort, k -> new ArrayList<>(List.of((double) k.size())));
       // Complete periods are a prefix of the offsets: only the latest one can be partial.
       if (offset > 0 && r.getBoolean(6)) {
@@ -193,8 +195,8 @@ public final class CohortRetention {
       for (Map.Entry<Cohort, ShiftedBetaGeometric> e : RetentionProjection.curves(counts, method).entrySet()) {
         Cohort c = e.getKey();
         for (int k = reached.get(c) + 1; k <= maxOffset; k++) {
-          out.add(RowFactory.create(c.runDate(), RetentionMode.ON.code(), null, c.cohort(), c.channel(), c.breakdown(), c.value(), k, c.size(), null,
-              e.getValue().survival(k), null, null, null, false, true));
+          out.add(RowFactory.create(c.runDate(), RetentionMode.ON.code(), null, c.cohort(), c.channel(), c.breakdown(), c.value(),
+              k, c.size(), null, e.getValue().survival(k), null, null, null, false, true));
         }
       }
     }

@@ -172,8 +172,8 @@ public final class CustomerActivity {
   }
 
   /**
-   * The (channel, breakdown, breakdown_value) segments of cohort_retention a row of a customer counts in, for {@code
-   * explode}: the whole cohort ('all' everywhere), its channel when cohorts.by_channel, and each
+   * The (channel, breakdown, breakdown_value) segments of cohort_retention a row of a customer counts
+   * in, for {@code explode}: the whole cohort ('all' everywhere), its channel when cohorts.by_channel, and each
    * breakdown's value; a single segment when neither is configured.
    */
   List<Column> retentionSegments(boolean byChannel) {

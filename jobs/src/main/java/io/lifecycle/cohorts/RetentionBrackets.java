@@ -74,7 +74,8 @@ public final class RetentionBrackets {
     // plus the bracket's end is before the run date.
     Column complete = date_add(activity.plusPeriods(col(CustomerActivity.COHORT), lit(1)), col("_cell._to"))
         .leq(lit(Date.valueOf(runDate)));
-    return customers.groupBy(col(CustomerActivity.COHORT), col(CustomerActivity.CHANNEL), col(Columns.BREAKDOWN), col(Columns.BREAKDOWN_VALUE))
+    return customers.groupBy(col(CustomerActivity.COHORT), col(CustomerActivity.CHANNEL), col(Columns.BREAKDOWN),
+            col(Columns.BREAKDOWN_VALUE))
         .agg(count(lit(1)).as(CohortRetentionTable.COHORT_SIZE), perCohort.toArray(Column[]::new))
         .withColumn("_cell", explode(array(cells.toArray(Column[]::new))))
         .select(
@@ -91,7 +92,8 @@ public final class RetentionBrackets {
             col("_cell." + CohortRetentionTable.ACTIVE).divide(size).as(CohortRetentionTable.RETENTION),
             revenue.as(CohortRetentionTable.REVENUE),
             revenue.divide(size).as(CohortRetentionTable.REVENUE_PER_CUSTOMER),
-            sum(revenue).over(Window.partitionBy(CustomerActivity.COHORT, CustomerActivity.CHANNEL, Columns.BREAKDOWN, Columns.BREAKDOWN_VALUE)
+            sum(revenue).over(Window.partitionBy(CustomerActivity.COHORT, CustomerActivity.CHANNEL, Columns.BREAKDOWN,
+                        Columns.BREAKDOWN_VALUE)
                     .orderBy(col("_cell." + CohortRetentionTable.OFFSET)).rowsBetween(Window.unboundedPreceding(), Window.currentRow()))
                 .divide(size).as(CohortRetentionTable.CUMULATIVE_REVENUE_PER_CUSTOMER),
             complete.as(CohortRetentionTable.PERIOD_COMPLETE),

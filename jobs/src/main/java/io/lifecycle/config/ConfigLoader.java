@@ -46,7 +46,8 @@ public final class ConfigLoader {
   private static final String REFERENCE = "lifecycle-reference.conf";
   /** Maps whose keys are the user's own (reader options, aliases, channels, table renames): any key goes. */
   static final List<Setting<?>> FREE_MAPS =
-      List.of(InputSettings.OPTIONS, StageSettings.ALIASES, ClvSettings.ACQUISITION_COST, OutputSettings.TABLES);
+      List.of(InputSettings.OPTIONS, InputSettings.PROPERTIES_OPTIONS, StageSettings.ALIASES, ClvSettings.ACQUISITION_COST,
+          OutputSettings.TABLES);
   private static final Set<String> FREE_MAP_KEYS = FREE_MAPS.stream().map(Setting::key).collect(Collectors.toSet());
 
   private final String origin;

@@ -18,6 +18,10 @@ final class Immutable {
     return m == null ? null : Collections.unmodifiableMap(new LinkedHashMap<>(m));
   }
 
+  static <T> java.util.Set<T> set(java.util.Set<T> s) {
+    return s == null ? null : Collections.unmodifiableSet(new java.util.LinkedHashSet<>(s));
+  }
+
   static <T> List<T> list(List<T> l) {
     return l == null ? null : Collections.unmodifiableList(new ArrayList<>(l));
   }

@@ -132,11 +132,13 @@ public record LifecycleConfig(
     }
   }
 
-  /** Cohort definitions; see the README's cohort section. */
   /**
+   * Cohort definitions; see the README's cohort section.
+   *
    * @param activityEvents event types that count as activity; when not empty, they replace {@code activity}
    * @param retentionModes the retention definitions cohort_retention holds, one row set each
    * @param brackets day ranges of a customer's lifetime, for bracket retention (none: no bracket rows)
+   * @param breakdowns customer properties that split the retention matrix, the churn rates and the funnel
    */
   public record Cohorts(Basis basis, Period period, Activity activity, List<String> activityEvents, boolean byChannel,
       Projection projection, List<RetentionMode> retentionModes, List<Bracket> brackets, Drivers drivers,

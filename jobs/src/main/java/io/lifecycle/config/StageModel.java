@@ -28,9 +28,9 @@ public record StageModel(
 
   public StageModel {
     order = List.copyOf(order);
-    purchaseEventTypes = Set.copyOf(purchaseEventTypes);
+    purchaseEventTypes = Immutable.set(purchaseEventTypes);
     rules = List.copyOf(rules);
-    aliases = Map.copyOf(aliases);
+    aliases = Immutable.map(aliases);
   }
 
   /** 1-based position of a stage in the model's order; 0 for an unknown stage. */

@@ -57,7 +57,7 @@ final class StageSettings {
     }
     Map<String, String> aliases = new LinkedHashMap<>();
     r.get(ALIASES).forEach((k, v) -> aliases.put(ConfigLoader.normalizeType(k), ConfigLoader.normalizeType(v)));
-    return new StageModel(order, new HashSet<>(purchaseTypes), rules, aliases, r.get(STRICT_EVENT_TYPES));
+    return new StageModel(order, new java.util.LinkedHashSet<>(purchaseTypes), rules, aliases, r.get(STRICT_EVENT_TYPES));
   }
 
   private static StageRule rule(ConfigReader r, String key, Config rule, List<String> order, List<String> purchaseTypes) {

@@ -71,18 +71,21 @@ public final class StageFunnel {
    * breakdown's value (over all channels).
    */
   private Column segments() {
+    Column noBreakdown = lit(ALL_BREAKDOWNS).as(BREAKDOWN);
+    Column allValues = lit(ALL_CHANNELS).as(BREAKDOWN_VALUE);
     List<Column> out = new ArrayList<>(List.of(
-        struct(col(ACQUISITION_CHANNEL).as(ACQUISITION_CHANNEL), lit(ALL_BREAKDOWNS).as(BREAKDOWN), lit(ALL_CHANNELS).as(BREAKDOWN_VALUE)),
-        struct(lit(ALL_CHANNELS).as(ACQUISITION_CHANNEL), lit(ALL_BREAKDOWNS).as(BREAKDOWN), lit(ALL_CHANNELS).as(BREAKDOWN_VALUE))));
+        struct(col(ACQUISITION_CHANNEL).as(ACQUISITION_CHANNEL), noBreakdown, allValues),
+        struct(lit(ALL_CHANNELS).as(ACQUISITION_CHANNEL), noBreakdown, allValues)));
     if (breakdowns != null) {
       out.addAll(breakdowns.segments(lit(ALL_CHANNELS).as(ACQUISITION_CHANNEL)));
     }
     return explode(array(out.toArray(Column[]::new)));
   }
 
-  private static Column[] segmentFields() {
-    return new Column[] {col(SEGMENT + "." + ACQUISITION_CHANNEL).as(ACQUISITION_CHANNEL), col(SEGMENT + "." + BREAKDOWN).as(BREAKDOWN),
-        col(SEGMENT + "." + BREAKDOWN_VALUE).as(BREAKDOWN_VALUE)};
+  /** Every column, and the exploded segment's three fields as columns of their own. */
+  private static Column[] withSegmentFields() {
+    return new Column[] {col("*"), col(SEGMENT + "." + ACQUISITION_CHANNEL).as(ACQUISITION_CHANNEL),
+        col(SEGMENT + "." + BREAKDOWN).as(BREAKDOWN), col(SEGMENT + "." + BREAKDOWN_VALUE).as(BREAKDOWN_VALUE)};
   }
 
   private List<Column> breakdownColumns() {
@@ -160,7 +163,7 @@ public final class StageFunnel {
         .select(withStages.toArray(Column[]::new))
         .where(col("_s." + ENTERED))
         .select(col(PERIOD_START), segments().as(SEGMENT), col(NON_LINEAR), col("_s.*"))
-        .select(col("*"), segmentFields()[0], segmentFields()[1], segmentFields()[2]).drop(SEGMENT);
+        .select(withSegmentFields()).drop(SEGMENT);
     List<Column> sums = new ArrayList<>(List.of(
         sum(lit(1L).minus(col(HAS_LATER))).as(DROP_OFF_CUSTOMERS),
         sum(col(CHURNED_FROM)).as(CHURNED_FROM_STAGE),
@@ -168,7 +171,8 @@ public final class StageFunnel {
     for (int j = 0; j < n; j++) {
       sums.add(sum(col(REACHED + j)).as(REACHED + j));
     }
-    Dataset<Row> stageCounts = customerStages.groupBy(col(PERIOD_START), col(ACQUISITION_CHANNEL), col(BREAKDOWN), col(BREAKDOWN_VALUE), col(STAGE))
+    Dataset<Row> stageCounts = customerStages
+        .groupBy(col(PERIOD_START), col(ACQUISITION_CHANNEL), col(BREAKDOWN), col(BREAKDOWN_VALUE), col(STAGE))
         .agg(count(lit(1)).as(CUSTOMERS_ENTERED), sums.toArray(Column[]::new));
     Column days = col(CustomerStageHistoryTable.DAYS_IN_STAGE);
     List<Column> withFinished = new ArrayList<>(customerKeys);
@@ -176,7 +180,7 @@ public final class StageFunnel {
     Dataset<Row> finished = perCustomer
         .select(withFinished.toArray(Column[]::new))
         .select(col(PERIOD_START), segments().as(SEGMENT), col("_e.*"))
-        .select(col("*"), segmentFields()[0], segmentFields()[1], segmentFields()[2]).drop(SEGMENT);
+        .select(withSegmentFields()).drop(SEGMENT);
     Dataset<Row> medians = NearestRank.ranked(finished, days, col(PERIOD_START), col(ACQUISITION_CHANNEL), col(BREAKDOWN),
             col(BREAKDOWN_VALUE), col(STAGE))
         .groupBy(col(PERIOD_START), col(ACQUISITION_CHANNEL), col(BREAKDOWN), col(BREAKDOWN_VALUE), col(STAGE))

@@ -102,9 +102,9 @@ class ConfigLoaderTest {
     assertEquals(10, none.topValues());
     LifecycleConfig c = ConfigLoader.parse("lifecycle.cohorts.breakdowns = [first_stage, country]\n"
         + "lifecycle.cohorts.breakdown_values = 3\n"
-        + "lifecycle.input.customer_properties { path = props.parquet, format = parquet, customer_id = id }", "test.conf");
+        + "lifecycle.input.customer_properties { path = props.csv, customer_id = id, options { delimiter = \";\" } }", "test.conf");
     assertEquals(List.of("first_stage", "country"), c.cohorts().breakdowns().names());
-    assertEquals(new LifecycleConfig.CustomerProperties("props.parquet", LifecycleConfig.InputFormat.PARQUET, "id", java.util.Map.of()),
+    assertEquals(new LifecycleConfig.CustomerProperties("props.csv", LifecycleConfig.InputFormat.CSV, "id", java.util.Map.of("delimiter", ";")),
         c.cohorts().breakdowns().properties());
     assertTrue(c.cohorts().breakdowns().readsProperties());
     assertFalse(ConfigLoader.parse("lifecycle.cohorts.breakdowns = [acquisition_channel]", "t").cohorts().breakdowns().readsProperties());
