@@ -51,7 +51,7 @@ class SampleGoldenIT {
       counts.add(name + "=" + table(name).count());
     }
     assertEquals(List.of("events=46118", "events_quarantine=5", "sessions=19099", "customer_stage_history=20478",
-        "customer_journeys=5000", "stage_transitions=550", "stage_funnel=1584", "cohort_retention=5832", "churn_rates=491",
+        "customer_journeys=5000", "stage_transitions=550", "stage_funnel=3024", "cohort_retention=15552", "churn_rates=731",
         "cohort_survival=1449", "lifecycle_status=324", "customer_value=3498", "segment_value=87",
         "churn_predictions=1083", "next_stage_predictions=1083"), counts);
     // The 50 stage paths with the most valued customers have a segment each; the others' paths are one '(other)'.
@@ -129,37 +129,41 @@ class SampleGoldenIT {
   }
 
   /**
-   * conf/local.conf splits by the acquisition channel: per channel, its purchasers and the share active
-   * one month after their cohort's first (the report's table), the churn flow of the last month, and
-   * the funnel's cohorts; each split adds up to the whole.
+   * conf/local.conf splits by plan and country from data-samples/customer_properties.csv: per value, its
+   * purchasers and the share active one month after their cohort's first (the report's table; the
+   * generator gives 'pro' more often to frequent buyers, so pro retains best; country keeps its ten most
+   * common values, the rest '(other)', none '(unknown)'), the plans' churn flow of the last month, and the
+   * funnel's cohorts per plan; each split adds up to the whole.
    */
   @Test
-  void breakdownsByAcquisitionChannel() {
+  void breakdownsByPlanAndCountry() {
     List<String> lines = new ArrayList<>();
-    // One row per channel: bounded by cohorts.breakdown_values.
-    for (Row r : table("cohort_retention").where("retention_mode = 'on' and not is_projected and breakdown = 'acquisition_channel'")
-        .groupBy("breakdown_value").agg(sum(when(col("period_offset").equalTo(0), col("cohort_size"))),
+    // One row per value: bounded by cohorts.breakdown_values.
+    for (Row r : table("cohort_retention").where("retention_mode = 'on' and not is_projected and breakdown <> 'all'")
+        .groupBy("breakdown", "breakdown_value").agg(sum(when(col("period_offset").equalTo(0), col("cohort_size"))),
             sum(when(col("period_offset").equalTo(1).and(col("period_complete")), col("active_customers")))
                 .divide(sum(when(col("period_offset").equalTo(1).and(col("period_complete")), col("cohort_size")))))
-        .orderBy("breakdown_value").collectAsList()) {
-      lines.add(r.getString(0) + ": " + r.getLong(1) + " " + f(r.getDouble(2), 4));
+        .orderBy("breakdown", "breakdown_value").collectAsList()) {
+      lines.add(r.getString(0) + "/" + r.getString(1) + ": " + r.getLong(2) + " " + f(r.getDouble(3), 4));
     }
-    for (Row r : table("churn_rates").where("segment_type = 'acquisition_channel' and period_start = DATE'2025-12-01'")
+    // Three rows, bounded.
+    for (Row r : table("churn_rates").where("segment_type = 'plan' and period_start = DATE'2025-12-01'")
         .orderBy("segment").collectAsList()) {
       lines.add(r.getAs("segment") + " 2025-12: -" + r.getAs("churned") + " = " + r.getAs("customers_at_end"));
     }
-    for (Row r : table("stage_funnel").where("stage = 'CONVERSION' and acquisition_channel = '(all)'")
+    // Four rows, bounded.
+    for (Row r : table("stage_funnel").where("stage = 'CONVERSION' and acquisition_channel = '(all)' and breakdown in ('all', 'plan')")
         .groupBy("breakdown", "breakdown_value").agg(sum("cohort_customers"), sum("customers_entered"))
         .orderBy("breakdown", "breakdown_value").collectAsList()) {
       lines.add("funnel " + r.getString(0) + "/" + r.getString(1) + ": " + r.getLong(2) + " " + r.getLong(3));
     }
-    assertEquals(List.of("email: 334 0.1619", "organic: 1202 0.1471", "paid_search: 907 0.1445", "referral: 356 0.1408",
-        "social: 699 0.1672",
-        "email 2025-12: -16 = 117", "organic 2025-12: -88 = 373", "paid_search 2025-12: -65 = 281", "referral 2025-12: -30 = 93",
-        "social 2025-12: -59 = 219",
-        "funnel acquisition_channel/email: 490 334", "funnel acquisition_channel/organic: 1728 1202",
-        "funnel acquisition_channel/paid_search: 1276 907", "funnel acquisition_channel/referral: 498 356",
-        "funnel acquisition_channel/social: 1008 699", "funnel all/(all): 5000 3498"), lines);
+    assertEquals(List.of("country/(other): 436 0.1411", "country/(unknown): 102 0.1856", "country/AU: 166 0.1429",
+        "country/CA: 247 0.1617", "country/DE: 366 0.1152", "country/ES: 136 0.1385", "country/FR: 272 0.1500",
+        "country/GB: 442 0.1647", "country/IT: 116 0.1696", "country/NL: 123 0.1513", "country/SE: 118 0.1404",
+        "country/US: 974 0.1595", "plan/free: 1770 0.1027", "plan/plus: 1091 0.1478", "plan/pro: 637 0.2901",
+        "free 2025-12: -122 = 508", "plus 2025-12: -84 = 333", "pro 2025-12: -52 = 242",
+        "funnel all/(all): 5000 3498", "funnel plan/free: 2530 1770", "funnel plan/plus: 1535 1091", "funnel plan/pro: 935 637"),
+        lines);
   }
 
   @Test

@@ -33,6 +33,15 @@ final class CustomerSimulator {
 
   record Customer(Truth truth, List<Event> events) {}
 
+  /** A customer's properties, as a CRM would hold them (a null country: not recorded). */
+  record Properties(String customerId, String country, String plan) {}
+
+  /** Countries and their shares; 3% of customers have none. */
+  private static final String[] COUNTRIES = {"US", "GB", "DE", "FR", "CA", "AU", "NL", "ES", "IT", "SE", "BR", "JP", "IN", "MX", "PL"};
+  private static final double[] COUNTRY_SHARES = {0.27, 0.12, 0.10, 0.08, 0.07, 0.05, 0.04, 0.04, 0.04, 0.03, 0.03, 0.03, 0.03, 0.02, 0.02};
+  /** Purchase rate per week above which a customer more often holds the 'pro' plan. */
+  static final double PRO_RATE = 0.05;
+
   private final GeneratorSettings s;
   private final long startMs;
   private final long endMs;
@@ -51,6 +60,30 @@ final class CustomerSimulator {
       acc += settings.channels().get(channelNames[i]) / total;
       channelCumulative[i] = acc;
     }
+  }
+
+  /**
+   * The customer's country and plan, from a random stream of their own (the events do not change with
+   * them). The country is independent of behaviour; the plan is not: 'pro' is held by 40% of the
+   * customers whose purchase rate (lambda) is at least {@link #PRO_RATE} a week and by 10% of the others,
+   * so a breakdown by plan shows pro customers retained more, as a real CRM attribute would.
+   */
+  Properties properties(long index, double lambda) {
+    SplittableRandom rnd = Sampling.forCustomer(s.seed() ^ 0x9E3779B97F4A7C15L, index);
+    double u = rnd.nextDouble();
+    String country = null;
+    double acc = 0;
+    for (int i = 0; i < COUNTRIES.length; i++) {
+      acc += COUNTRY_SHARES[i];
+      if (u < acc) {
+        country = COUNTRIES[i];
+        break;
+      }
+    }
+    double v = rnd.nextDouble();
+    double pro = lambda >= PRO_RATE ? 0.4 : 0.1;
+    String plan = v < pro ? "pro" : v < pro + 0.3 ? "plus" : "free";
+    return new Properties(customerId(index), country, plan);
   }
 
   static String customerId(long index) {

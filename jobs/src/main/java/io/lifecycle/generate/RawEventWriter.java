@@ -5,9 +5,14 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 
-/** Writes generated events (csv with a header, json lines or parquet) and the ground truth beside them. */
+/**
+ * Writes generated events (csv with a header, json lines or parquet), and beside them the ground truth and
+ * the customers' properties (csv).
+ */
 public final class RawEventWriter {
   public static final String GROUND_TRUTH = "_ground_truth";
+  /** The customers' properties (country, plan), for input.customer_properties. */
+  public static final String CUSTOMER_PROPERTIES = "_customer_properties";
 
   private RawEventWriter() {}
 
@@ -23,5 +28,7 @@ public final class RawEventWriter {
     // Spark skips folders starting with '_' when reading the events back.
     SyntheticEventGenerator.groundTruth(spark, settings).coalesce(1)
         .write().mode(SaveMode.Overwrite).option("header", "true").csv(path + "/" + GROUND_TRUTH);
+    SyntheticEventGenerator.customerProperties(spark, settings).coalesce(1)
+        .write().mode(SaveMode.Overwrite).option("header", "true").csv(path + "/" + CUSTOMER_PROPERTIES);
   }
 }

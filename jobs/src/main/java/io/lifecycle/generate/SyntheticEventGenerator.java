@@ -44,6 +44,12 @@ public final class SyntheticEventGenerator {
       .add("purchases", DataTypes.IntegerType)
       .add("alive_at_end", DataTypes.BooleanType);
 
+  /** One row per customer with the properties a CRM would hold (see CustomerSimulator#properties). */
+  public static final StructType PROPERTIES_SCHEMA = new StructType()
+      .add("customer_id", DataTypes.StringType)
+      .add("country", DataTypes.StringType)
+      .add("plan", DataTypes.StringType);
+
   private SyntheticEventGenerator() {}
 
   public static Dataset<Row> events(SparkSession spark, GeneratorSettings settings) {
@@ -77,6 +83,17 @@ public final class SyntheticEventGenerator {
               t.lambda(), t.pDropout(), t.dropout() == null ? null : CustomerSimulator.iso(t.dropout()),
               t.nu(), t.purchases(), t.aliveAtEnd());
         }, Encoders.row(TRUTH_SCHEMA))
+        .orderBy(col("customer_id"));
+  }
+
+  /** Each customer's country and plan, for {@code input.customer_properties} and breakdowns. */
+  public static Dataset<Row> customerProperties(SparkSession spark, GeneratorSettings settings) {
+    return spark.range(0, settings.customers(), 1, partitions(spark, settings))
+        .map((MapFunction<Long, Row>) index -> {
+          CustomerSimulator sim = new CustomerSimulator(settings);
+          CustomerSimulator.Properties p = sim.properties(index, sim.simulate(index).truth().lambda());
+          return RowFactory.create(p.customerId(), p.country(), p.plan());
+        }, Encoders.row(PROPERTIES_SCHEMA))
         .orderBy(col("customer_id"));
   }
 

@@ -202,6 +202,7 @@ class ReadmeCommandsIT {
     assertEquals(2000, events.select("customer_id").distinct().count());
     assertTrue(events.count() > 10_000, "about nine events per customer: " + events.count());
     assertEquals(2000, spark.read().option("header", "true").csv(dir.resolve("events/_ground_truth").toString()).count());
+    assertEquals(2000, spark.read().option("header", "true").csv(dir.resolve("events/_customer_properties").toString()).count());
   }
 
   @Test

@@ -75,6 +75,34 @@ class SyntheticEventGeneratorTest {
     assertEquals(expected, spend.getDouble(0), 6 * spend.getDouble(1) / Math.sqrt(spend.getLong(2)), "mean spend per purchase");
   }
 
+  /**
+   * Properties come from a stream of their own (the same events with or without them, the same rows
+   * whatever the partitioning); countries at their shares and 3% without one; 'pro' four times as common
+   * among customers buying at least PRO_RATE a week (40% against 10%), within sampling error.
+   */
+  @Test
+  void customerPropertiesFollowTheirSharesAndThePlanFollowsThePurchaseRate() {
+    GeneratorSettings s = GeneratorSettings.defaults(20_000, 5);
+    Dataset<Row> props = SyntheticEventGenerator.customerProperties(spark, s);
+    Dataset<Row> truth = SyntheticEventGenerator.groundTruth(spark, s);
+    Row m = props.join(truth, "customer_id").agg(count(lit(1)), avg(when(col("country").equalTo("US"), 1.0).otherwise(0.0)),
+        avg(when(col("country").isNull(), 1.0).otherwise(0.0)),
+        avg(when(col("lambda_per_week").geq(CustomerSimulator.PRO_RATE), when(col("plan").equalTo("pro"), 1.0).otherwise(0.0))),
+        avg(when(col("lambda_per_week").lt(CustomerSimulator.PRO_RATE), when(col("plan").equalTo("pro"), 1.0).otherwise(0.0))),
+        avg(when(col("plan").equalTo("plus"), 1.0).otherwise(0.0)),
+        sum(when(col("lambda_per_week").geq(CustomerSimulator.PRO_RATE), 1).otherwise(0))).head();
+    assertEquals(20_000L, m.getLong(0));
+    assertWithin(0.27, m.getDouble(1), Math.sqrt(0.27 * 0.73 / 20_000), "share of US");
+    assertWithin(0.03, m.getDouble(2), Math.sqrt(0.03 * 0.97 / 20_000), "share without a country");
+    long frequent = m.getLong(6);
+    assertWithin(0.4, m.getDouble(3), Math.sqrt(0.4 * 0.6 / frequent), "pro among frequent buyers");
+    assertWithin(0.1, m.getDouble(4), Math.sqrt(0.1 * 0.9 / (20_000 - frequent)), "pro among the others");
+    assertWithin(0.3, m.getDouble(5), Math.sqrt(0.3 * 0.7 / 20_000), "share of plus");
+    CustomerSimulator sim = new CustomerSimulator(s);
+    assertEquals(new CustomerSimulator.Properties("C00000007", props.where("customer_id = 'C00000007'").head().getString(1),
+        props.where("customer_id = 'C00000007'").head().getString(2)), sim.properties(7, sim.simulate(7).truth().lambda()));
+  }
+
   private static void assertWithin(double expected, double actual, double standardError, String what) {
     assertEquals(expected, actual, 4 * standardError, what + " (4 standard errors = " + 4 * standardError + ")");
   }
