@@ -4,7 +4,6 @@ import static org.apache.spark.sql.functions.*;
 
 import io.lifecycle.config.LifecycleConfig;
 import io.lifecycle.report.SvgChart.Axis;
-import io.lifecycle.report.SvgChart.Bars;
 import io.lifecycle.report.SvgChart.Series;
 import io.lifecycle.tables.CohortRetentionTable;
 import io.lifecycle.tables.Columns;
@@ -12,16 +11,16 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
-import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 
 /**
- * Cohort retention: the heatmap of the latest cohorts by period offset, the retention curves, bracket
- * retention and retention per breakdown value. The query cuts cohort_retention down to the shown cohorts'
- * cells and a few weighted averages, so the record is bounded by the cohorts and offsets shown; the renderer
- * picks the colour scale and the curves of the latest cohorts from those cells.
+ * Cohort retention: the heatmap of the latest cohorts by period offset and the retention curves, then bracket
+ * retention ({@link BracketRetentionSection}) and retention per breakdown value ({@link BreakdownRetentionSection}),
+ * all drawn only when cohort_retention has cohorts. The query cuts the table down to the shown cohorts' cells and
+ * a few weighted averages, so the record is bounded by the cohorts and offsets shown; the renderer picks the
+ * colour scale and the curves of the latest cohorts from those cells.
  */
 final class RetentionSection {
   private RetentionSection() {}
@@ -43,23 +42,11 @@ final class RetentionSection {
    * @param breakdowns retention per value of each cohorts.breakdowns property, in the configured order
    */
   record Retention(boolean weeks, String projectionNote, List<String> cohorts, long[] sizes, double[][] retention,
-      boolean[][] projected, List<Curve> means, Part<Brackets> brackets, List<Breakdown> breakdowns) {}
+      boolean[][] projected, List<Curve> means, Part<BracketRetentionSection.Brackets> brackets,
+      List<BreakdownRetentionSection.Breakdown> breakdowns) {}
 
   /** @param retention per offset, NaN where not defined */
   record Curve(String mode, double[] offsets, double[] retention) {}
-
-  /**
-   * @param labels the brackets of cohorts.brackets
-   * @param weighted all cohorts weighted by size, per bracket (NaN where no cohort has lived through it)
-   * @param cohorts the latest cohorts with every bracket complete (ISO dates), the oldest first
-   * @param latest their retention per bracket
-   */
-  record Brackets(List<String> labels, double[] weighted, List<String> cohorts, List<double[]> latest) {}
-
-  record Breakdown(String name, List<BreakdownValue> values) {}
-
-  /** @param afterOne retention one period after the cohort's first, null when no cohort has reached it (likewise afterThree) */
-  record BreakdownValue(String value, long customers, Double afterOne, Double afterThree) {}
 
   static Part<Retention> query(ReportTables tables) {
     LifecycleConfig.Cohorts config = tables.config().cohorts();
@@ -98,7 +85,7 @@ final class RetentionSection {
         sizes[r] = c.getLong(4);
       }
       return Part.of(new Retention(weeks, projectionNote(config.projection()), List.copyOf(ordered), sizes, values, projected,
-          means(allModes), brackets(allModes, config), breakdowns(retention, config)));
+          means(allModes), BracketRetentionSection.query(allModes, config), BreakdownRetentionSection.query(retention, config)));
     });
   }
 
@@ -134,80 +121,6 @@ final class RetentionSection {
     return curves;
   }
 
-  /**
-   * Bracket retention (cohorts.brackets), when the table has it: per range of days since the customers'
-   * first day, all cohorts weighted by size over the cohorts that have lived through the bracket, and the
-   * latest three cohorts with every bracket complete.
-   */
-  private static Part<Brackets> brackets(Dataset<Row> allModes, LifecycleConfig.Cohorts config) {
-    Dataset<Row> rows = allModes.where(col(CohortRetentionTable.RETENTION_MODE).equalTo(CohortRetentionTable.BRACKET_MODE)
-        .and(col(CohortRetentionTable.PERIOD_COMPLETE)));
-    // Bounded: one row per bracket (cohorts.brackets).
-    List<Row> weighted = rows.groupBy(CohortRetentionTable.OFFSET, CohortRetentionTable.BRACKET)
-        .agg(sum(CohortRetentionTable.ACTIVE).divide(sum(CohortRetentionTable.COHORT_SIZE)))
-        .orderBy(CohortRetentionTable.OFFSET).collectAsList();
-    if (weighted.isEmpty()) {
-      return Part.none();
-    }
-    int brackets = config.brackets().size();
-    // Bounded: the latest three cohorts' brackets.
-    List<Row> latest = rows.where(col(CohortRetentionTable.COHORT).isin(rows.groupBy(CohortRetentionTable.COHORT).count()
-            .where(col("count").equalTo(brackets)).orderBy(col(CohortRetentionTable.COHORT).desc()).limit(3)
-            .select(CohortRetentionTable.COHORT).as(Encoders.DATE()).collectAsList().toArray()))
-        .select(col(CohortRetentionTable.COHORT).cast("string"), col(CohortRetentionTable.OFFSET), col(CohortRetentionTable.RETENTION))
-        .orderBy(CohortRetentionTable.COHORT, CohortRetentionTable.OFFSET).collectAsList();
-    List<String> cohorts = latest.stream().map(r -> r.getString(0)).distinct().toList();
-    List<double[]> values = cohorts.stream()
-        .map(cohort -> bracketValues(latest.stream().filter(r -> r.getString(0).equals(cohort)).toList(), brackets, 1, 2)).toList();
-    return Part.of(new Brackets(config.brackets().stream().map(b -> "days " + b.label()).toList(),
-        bracketValues(weighted, brackets, 0, 2), cohorts, values));
-  }
-
-  /** Rows of one bracket each (its index in column {@code offset}) as values in bracket order, NaN where absent. */
-  private static double[] bracketValues(List<Row> rows, int brackets, int offset, int value) {
-    double[] v = new double[brackets];
-    Arrays.fill(v, Double.NaN);
-    for (Row r : rows) {
-      v[r.getInt(offset)] = r.isNullAt(value) ? Double.NaN : r.getDouble(value);
-    }
-    return v;
-  }
-
-  /**
-   * Retention per value of each cohorts.breakdowns property: its customers, and the share of them active
-   * one and three periods after their cohort's first ('on' mode, complete observed cells of every
-   * cohort pooled, so young cohorts weigh by their size).
-   */
-  private static List<Breakdown> breakdowns(Dataset<Row> retention, LifecycleConfig.Cohorts config) {
-    Column cells = col(CohortRetentionTable.RETENTION_MODE).equalTo(ON)
-        .and(col(CohortRetentionTable.CHANNEL).equalTo(CohortRetentionTable.ALL_CHANNELS))
-        .and(col(Columns.BREAKDOWN).notEqual(Columns.ALL_BREAKDOWNS)).and(not(col(CohortRetentionTable.PROJECTED)));
-    List<Column> aggregates = new ArrayList<>();
-    for (int offset : new int[] {1, 3}) {
-      Column reached = col(CohortRetentionTable.OFFSET).equalTo(offset).and(col(CohortRetentionTable.PERIOD_COMPLETE));
-      aggregates.add(sum(when(reached, col(CohortRetentionTable.ACTIVE)))
-          .divide(sum(when(reached, col(CohortRetentionTable.COHORT_SIZE)))));
-    }
-    // Bounded: at most 10 breakdowns x (cohorts.breakdown_values + 2) values.
-    List<Row> rows = retention.where(cells).groupBy(Columns.BREAKDOWN, Columns.BREAKDOWN_VALUE)
-        .agg(sum(when(col(CohortRetentionTable.OFFSET).equalTo(0), col(CohortRetentionTable.COHORT_SIZE))).as("_customers"),
-            aggregates.get(0), aggregates.get(1))
-        .orderBy(col(Columns.BREAKDOWN), col("_customers").desc(), col(Columns.BREAKDOWN_VALUE)).collectAsList();
-    List<Breakdown> breakdowns = new ArrayList<>();
-    for (String breakdown : config.breakdowns().names()) {
-      List<BreakdownValue> values = rows.stream().filter(r -> r.getString(0).equals(breakdown))
-          .map(r -> new BreakdownValue(r.getString(1), r.isNullAt(2) ? 0 : r.getLong(2), share(r, 3), share(r, 4))).toList();
-      if (!values.isEmpty()) {
-        breakdowns.add(new Breakdown(breakdown, values));
-      }
-    }
-    return breakdowns;
-  }
-
-  private static Double share(Row r, int field) {
-    return r.isNullAt(field) ? null : r.getDouble(field);
-  }
-
   static void render(HtmlPage page, Part<Retention> retention) {
     retention.draw(page, r -> {
       String unit = r.weeks() ? "weeks" : "months";
@@ -235,8 +148,8 @@ final class RetentionSection {
       page.chart(SvgChart.line("retention-curves", "Retention after the first period, latest cohorts",
           Axis.fromZero("Period offset (" + unit + ")", v -> Markup.decimal(v, 0)),
           Axis.fromZero("Retention (% of cohort active)", Markup::percentShort), curves(r, rows), false));
-      r.brackets().draw(page, b -> brackets(page, b, r.weeks()));
-      breakdowns(page, r.breakdowns(), unit);
+      BracketRetentionSection.render(page, r.brackets(), r.weeks());
+      BreakdownRetentionSection.render(page, r.breakdowns(), unit);
     });
   }
 
@@ -263,45 +176,5 @@ final class RetentionSection {
       }
     }
     return series;
-  }
-
-  private static void brackets(HtmlPage page, Brackets b, boolean weeks) {
-    List<Bars> series = new ArrayList<>(List.of(new Bars("all cohorts (weighted)", b.weighted())));
-    for (int c = 0; c < b.cohorts().size(); c++) {
-      series.add(new Bars(Markup.period(b.cohorts().get(c), weeks), b.latest().get(c)));
-    }
-    page.chart(SvgChart.bars("bracket-retention", "Retention by days since the first day (cohorts.brackets)", b.labels(),
-        "Days since the customer's first day", Axis.fixed("Customers active in the bracket (%)", 0, 1, Markup::percentShort),
-        series, false));
-    page.note("Each customer counted from their own first day, so every cohort is compared at the same ages; only brackets "
-        + "every customer of a cohort has lived through are shown.");
-  }
-
-  private static void breakdowns(HtmlPage page, List<Breakdown> breakdowns, String unit) {
-    String one = weeksOrMonths(unit, 1);
-    String three = weeksOrMonths(unit, 3);
-    for (Breakdown breakdown : breakdowns) {
-      String name = breakdown.name();
-      List<BreakdownValue> values = breakdown.values();
-      page.chart(SvgChart.bars("breakdown-" + name, "Retention by " + name + " (customers active " + one + " and "
-              + three + " after their cohort's first period)", values.stream().map(BreakdownValue::value).toList(), name,
-          Axis.fromZero("Retention (% of customers)", Markup::percentShort),
-          List.of(new Bars("after " + one, shares(values.stream().map(BreakdownValue::afterOne).toList())),
-              new Bars("after " + three, shares(values.stream().map(BreakdownValue::afterThree).toList()))), false));
-      page.table(List.of(name, "customers", "retained after " + one, "retained after " + three), values.stream()
-          .map(v -> List.of(v.value(), Markup.count(v.customers()), retained(v.afterOne()), retained(v.afterThree()))).toList());
-    }
-  }
-
-  private static String weeksOrMonths(String unit, int n) {
-    return n + " " + (n == 1 ? unit.substring(0, unit.length() - 1) : unit);
-  }
-
-  private static double[] shares(List<Double> shares) {
-    return shares.stream().mapToDouble(s -> s == null ? Double.NaN : s).toArray();
-  }
-
-  private static String retained(Double share) {
-    return share == null ? "not reached" : Markup.percent(share);
   }
 }
