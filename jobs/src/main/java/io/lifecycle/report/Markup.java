@@ -84,6 +84,11 @@ public final class Markup {
     return s.equals("-0") ? "0" : s;
   }
 
+  /** A cohort's or calendar period's first day (ISO date) as a label: the day for weeks, the month (yyyy-MM) for months. */
+  static String period(String iso, boolean weeks) {
+    return weeks || iso.length() < 7 ? iso : iso.substring(0, 7);
+  }
+
   /** A coordinate for SVG: at most two decimals, no locale. */
   static String num(double v) {
     if (!Double.isFinite(v)) {

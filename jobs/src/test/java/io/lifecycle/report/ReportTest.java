@@ -28,9 +28,9 @@ import org.junit.jupiter.api.io.TempDir;
 class ReportTest {
   @Test
   void theHeatmapSaysHowItsCellsWereProjected() {
-    assertTrue(LifecycleReport.projectionNote(LifecycleConfig.Cohorts.Projection.POOLED)
+    assertTrue(RetentionSection.projectionNote(LifecycleConfig.Cohorts.Projection.POOLED)
         .contains("young cohorts' projections borrow from older cohorts"));
-    assertFalse(LifecycleReport.projectionNote(LifecycleConfig.Cohorts.Projection.PER_COHORT).contains("borrow"));
+    assertFalse(RetentionSection.projectionNote(LifecycleConfig.Cohorts.Projection.PER_COHORT).contains("borrow"));
   }
 
   @Test
