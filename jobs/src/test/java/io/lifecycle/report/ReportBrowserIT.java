@@ -71,7 +71,10 @@ class ReportBrowserIT {
     String dom = run(exe.get(), profile, List.of("--force-device-scale-factor=1", "--dump-dom", url));
     assertTrue(dom.contains("<h1>Customer lifecycle report</h1>"), "the page did not load: " + dom.substring(0, Math.min(500, dom.length())));
     assertFalse(dom.contains("class=\"" + HtmlPage.MISSING + "\""), "a section says its data is missing");
-    for (String id : LifecycleReport.CHARTS) {
+    // Every chart of a complete run, and one per breakdown of conf/local.conf.
+    List<String> charts = new java.util.ArrayList<>(LifecycleReport.CHARTS);
+    charts.addAll(List.of("breakdown-plan", "breakdown-country"));
+    for (String id : charts) {
       Matcher m = Pattern.compile("<figure class=\"chart\" id=\"" + Pattern.quote(id) + "\">(.*?)</figure>", Pattern.DOTALL).matcher(dom);
       assertTrue(m.find(), "chart " + id + " is not in the rendered page");
       String figure = m.group(1);

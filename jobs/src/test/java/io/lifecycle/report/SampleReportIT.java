@@ -25,7 +25,10 @@ class SampleReportIT {
     Path out = SampleRun.output();
     String html = Files.readString(out.resolve(ReportStep.LATEST));
     assertEquals(html, Files.readString(out.resolve(ReportStep.dated(SampleRun.RUN_DATE))));
-    for (String id : LifecycleReport.CHARTS) {
+    // Every chart of a complete run, and one per breakdown of conf/local.conf (cohorts.breakdowns = [plan, country]).
+    java.util.List<String> expected = new java.util.ArrayList<>(LifecycleReport.CHARTS);
+    expected.addAll(java.util.List.of("breakdown-plan", "breakdown-country"));
+    for (String id : expected) {
       assertTrue(html.contains("<figure class=\"chart\" id=\"" + id + "\">"), "chart " + id + " missing");
     }
     assertFalse(html.contains("class=\"" + HtmlPage.MISSING + "\""), "a section says its data is missing");
@@ -40,7 +43,7 @@ class SampleReportIT {
           .parse(new ByteArrayInputStream(m.group().getBytes(StandardCharsets.UTF_8)));
       charts++;
     }
-    assertEquals(LifecycleReport.CHARTS.size(), charts);
+    assertEquals(expected.size(), charts);
     // Numbers for people: the counts come with thousands separators.
     assertTrue(html.matches("(?s).*<td class=\"num\">[0-9]{1,3}(,[0-9]{3})+</td>.*"), "no formatted count");
   }
