@@ -16,11 +16,16 @@ import org.junit.jupiter.api.Test;
 
 class StageFunnelTest {
 
-  /** The funnel, computed once: the assertions below query it six times. */
-  private Dataset<Row> funnel() {
-    SharedSpark.get();
-    return StageFunnelTable.DEF.conform(new StageFunnel(JourneyFixtures.MODEL, JourneyFixtures.RUN_DATE)
-        .funnel(JourneyFixtures.journeys(), JourneyFixtures.episodes())).localCheckpoint();
+  private static Dataset<Row> funnel;
+
+  /** The funnel, computed once for the class: the assertions below query it many times. */
+  private static synchronized Dataset<Row> funnel() {
+    if (funnel == null) {
+      SharedSpark.get();
+      funnel = StageFunnelTable.DEF.conform(new StageFunnel(JourneyFixtures.MODEL, JourneyFixtures.RUN_DATE)
+          .funnel(JourneyFixtures.journeys(), JourneyFixtures.episodes())).localCheckpoint();
+    }
+    return funnel;
   }
 
   private static List<String> cohort(Dataset<Row> funnel, String month, String channel) {
