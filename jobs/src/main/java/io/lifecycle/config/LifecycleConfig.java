@@ -168,10 +168,6 @@ public record LifecycleConfig(
         names = List.copyOf(names);
       }
 
-      public static Breakdowns none() {
-        return new Breakdowns(List.of(), 10, new CustomerProperties(null, InputFormat.CSV, "customer_id", Map.of()));
-      }
-
       public boolean isEmpty() {
         return names.isEmpty();
       }
