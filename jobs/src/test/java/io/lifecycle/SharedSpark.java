@@ -11,7 +11,10 @@ import org.apache.spark.sql.SparkSession;
  * compiled ({@code spark.sql.codegen.factoryMode = NO_CODEGEN}, no whole-stage code generation), as Spark's
  * own suites run one of their modes: on inputs of a few rows, generating and JIT-compiling code for each
  * of the suite's thousands of queries costs more than running them (the journeys tests: 122 s compiled,
- * 63 s interpreted). The results are the same by Spark's contract. Two shuffle partitions: tiny inputs.
+ * 63 s interpreted). One shuffle partition and no adaptive execution: on a few rows each shuffle's second
+ * task, and adaptive execution's re-planning after each stage, cost more than the work (three of the
+ * heaviest classes together: 273 s and 453 CPU-seconds with two partitions and adaptive execution, 249 s
+ * and 402 without). The results are the same by Spark's contract.
  *
  * <p>{@link #launcher()}, the integration tests' session: configured as {@code bin/lifecycle} configures
  * its own on this machine ({@link SparkSessions#localDefaults}, and nothing the job chooses for itself fixed
@@ -40,10 +43,11 @@ public final class SharedSpark {
           .getOrCreate();
       // Set on this session, not in the builder (the SparkContext's settings): the launcher's session, a new
       // session of the same context, then starts from Spark's defaults instead of inheriting these.
-      unit.conf().set("spark.sql.shuffle.partitions", "2");
-      unit.conf().set("spark.databricks.delta.snapshotPartitions", "2");
+      unit.conf().set("spark.sql.shuffle.partitions", "1");
+      unit.conf().set("spark.databricks.delta.snapshotPartitions", "1");
       unit.conf().set("spark.sql.codegen.wholeStage", "false");
       unit.conf().set("spark.sql.codegen.factoryMode", "NO_CODEGEN");
+      unit.conf().set("spark.sql.adaptive.enabled", "false");
     }
     // Active in the calling thread too, as in a process's main thread, whichever thread built it: with the
     // session built by a background thread, the test thread's reads and the commands run there got dates
