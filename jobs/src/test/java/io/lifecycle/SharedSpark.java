@@ -11,10 +11,15 @@ import org.apache.spark.sql.SparkSession;
  * compiled ({@code spark.sql.codegen.factoryMode = NO_CODEGEN}, no whole-stage code generation), as Spark's
  * own suites run one of their modes: on inputs of a few rows, generating and JIT-compiling code for each
  * of the suite's thousands of queries costs more than running them (the journeys tests: 122 s compiled,
- * 63 s interpreted). One shuffle partition and no adaptive execution: on a few rows each shuffle's second
- * task, and adaptive execution's re-planning after each stage, cost more than the work (three of the
- * heaviest classes together: 273 s and 453 CPU-seconds with two partitions and adaptive execution, 249 s
- * and 402 without). The results are the same by Spark's contract.
+ * 63 s interpreted). The same reasoning, measured on three of the heaviest classes together
+ * ({@code IncrementalRunTest}, {@code JourneysStepTest}, {@code ModelsTest}; one run each), sets the rest:
+ * one shuffle partition and no adaptive execution (a shuffle's second task and the re-planning after each
+ * stage cost more than the work: 273 s and 453 CPU-seconds before, 249 s and 402 after); no Delta data
+ * skipping (a Spark query over the file statistics before each scan of a table of one or two files: 234 s
+ * and 392); a Delta checkpoint every 100 commits instead of 10 (a checkpoint is a Spark job of its own,
+ * and a test's tables take tens of commits: 211 s and 351); the UI's plan description in Spark's simple
+ * form instead of the formatted one (197 s and 333). The results are the same by Spark's and Delta's
+ * contracts; {@link #launcher()} keeps the job's own settings.
  *
  * <p>{@link #launcher()}, the integration tests' session: configured as {@code bin/lifecycle} configures
  * its own on this machine ({@link SparkSessions#localDefaults}, and nothing the job chooses for itself fixed
@@ -48,6 +53,9 @@ public final class SharedSpark {
       unit.conf().set("spark.sql.codegen.wholeStage", "false");
       unit.conf().set("spark.sql.codegen.factoryMode", "NO_CODEGEN");
       unit.conf().set("spark.sql.adaptive.enabled", "false");
+      unit.conf().set("spark.databricks.delta.stats.skipping", "false");
+      unit.conf().set("spark.databricks.delta.properties.defaults.checkpointInterval", "100");
+      unit.conf().set("spark.sql.ui.explainMode", "simple");
     }
     // Active in the calling thread too, as in a process's main thread, whichever thread built it: with the
     // session built by a background thread, the test thread's reads and the commands run there got dates
