@@ -19,7 +19,8 @@ import org.apache.spark.sql.SparkSession;
  * and 392); a Delta checkpoint every 100 commits instead of 10 (a checkpoint is a Spark job of its own,
  * and a test's tables take tens of commits: 211 s and 351); the UI's plan description in Spark's simple
  * form instead of the formatted one (197 s and 333). The results are the same by Spark's and Delta's
- * contracts; {@link #launcher()} keeps the job's own settings.
+ * contracts; {@link #withDeltaDefaults()} keeps Delta's skipping and checkpoints for the tests of those,
+ * and {@link #launcher()} keeps the job's own settings.
  *
  * <p>{@link #launcher()}, the integration tests' session: configured as {@code bin/lifecycle} configures
  * its own on this machine ({@link SparkSessions#localDefaults}, and nothing the job chooses for itself fixed
@@ -30,6 +31,7 @@ import org.apache.spark.sql.SparkSession;
 public final class SharedSpark {
   private static SparkSession unit;
   private static SparkSession launcher;
+  private static SparkSession deltaDefaults;
 
   private SharedSpark() {}
 
@@ -48,20 +50,40 @@ public final class SharedSpark {
           .getOrCreate();
       // Set on this session, not in the builder (the SparkContext's settings): the launcher's session, a new
       // session of the same context, then starts from Spark's defaults instead of inheriting these.
-      unit.conf().set("spark.sql.shuffle.partitions", "1");
-      unit.conf().set("spark.databricks.delta.snapshotPartitions", "1");
-      unit.conf().set("spark.sql.codegen.wholeStage", "false");
-      unit.conf().set("spark.sql.codegen.factoryMode", "NO_CODEGEN");
-      unit.conf().set("spark.sql.adaptive.enabled", "false");
-      unit.conf().set("spark.databricks.delta.stats.skipping", "false");
-      unit.conf().set("spark.databricks.delta.properties.defaults.checkpointInterval", "100");
-      unit.conf().set("spark.sql.ui.explainMode", "simple");
+      forTinyInputs(unit, true);
     }
     // Active in the calling thread too, as in a process's main thread, whichever thread built it: with the
     // session built by a background thread, the test thread's reads and the commands run there got dates
     // as java.sql.Date, not the java.time values the session asks for.
     SparkSession.setActiveSession(unit);
     return unit;
+  }
+
+  /**
+   * The unit tests' session but with Delta's own data skipping and checkpoints, active in the calling
+   * thread: for the tests of what those do (a read that skips the files of other dates, the log's layout).
+   */
+  public static synchronized SparkSession withDeltaDefaults() {
+    if (deltaDefaults == null) {
+      deltaDefaults = get().newSession();
+      forTinyInputs(deltaDefaults, false);
+    }
+    SparkSession.setActiveSession(deltaDefaults);
+    return deltaDefaults;
+  }
+
+  /** The settings described above; {@code skipDeltaWork} false keeps Delta's data skipping and checkpoints. */
+  private static void forTinyInputs(SparkSession session, boolean skipDeltaWork) {
+    session.conf().set("spark.sql.shuffle.partitions", "1");
+    session.conf().set("spark.databricks.delta.snapshotPartitions", "1");
+    session.conf().set("spark.sql.codegen.wholeStage", "false");
+    session.conf().set("spark.sql.codegen.factoryMode", "NO_CODEGEN");
+    session.conf().set("spark.sql.adaptive.enabled", "false");
+    session.conf().set("spark.sql.ui.explainMode", "simple");
+    if (skipDeltaWork) {
+      session.conf().set("spark.databricks.delta.stats.skipping", "false");
+      session.conf().set("spark.databricks.delta.properties.defaults.checkpointInterval", "100");
+    }
   }
 
   /**

@@ -36,7 +36,7 @@ class ClusteredLayoutTest {
       .build();
   private static final LocalDate DAY1 = LocalDate.of(2026, 1, 1);
 
-  private final SparkSession spark = SharedSpark.get();
+  private final SparkSession spark = SharedSpark.withDeltaDefaults();
 
   /** 1,000 rows on each of three days, interleaved (ids r0..r2999; row i is on day i mod 3). */
   private Dataset<Row> threeDays() {

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The latest commit read from the Delta log is what {@code DESCRIBE HISTORY} reports for it. */
 class LatestCommitTest {
-  private final SparkSession spark = SharedSpark.get();
+  private final SparkSession spark = SharedSpark.withDeltaDefaults();
 
   @Test
   void versionAndMetricsEqualDeltaHistoryAfterWritesAndAMerge(@TempDir Path dir) throws Exception {
