@@ -50,13 +50,27 @@ class ReportBrowserIT {
     cmd.addAll(args);
     Path stdout = Files.createTempFile("chromium", ".out");
     Path stderr = Files.createTempFile("chromium", ".err");
-    Process p = new ProcessBuilder(cmd).redirectOutput(stdout.toFile()).redirectError(stderr.toFile()).start();
-    if (!p.waitFor(3, TimeUnit.MINUTES)) {
-      p.destroyForcibly();
-      fail("chromium timed out: " + cmd);
+    try {
+      Process p = new ProcessBuilder(cmd).redirectOutput(stdout.toFile()).redirectError(stderr.toFile()).start();
+      if (!p.waitFor(3, TimeUnit.MINUTES)) {
+        p.destroyForcibly();
+        fail("chromium timed out: " + cmd);
+      }
+      assertEquals(0, p.exitValue(), "chromium failed: " + Files.readString(stderr));
+      return Files.readString(stdout);
+    } finally {
+      Files.deleteIfExists(stdout);
+      Files.deleteIfExists(stderr);
     }
-    assertEquals(0, p.exitValue(), "chromium failed: " + Files.readString(stderr));
-    return Files.readString(stdout);
+  }
+
+  /** Removes the browser's profile folder; best effort (what is left is in the temporary folder). */
+  private static void deleteQuietly(Path dir) {
+    try (var paths = Files.walk(dir)) {
+      paths.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+    } catch (java.io.IOException | java.io.UncheckedIOException e) {
+      // Left for the system's cleaning of its temporary folder.
+    }
   }
 
   @Test
@@ -68,7 +82,15 @@ class ReportBrowserIT {
     }
     String url = SampleRun.output().resolve(ReportStep.LATEST).toUri().toString();
     Path profile = Files.createTempDirectory("chromium-profile");
-    String dom = run(exe.get(), profile, List.of("--force-device-scale-factor=1", "--dump-dom", url));
+    try {
+      check(exe.get(), profile, url);
+    } finally {
+      deleteQuietly(profile);
+    }
+  }
+
+  private static void check(String exe, Path profile, String url) throws Exception {
+    String dom = run(exe, profile, List.of("--force-device-scale-factor=1", "--dump-dom", url));
     assertTrue(dom.contains("<h1>Customer lifecycle report</h1>"), "the page did not load: " + dom.substring(0, Math.min(500, dom.length())));
     assertFalse(dom.contains("class=\"" + HtmlPage.MISSING + "\""), "a section says its data is missing");
     // Every chart of a complete run, and one per breakdown of conf/local.conf.
@@ -86,7 +108,7 @@ class ReportBrowserIT {
     Path png = TestSupport.projectFile("jobs/target/report.png").toPath();
     Files.deleteIfExists(png);
     // The whole page at three quarters scale: 1200 x 4800 pixels.
-    run(exe.get(), profile, List.of("--force-device-scale-factor=0.75", "--screenshot=" + png, "--window-size=1600,6400", url));
+    run(exe, profile, List.of("--force-device-scale-factor=0.75", "--screenshot=" + png, "--window-size=1600,6400", url));
     assertTrue(Files.size(png) > 20_000, "screenshot too small: " + Files.size(png) + " bytes");
   }
 }
