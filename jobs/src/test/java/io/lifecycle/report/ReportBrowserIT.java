@@ -64,15 +64,6 @@ class ReportBrowserIT {
     }
   }
 
-  /** Removes the browser's profile folder; best effort (what is left is in the temporary folder). */
-  private static void deleteQuietly(Path dir) {
-    try (var paths = Files.walk(dir)) {
-      paths.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-    } catch (java.io.IOException | java.io.UncheckedIOException e) {
-      // Left for the system's cleaning of its temporary folder.
-    }
-  }
-
   @Test
   void reportRendersInHeadlessChromiumWithEveryChart() throws Exception {
     Optional<String> exe = chromium();
@@ -85,7 +76,7 @@ class ReportBrowserIT {
     try {
       check(exe.get(), profile, url);
     } finally {
-      deleteQuietly(profile);
+      io.lifecycle.FreshClone.delete(profile);
     }
   }
 
