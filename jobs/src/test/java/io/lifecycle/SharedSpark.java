@@ -15,8 +15,8 @@ import org.apache.spark.sql.SparkSession;
  * ({@code IncrementalRunTest}, {@code JourneysStepTest}, {@code ModelsTest}; one run each), sets the rest:
  * one shuffle partition and no adaptive execution (a shuffle's second task and the re-planning after each
  * stage cost more than the work: 273 s and 453 CPU-seconds before, 249 s and 402 after); no Delta data
- * skipping (a Spark query over the file statistics before each scan of a table of one or two files: 234 s
- * and 392); a Delta checkpoint every 100 commits instead of 10 (a checkpoint is a Spark job of its own,
+ * skipping (the skipping predicates Delta builds over the file statistics before each scan of a table of
+ * one or two files; the file list itself stays a Spark query over the log's state: 234 s and 392); a Delta checkpoint every 100 commits instead of 10 (a checkpoint is a Spark job of its own,
  * and a test's tables take tens of commits: 211 s and 351); the UI's plan description in Spark's simple
  * form instead of the formatted one (197 s and 333). The results are the same by Spark's and Delta's
  * contracts; {@link #withDeltaDefaults()} keeps Delta's skipping and checkpoints for the tests of those,

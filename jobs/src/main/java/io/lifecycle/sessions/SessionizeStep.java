@@ -111,7 +111,8 @@ public final class SessionizeStep implements Step {
       // and checkpointed rather than cached: a cache was used neither by the MERGE nor, for the new
       // sessions, by the join of the two (its sides share an ancestry, which the analyzer rewrites), so
       // the sessionizing and the reopen points ran again in each (90 Spark jobs for a day's 11 sessions
-      // in IncrementalRunTest; 40 checkpointed).
+      // in IncrementalRunTest; 40 checkpointed). The checkpoints' blocks go with the frames (Spark's
+      // context cleaner), as the boundary customers' checkpoint in reopenPointsFromRecent does.
       Dataset<Row> stale = stored.join(fresh.select(CONTENT), CONTENT, "left_anti")
           .select(col(Columns.CUSTOMER_ID), col(SessionsTable.SESSION_ID), col(SessionsTable.SESSION_DATE))
           .persist(StorageLevel.MEMORY_AND_DISK());
