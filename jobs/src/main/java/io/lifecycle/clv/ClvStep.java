@@ -98,16 +98,17 @@ public final class ClvStep implements Step {
       // The customers' values feed customer_value and every segment of segment_value, and the segments
       // (a few per cohort, channel, stage and path) feed both tables too: each computed once.
       ClvIntervals intervals = ClvIntervals.draw(clv, config.models().seed(), purchase, bg, pareto, gg);
-      // Read by the customers' intervals and the segments' totals per draw: evaluated once.
-      Dataset<Row> perSummary = intervals == null ? null : intervals.perSummary(summary, clv).persist(StorageLevel.MEMORY_AND_DISK());
-      Dataset<Row> values = customerValues(config, summary, purchase, gg.usable() ? gg.fit().model() : null, runDate, perSummary);
       // The segments' paths: the most common ones, the rest as one '(other)' segment.
       Dataset<Row> journeys = ctx.store().exists(CustomerJourneysTable.DEF)
-          ? PathSegments.of(ctx.store().read(CustomerJourneysTable.DEF), values, clv.pathSegments()) : null;
+          ? PathSegments.of(ctx.store().read(CustomerJourneysTable.DEF), summary, clv.pathSegments()) : null;
+      // Read by the customers' intervals and the segments' totals: evaluated once.
+      Dataset<Row> evaluated = intervals == null ? null
+          : intervals.evaluate(summary.withColumn(CustomerValueTable.COHORT, cohort()), journeys, clv).persist(StorageLevel.MEMORY_AND_DISK());
+      Dataset<Row> values = customerValues(config, summary, purchase, gg.usable() ? gg.fit().model() : null, runDate, evaluated);
       Dataset<Row> segments = ClvIntervals.withSegmentIntervals(new SimpleClv(config).segments(values, survival(ctx), journeys, runDate),
-          intervals == null ? null : intervals.segments(values, journeys, perSummary, clv.grossMargin())).localCheckpoint();
-      if (perSummary != null) {
-        perSummary.unpersist();
+          intervals == null ? null : intervals.segments(evaluated)).localCheckpoint();
+      if (evaluated != null) {
+        evaluated.unpersist();
       }
       Dataset<Row> withSimple = withSimpleClv(values, segments);
 
@@ -171,10 +172,10 @@ public final class ClvStep implements Step {
 
   /**
    * {@link #customerValues} with the customers' 90% intervals from the draws' predictions per distinct
-   * summary ({@link ClvIntervals#perSummary}; null: the interval columns null).
+   * summary ({@link ClvIntervals#evaluate}; null: the interval columns null).
    */
   public static Dataset<Row> customerValues(LifecycleConfig config, Dataset<Row> summary, PurchaseModel purchase,
-      GammaGammaModel spend, LocalDate runDate, Dataset<Row> perSummary) {
+      GammaGammaModel spend, LocalDate runDate, Dataset<Row> evaluated) {
     Clv clv = config.clv();
     Dataset<Row> customers = summary;
     if (purchase != null) {
@@ -197,7 +198,7 @@ public final class ClvStep implements Step {
         .withColumn(CustomerValueTable.EXPECTED_MEAN_SPEND, expectedSpend)
         .withColumn(CustomerValueTable.PREDICTED_CLV,
             lit(clv.grossMargin()).multiply(col(CustomerValueTable.EXPECTED_MEAN_SPEND)).multiply(col(SummaryPredictions.DISCOUNTED_PURCHASES))),
-        perSummary);
+        evaluated);
     // Read by the tier thresholds and by the values themselves: computed once (it joins the predictions).
     valued = valued.persist(StorageLevel.MEMORY_AND_DISK());
     try {
@@ -232,7 +233,7 @@ public final class ClvStep implements Step {
         col(CustomerValueTable.PREDICTED_CLV_LOW),
         col(CustomerValueTable.PREDICTED_CLV_HIGH),
         when(clvCol.geq(cuts.get(1)), "top_5").when(clvCol.geq(cuts.get(0)), "top_20").otherwise("rest").as(CustomerValueTable.VALUE_TIER),
-        trunc(col(CustomerSummary.FIRST_PURCHASE_DATE), "month").as(CustomerValueTable.COHORT),
+        cohort().as(CustomerValueTable.COHORT),
         coalesce(col(CustomerValueTable.CHANNEL), lit("unknown")).as(CustomerValueTable.CHANNEL),
         lit(purchase == null ? null : purchase.name()).cast("string").as(CustomerValueTable.PURCHASE_MODEL),
         col(CustomerForecastTable.P_ALIVE_AT_HORIZON),
@@ -240,6 +241,11 @@ public final class ClvStep implements Step {
         col(CustomerForecastTable.MEDIAN_DAYS_TO_NEXT_PURCHASE),
         col(CustomerForecastTable.DERT))
         .localCheckpoint();
+  }
+
+  /** A customer's cohort: the month of the first purchase. */
+  private static Column cohort() {
+    return trunc(col(CustomerSummary.FIRST_PURCHASE_DATE), "month");
   }
 
   static Row modelRow(LocalDate runDate, ModelFits.Fit<?> f, String purpose, String segment, LocalDate cutoff, boolean selected) {

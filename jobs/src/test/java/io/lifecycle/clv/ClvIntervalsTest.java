@@ -92,11 +92,12 @@ class ClvIntervalsTest {
     intervals = new ClvIntervals(purchase.stream().map(t -> (PurchaseModel) new BgNbdModel(t[0], t[1], t[2], t[3])).toList(),
         spend.stream().map(t -> new GammaGammaModel(t[0], t[1], t[2])).toList());
     // Read by the customers' and the segments' intervals: computed once.
-    perSummary = intervals.perSummary(summary, config.clv()).localCheckpoint();
+    Dataset<Row> evaluated = intervals.evaluate(summary, null, config.clv()).localCheckpoint();
+    perSummary = ClvIntervals.perSummary(evaluated);
     customers = new HashMap<>();
     // Bounded: seven customers.
-    ClvIntervals.withCustomerIntervals(summary, perSummary).collectAsList().forEach(r -> customers.put(r.getAs(Columns.CUSTOMER_ID), r));
-    segmentIntervals = intervals.segments(summary, null, perSummary, MARGIN).localCheckpoint();
+    ClvIntervals.withCustomerIntervals(summary, evaluated).collectAsList().forEach(r -> customers.put(r.getAs(Columns.CUSTOMER_ID), r));
+    segmentIntervals = intervals.segments(evaluated).localCheckpoint();
     segments = new HashMap<>();
     // Bounded: the overall, two cohorts and one channel.
     segmentIntervals.collectAsList().forEach(r -> segments.put(r.getAs(SegmentValueTable.SEGMENT_TYPE) + "=" + r.getAs(SegmentValueTable.SEGMENT), r));
