@@ -58,6 +58,16 @@ final class ClvSettings {
   static final Setting<Integer> PATH_SEGMENTS =
       Setting.intBetween(P + "path_segments", 1, 1000, "segment_value: the stage paths with a segment of their own");
 
+  /**
+   * Customer attributes fitted as covariates of the purchase models. Only the acquisition channel so far:
+   * the customer properties (plan, country) are read by the cohorts alone, and a second covariate needs
+   * the crossed levels of both.
+   */
+  static final Setting<List<String>> COVARIATES = Setting.stringList(P + "covariates",
+          "customer attributes fitted as covariates of BG/NBD and Pareto/NBD: [] or [acquisition_channel]")
+      .check(names -> names.isEmpty() || names.equals(List.of(Clv.ACQUISITION_CHANNEL)),
+          names -> "supports [] or [" + Clv.ACQUISITION_CHANNEL + "] so far (got " + names + ")");
+
   private static Map<String, Double> costs(Config config, String key) {
     Map<String, Double> costs = new LinkedHashMap<>();
     Config costConfig = config.getConfig(key);
@@ -82,6 +92,7 @@ final class ClvSettings {
     double rate = r.get(ANNUAL_DISCOUNT_RATE);
     Map<String, Double> costs = r.get(ACQUISITION_COST);
     return new Clv(margin, rate, r.get(HORIZON_MONTHS), r.get(TIME_UNIT), costs, r.get(FIT_SEGMENTS), r.get(HOLDOUT_WEEKS),
-        r.get(FORECAST_DAYS), r.get(ATTRIBUTION_CHANNELS), r.get(INTERVALS), r.get(INTERVAL_DRAWS), r.get(PATH_SEGMENTS));
+        r.get(FORECAST_DAYS), r.get(ATTRIBUTION_CHANNELS), r.get(INTERVALS), r.get(INTERVAL_DRAWS), r.get(PATH_SEGMENTS),
+        r.get(COVARIATES));
   }
 }

@@ -272,10 +272,15 @@ public record LifecycleConfig(
       int attributionChannels,
       Intervals intervals,
       int intervalDraws,
-      int pathSegments) {
+      int pathSegments,
+      List<String> covariates) {
+    /** The customer attribute {@code clv.covariates} can name. */
+    public static final String ACQUISITION_CHANNEL = "acquisition_channel";
+
     public Clv {
       acquisitionCost = Immutable.map(acquisitionCost);
       forecastDays = Immutable.list(forecastDays);
+      covariates = Immutable.list(covariates);
     }
 
     public enum TimeUnit {

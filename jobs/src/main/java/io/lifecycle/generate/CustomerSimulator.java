@@ -96,7 +96,7 @@ final class CustomerSimulator {
     String channel = pickChannel(rnd.nextDouble());
     // Arrivals spread over the window, leaving the last week for at least a first visit.
     long arrival = startMs + (long) (rnd.nextDouble() * (endMs - WEEK - startMs));
-    double lambda = Sampling.gamma(rnd, s.r(), s.alpha());
+    double lambda = Sampling.gamma(rnd, s.r(), s.alpha()) * s.rateFactors().getOrDefault(channel, 1.0);
     double pDrop = Sampling.beta(rnd, s.a(), s.b());
     double nu = Sampling.gamma(rnd, s.q(), s.v());
     boolean buyer = rnd.nextDouble() < s.buyerShare();

@@ -23,6 +23,8 @@ import java.util.Map;
  * @param v Gamma-Gamma: rate of the gamma distribution of nu (mean spend per purchase = p / nu)
  * @param bots number of bot customers (page views every few seconds)
  * @param eventsPerBot events each bot emits
+ * @param rateFactors per acquisition channel, a factor on its customers' purchase rates (1 when absent):
+ *     the channel as a covariate of the purchase rate, with a known effect for tests to recover
  */
 public record GeneratorSettings(
     long customers,
@@ -39,10 +41,15 @@ public record GeneratorSettings(
     double q,
     double v,
     int bots,
-    long eventsPerBot) implements java.io.Serializable {
+    long eventsPerBot,
+    Map<String, Double> rateFactors) implements java.io.Serializable {
 
   public GeneratorSettings {
-    channels = Map.copyOf(channels);
+    // In the given order: the simulator maps each customer's draw to a channel through the weights in this
+    // order, and Map.copyOf's order changes from one JVM to the next (the same seed gave other channels).
+    channels = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(channels));
+    rateFactors = Map.copyOf(rateFactors);
+    check(rateFactors.values().stream().allMatch(f -> f > 0 && Double.isFinite(f)), "rate factors must be > 0");
     check(customers >= 0, "customers must be >= 0");
     check(end.isAfter(start.plusDays(30)), "end must be at least 30 days after start");
     check(!channels.isEmpty() && channels.values().stream().allMatch(w -> w > 0), "channel weights must be > 0");
@@ -67,14 +74,21 @@ public record GeneratorSettings(
     channels.put("email", 0.1);
     channels.put("referral", 0.1);
     return new GeneratorSettings(customers, seed, LocalDate.of(2024, 1, 1), LocalDate.of(2025, 12, 31), channels,
-        0.7, 0.25, 4.0, 0.8, 2.5, 6.0, 4.0, 15.0, 0, 0);
+        0.7, 0.25, 4.0, 0.8, 2.5, 6.0, 4.0, 15.0, 0, 0, Map.of());
   }
 
   public GeneratorSettings withBots(int count, long eventsEach) {
-    return new GeneratorSettings(customers, seed, start, end, channels, buyerShare, r, alpha, a, b, p, q, v, count, eventsEach);
+    return new GeneratorSettings(customers, seed, start, end, channels, buyerShare, r, alpha, a, b, p, q, v, count, eventsEach, rateFactors);
   }
 
   public GeneratorSettings withWindow(LocalDate from, LocalDate to) {
-    return new GeneratorSettings(customers, seed, from, to, channels, buyerShare, r, alpha, a, b, p, q, v, bots, eventsPerBot);
+    return new GeneratorSettings(customers, seed, from, to, channels, buyerShare, r, alpha, a, b, p, q, v, bots, eventsPerBot, rateFactors);
+  }
+
+  /** These settings with {@code channel}'s customers buying at {@code factor} times the rate they would. */
+  public GeneratorSettings withRateFactor(String channel, double factor) {
+    Map<String, Double> factors = new LinkedHashMap<>(rateFactors);
+    factors.put(channel, factor);
+    return new GeneratorSettings(customers, seed, start, end, channels, buyerShare, r, alpha, a, b, p, q, v, bots, eventsPerBot, factors);
   }
 }

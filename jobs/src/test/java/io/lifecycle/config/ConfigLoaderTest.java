@@ -45,7 +45,7 @@ class ConfigLoaderTest {
     costs.put("z", 1.0);
     costs.put("a", 2.0);
     LifecycleConfig.Clv clv = new LifecycleConfig.Clv(0.3, 0.1, 12, LifecycleConfig.Clv.TimeUnit.WEEKS, costs,
-        c.clv().fitSegments(), 0, List.of(30), 20, LifecycleConfig.Clv.Intervals.NONE, 200, 50);
+        c.clv().fitSegments(), 0, List.of(30), 20, LifecycleConfig.Clv.Intervals.NONE, 200, 50, List.of());
     costs.put("b", 3.0);
     assertEquals(List.of("z", "a"), List.copyOf(clv.acquisitionCost().keySet()), "a copy, in the given order");
   }
@@ -62,6 +62,15 @@ class ConfigLoaderTest {
     assertEquals(50, ConfigLoader.defaults().clv().pathSegments());
     assertTrue(fails("lifecycle.clv.path_segments = 0").getMessage().contains("lifecycle.clv.path_segments"));
     assertTrue(fails("lifecycle.clv.path_segments = 1001").getMessage().contains("at most 1000"));
+  }
+
+  @Test
+  void clvCovariatesAreNoneOrTheAcquisitionChannel() {
+    assertEquals(List.of(), ConfigLoader.defaults().clv().covariates());
+    assertEquals(List.of("acquisition_channel"),
+        ConfigLoader.parse("lifecycle.clv.covariates = [acquisition_channel]", "test.conf").clv().covariates());
+    String e = fails("lifecycle.clv.covariates = [plan]").getMessage();
+    assertTrue(e.contains("lifecycle.clv.covariates") && e.contains("[plan]"), e);
   }
 
   /**

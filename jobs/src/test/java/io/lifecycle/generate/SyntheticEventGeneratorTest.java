@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.*;
 import static org.junit.jupiter.api.Assertions.*;
 
 import io.lifecycle.SharedSpark;
+import io.lifecycle.tables.Columns;
 import java.util.List;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -12,6 +13,8 @@ import org.junit.jupiter.api.Test;
 
 class SyntheticEventGeneratorTest {
   private final SparkSession spark = SharedSpark.get();
+  private static final List<String> PINNED = List.of("email", "email", "organic", "social", "paid_search", "referral", "social",
+      "organic", "social", "social", "email", "social");
 
   private static long fingerprint(Dataset<Row> df) {
     return df.select(sum(xxhash64(col("*")).cast("decimal(38,0)"))).head().getDecimal(0).longValue() ^ df.count();
@@ -24,6 +27,17 @@ class SyntheticEventGeneratorTest {
     assertEquals(one, fingerprint(SyntheticEventGenerator.events(spark, s, 5)));
     assertEquals(one, fingerprint(SyntheticEventGenerator.events(spark, s, 1)));
     assertNotEquals(one, fingerprint(SyntheticEventGenerator.events(spark, GeneratorSettings.defaults(300, 12), 1)));
+  }
+
+  /**
+   * The same customers get the same channels in every JVM: pinned here, since a channel order that
+   * changed with the JVM (a hash map's) would pass the test above in any one of them.
+   */
+  @Test
+  void theSameSeedGivesTheSameChannelsInEveryJvm() {
+    List<String> channels = SyntheticEventGenerator.groundTruth(spark, GeneratorSettings.defaults(12, 11))
+        .orderBy(Columns.CUSTOMER_ID).select("channel").collectAsList().stream().map(r -> r.getString(0)).toList();
+    assertEquals(PINNED, channels);
   }
 
   @Test
