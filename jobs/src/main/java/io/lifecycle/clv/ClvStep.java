@@ -286,17 +286,14 @@ public final class ClvStep implements Step {
       // Bounded: COVARIATE_LEVELS rows.
       List<String> kept = summary.groupBy(value.as("_level")).count().orderBy(col("count").desc(), col("_level"))
           .limit(COVARIATE_LEVELS).collectAsList().stream().map(r -> r.getString(0)).toList();
-      Dataset<Row> keyed = summary.withColumn("_level", when(value.isin(kept.toArray()), value).otherwise(lit(OTHER_LEVEL)));
+      // Every level's summaries from one aggregation; the reference (most common) first, '(other)' last.
+      Map<String, RfmSummary> byLevel = ModelFits.triplesBy(summary,
+          when(value.isin(kept.toArray()), value).otherwise(lit(OTHER_LEVEL)));
       List<String> levels = new ArrayList<>(kept);
-      List<RfmSummary> data = new ArrayList<>();
-      for (String level : kept) {
-        data.add(ModelFits.triples(keyed.where(col("_level").equalTo(level))));
-      }
-      RfmSummary other = ModelFits.triples(keyed.where(col("_level").equalTo(OTHER_LEVEL)));
-      if (other.size() > 0) {
+      if (byLevel.containsKey(OTHER_LEVEL)) {
         levels.add(OTHER_LEVEL);
-        data.add(other);
       }
+      List<RfmSummary> data = levels.stream().map(byLevel::get).toList();
       if (levels.size() < 2) {
         LOG.warn("covariate {} has one level ({}): no covariates fit", covariate, levels);
         continue;

@@ -55,8 +55,29 @@ public final class ModelFits {
    * costs a sampling job and a second shuffle).
    */
   public static RfmSummary triples(Dataset<Row> summary) {
-    List<Row> rows = sorted(summary.groupBy(CustomerSummary.FREQUENCY, CustomerSummary.RECENCY, CustomerSummary.AGE).count()
-        .collectAsList(), 3);
+    return rfm(sorted(summary.groupBy(CustomerSummary.FREQUENCY, CustomerSummary.RECENCY, CustomerSummary.AGE).count()
+        .collectAsList(), 3));
+  }
+
+  /**
+   * {@link #triples} per value of {@code key} (a string column with few values, the caller's to cap), from
+   * one aggregation: keyed in name order, each key's triples in the fixed order.
+   */
+  public static java.util.Map<String, RfmSummary> triplesBy(Dataset<Row> summary, Column key) {
+    java.util.Map<String, List<Row>> byKey = new java.util.TreeMap<>();
+    // Bounded: distinct (key, x, t_x, T), the keys few.
+    for (Row r : summary.groupBy(key.as("_key"), col(CustomerSummary.FREQUENCY), col(CustomerSummary.RECENCY), col(CustomerSummary.AGE))
+        .count().collectAsList()) {
+      byKey.computeIfAbsent(r.getString(0), k -> new ArrayList<>())
+          .add(org.apache.spark.sql.RowFactory.create(r.getLong(1), r.getDouble(2), r.getDouble(3), r.getLong(4)));
+    }
+    java.util.Map<String, RfmSummary> out = new java.util.TreeMap<>();
+    byKey.forEach((k, rows) -> out.put(k, rfm(sorted(rows, 3))));
+    return out;
+  }
+
+  /** Rows of (x, t_x, T, count) as the likelihoods' input. */
+  private static RfmSummary rfm(List<Row> rows) {
     double[] x = new double[rows.size()];
     double[] tx = new double[rows.size()];
     double[] age = new double[rows.size()];

@@ -111,17 +111,7 @@ class CovariateFitTest {
     assertTrue(joint.hasAnalyticGradient());
     double[] theta = {0.3, 30.0, 0.8, 2.5, 1.7, 0.9, 1.2};
     double[] analytic = joint.gradient(theta);
-    double[] numeric = new LogLikelihood() {
-      @Override
-      public List<String> parameterNames() {
-        return joint.parameterNames();
-      }
-
-      @Override
-      public double value(double[] t) {
-        return joint.value(t);
-      }
-    }.gradient(theta);
+    double[] numeric = NumericGradient.of(joint, theta);
     for (int i = 0; i < theta.length; i++) {
       assertEquals(numeric[i], analytic[i], 1e-6 * Math.max(1, Math.abs(numeric[i])), joint.parameterNames().get(i));
     }
