@@ -16,8 +16,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * and reads the same persisted examples: its model is the one it would be fitted alone.
  */
 final class ConcurrentFits implements AutoCloseable {
-  /** The models the trainer fits: the churn GBT, the churn logistic regression and the next-stage forest. */
-  static final int THREADS = 3;
+  /**
+   * The trainer's concurrent work: the churn GBT, the churn logistic regression and the next-stage forest,
+   * each fitted and then evaluated, and the churn and next-stage baselines' evaluations.
+   */
+  static final int THREADS = 5;
   private static final AtomicInteger POOLS = new AtomicInteger();
   private final ExecutorService pool;
 

@@ -6,8 +6,10 @@ import io.lifecycle.config.LifecycleConfig;
 import io.lifecycle.tables.ModelMetricsTable;
 import io.lifecycle.tables.ModelDriftTable;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Future;
 import org.apache.spark.ml.Pipeline;
@@ -26,6 +28,7 @@ import org.apache.spark.ml.feature.StringIndexerModel;
 import org.apache.spark.ml.functions;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.ml.param.ParamPair;
 import org.apache.spark.ml.tuning.ParamGridBuilder;
 import org.apache.spark.ml.tuning.TrainValidationSplit;
 import org.apache.spark.ml.tuning.TrainValidationSplitModel;
@@ -33,6 +36,8 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.storage.StorageLevel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Trains the churn models (gradient-boosted trees, logistic regression for comparison) and the
@@ -40,6 +45,7 @@ import org.apache.spark.storage.StorageLevel;
  * imbalance and fixed seeds, and evaluates them and their baselines on held-out customers.
  */
 public final class ModelTrainer {
+  private static final Logger LOG = LoggerFactory.getLogger(ModelTrainer.class);
   public static final String CHURN_GBT = "churn_gbt";
   public static final String CHURN_LOGISTIC = "churn_logistic";
   public static final String NEXT_STAGE_FOREST = "next_stage_forest";
@@ -80,31 +86,33 @@ public final class ModelTrainer {
   }
 
   public Result train(Dataset<Row> examples) {
+    long t0 = System.nanoTime();
     Dataset<Row> built = examples.persist(StorageLevel.MEMORY_AND_DISK());
     long count = built.count();
     Dataset<Row> data = deterministicLayout(built, count);
     built.unpersist();
+    LOG.info("{} examples built in {}", count, seconds(t0));
     try {
-      Dataset<Row> train = data.where(not(col(TrainingSet.SPLIT)));
-      Dataset<Row> test = data.where(col(TrainingSet.SPLIT));
-      Fitted fitted = fit(train);
+      long t1 = System.nanoTime();
+      Fitted fitted = fitAndEvaluate(data.where(not(col(TrainingSet.SPLIT))), data.where(col(TrainingSet.SPLIT)));
+      LOG.info("models fitted (models.tuning = {}) and evaluated, the drift reference taken, in {}",
+          config.models().gridSearch() ? "grid" : "fixed", seconds(t1));
       Map<String, PipelineModel> models = new LinkedHashMap<>();
-      List<Metric> metrics = new ArrayList<>();
+      models.put(CHURN_GBT, fitted.gbt().model());
+      models.put(CHURN_LOGISTIC, fitted.logistic().model());
+      models.put(NEXT_STAGE_FOREST, fitted.forest().model());
+      List<Metric> metrics = new ArrayList<>(fitted.gbt().metrics());
+      metrics.addAll(fitted.logistic().metrics());
+      metrics.addAll(fitted.churnBaselines());
+      metrics.addAll(fitted.forest().metrics());
+      metrics.addAll(fitted.stageBaselines());
       Map<String, Map<String, Double>> importances = new LinkedHashMap<>();
-      models.put(CHURN_GBT, fitted.gbt());
-      models.put(CHURN_LOGISTIC, fitted.logistic());
-      metrics.addAll(evaluateChurn(fitted, test));
-      importances.put(CHURN_GBT, importances(fitted.gbt(), lastStage(fitted.gbt(), GBTClassificationModel.class).featureImportances()));
-      PipelineModel withNames = new PipelineModel("next_stage", appendStage(fitted.forest(),
-          new IndexToString().setInputCol("prediction").setOutputCol(PREDICTED_STAGE).setLabels(fitted.labels().labelsArray()[0])));
-      models.put(NEXT_STAGE_FOREST, withNames);
-      metrics.addAll(evaluateNextStage(withNames, fitted.labels(), train, test));
-      importances.put(NEXT_STAGE_FOREST, importances(fitted.forest(),
-          lastStage(fitted.forest(), RandomForestClassificationModel.class).featureImportances()));
-      // The training data's distribution, against which each score measures drift.
-      Dataset<Row> scoredTrain = withDriftScore(fitted.gbt(), train);
-      List<PopulationStability.Reference> reference = PopulationStability.reference(scoredTrain, driftColumns(scoredTrain));
-      return new Result(models, metrics, importances, count, reference);
+      importances.put(CHURN_GBT, importances(fitted.gbt().model(),
+          lastStage(fitted.gbt().model(), GBTClassificationModel.class).featureImportances()));
+      importances.put(NEXT_STAGE_FOREST, importances(fitted.forest().model(),
+          Arrays.stream(fitted.forest().model().stages()).filter(RandomForestClassificationModel.class::isInstance)
+              .map(RandomForestClassificationModel.class::cast).findFirst().orElseThrow().featureImportances()));
+      return new Result(models, metrics, importances, count, fitted.driftReference());
     } finally {
       data.unpersist();
     }
@@ -123,14 +131,20 @@ public final class ModelTrainer {
     return data;
   }
 
-  /** The three fitted models and the next stage's label index. */
-  private record Fitted(PipelineModel gbt, PipelineModel logistic, PipelineModel forest, StringIndexerModel labels) {}
+  /** A fitted model and its metrics on the held-out rows. */
+  private record Evaluated(PipelineModel model, List<Metric> metrics) {}
+
+  /** The three models with their metrics, the baselines' metrics and the churn model's drift reference. */
+  private record Fitted(Evaluated gbt, Evaluated logistic, Evaluated forest, List<Metric> churnBaselines,
+      List<Metric> stageBaselines, List<PopulationStability.Reference> driftReference) {}
 
   /**
-   * The three models, fitted side by side ({@link ConcurrentFits}): each is independent and seeded, so
-   * the models are those of fitting them in turn.
+   * The three models, each fitted and then evaluated in a thread of its own, beside a fourth that
+   * evaluates the baselines ({@link ConcurrentFits}): an evaluation is many small Spark queries whose
+   * planning leaves a core idle, so it runs while the other models still train. Each fit is independent
+   * and seeded, so the models and metrics are those of doing it all in turn.
    */
-  private Fitted fit(Dataset<Row> train) {
+  private Fitted fitAndEvaluate(Dataset<Row> train, Dataset<Row> test) {
     long seed = config.models().seed();
     try (ConcurrentFits fits = new ConcurrentFits()) {
       // ---- churn ----
@@ -138,17 +152,17 @@ public final class ModelTrainer {
       LifecycleConfig.Models.Gbt gbtSettings = config.models().gbt();
       GBTClassifier gbt = new GBTClassifier().setLabelCol(Labels.CHURN).setFeaturesCol(Pipelines.FEATURES)
           .setWeightCol(WEIGHT).setSeed(seed).setMaxIter(gbtSettings.maxIter()).setSubsamplingRate(gbtSettings.subsamplingRate());
-      Future<PipelineModel> gbtFit = fits.start(() -> search(Pipelines.featureStages(false), gbt,
+      Future<Evaluated> gbtFit = fits.start(() -> churnMetrics(CHURN_GBT, search(Pipelines.featureStages(false), gbt,
           new ParamGridBuilder().addGrid(gbt.maxDepth(), ints(gbtSettings.maxDepth()))
               .addGrid(gbt.stepSize(), doubles(gbtSettings.stepSize())).build(),
-          new BinaryClassificationEvaluator().setLabelCol(Labels.CHURN).setWeightCol(WEIGHT), churnTrain, seed));
+          new BinaryClassificationEvaluator().setLabelCol(Labels.CHURN).setWeightCol(WEIGHT), churnTrain, seed), test));
       LifecycleConfig.Models.Logistic lrSettings = config.models().logistic();
       LogisticRegression lr = new LogisticRegression().setLabelCol(Labels.CHURN).setFeaturesCol(Pipelines.SCALED)
           .setWeightCol(WEIGHT).setMaxIter(lrSettings.maxIter());
-      Future<PipelineModel> lrFit = fits.start(() -> search(Pipelines.featureStages(true), lr,
+      Future<Evaluated> lrFit = fits.start(() -> churnMetrics(CHURN_LOGISTIC, search(Pipelines.featureStages(true), lr,
           new ParamGridBuilder().addGrid(lr.regParam(), doubles(lrSettings.regParam()))
               .addGrid(lr.elasticNetParam(), doubles(lrSettings.elasticNetParam())).build(),
-          new BinaryClassificationEvaluator().setLabelCol(Labels.CHURN).setWeightCol(WEIGHT), churnTrain, seed));
+          new BinaryClassificationEvaluator().setLabelCol(Labels.CHURN).setWeightCol(WEIGHT), churnTrain, seed), test));
 
       // ---- next stage ----
       StringIndexer labelIndexer = new StringIndexer().setInputCol(Labels.NEXT_STAGE).setOutputCol(NEXT_INDEX)
@@ -157,22 +171,35 @@ public final class ModelTrainer {
       Dataset<Row> stageTrain = balanced(labels.transform(train), NEXT_INDEX);
       RandomForestClassifier forest = new RandomForestClassifier().setLabelCol(NEXT_INDEX).setFeaturesCol(Pipelines.FEATURES)
           .setWeightCol(WEIGHT).setSeed(seed).setNumTrees(config.models().forest().numTrees());
-      Future<PipelineModel> forestFit = fits.start(() -> search(Pipelines.featureStages(false), forest,
+      Future<Evaluated> forestFit = fits.start(() -> nextStageMetrics(search(Pipelines.featureStages(false), forest,
           new ParamGridBuilder().addGrid(forest.maxDepth(), ints(config.models().forest().maxDepth())).build(),
           new MulticlassClassificationEvaluator().setLabelCol(NEXT_INDEX).setMetricName("f1").setWeightCol(WEIGHT),
-          stageTrain, seed));
-      return new Fitted(fits.result(gbtFit), fits.result(lrFit), fits.result(forestFit), labels);
+          stageTrain, seed), labels, test));
+
+      // ---- the baselines, which need no model ----
+      Future<List<Metric>> churnBaselines = fits.start(() -> churnBaselines(test));
+      Future<List<Metric>> stageBaselines = fits.start(() -> nextStageBaselines(train, test));
+
+      Evaluated gbtModel = fits.result(gbtFit);
+      // The training data's distribution, against which each score measures drift.
+      Dataset<Row> scoredTrain = withDriftScore(gbtModel.model(), train);
+      List<PopulationStability.Reference> reference = PopulationStability.reference(scoredTrain, driftColumns(scoredTrain));
+      return new Fitted(gbtModel, fits.result(lrFit), fits.result(forestFit), fits.result(churnBaselines),
+          fits.result(stageBaselines), reference);
     }
   }
 
-  /** The churn models and their baselines (recency; 1 - P(alive) when the features carry it) on the held-out rows. */
-  private static List<Metric> evaluateChurn(Fitted fitted, Dataset<Row> test) {
+  /** A churn model's metrics on the held-out rows. */
+  private static Evaluated churnMetrics(String name, PipelineModel model, Dataset<Row> test) {
     List<Metric> metrics = new ArrayList<>();
-    for (Map.Entry<String, PipelineModel> e : List.of(Map.entry(CHURN_GBT, fitted.gbt()), Map.entry(CHURN_LOGISTIC, fitted.logistic()))) {
-      Dataset<Row> scored = churnProbability(e.getValue(), test);
-      Evaluation.binary(scored, Labels.CHURN, CHURN_P, true)
-          .forEach((k, v) -> metrics.add(new Metric(ModelMetricsTable.TASK_CHURN, e.getKey(), false, k, v)));
-    }
+    Evaluation.binary(churnProbability(model, test), Labels.CHURN, CHURN_P, true)
+        .forEach((k, v) -> metrics.add(new Metric(ModelMetricsTable.TASK_CHURN, name, false, k, v)));
+    return new Evaluated(model, metrics);
+  }
+
+  /** The churn baselines on the held-out rows: recency, and 1 - P(alive) when the features carry it. */
+  private static List<Metric> churnBaselines(Dataset<Row> test) {
+    List<Metric> metrics = new ArrayList<>();
     Evaluation.binary(test, Labels.CHURN, "recency_days", false)
         .forEach((k, v) -> metrics.add(new Metric(ModelMetricsTable.TASK_CHURN, "baseline_recency", true, k, v)));
     if (List.of(test.columns()).contains(PointInTimeFeatures.P_ALIVE)) {
@@ -182,18 +209,25 @@ public final class ModelTrainer {
     return metrics;
   }
 
-  /**
-   * The next-stage model and its baselines on the held-out rows: the most likely transition from the
-   * current stage (first-order Markov, estimated on the training customers) and the majority class.
-   */
-  private static List<Metric> evaluateNextStage(PipelineModel withNames, StringIndexerModel labels, Dataset<Row> train,
-      Dataset<Row> test) {
+  /** The next-stage forest named as the saved pipeline (stage names, not indices), and its metrics on the held-out rows. */
+  private static Evaluated nextStageMetrics(PipelineModel forest, StringIndexerModel labels, Dataset<Row> test) {
+    PipelineModel withNames = new PipelineModel("next_stage", appendStage(forest,
+        new IndexToString().setInputCol("prediction").setOutputCol(PREDICTED_STAGE).setLabels(labels.labelsArray()[0])));
     List<Metric> metrics = new ArrayList<>();
     Dataset<Row> stagePredictions = withNames.transform(labels.transform(test));
     Evaluation.multiclass(stagePredictions, Labels.NEXT_STAGE, PREDICTED_STAGE)
         .forEach((k, v) -> metrics.add(new Metric(ModelMetricsTable.TASK_NEXT_STAGE, NEXT_STAGE_FOREST, false, k, v)));
     metrics.add(new Metric(ModelMetricsTable.TASK_NEXT_STAGE, NEXT_STAGE_FOREST, false, ModelMetricsTable.LOG_LOSS,
         new MulticlassClassificationEvaluator().setLabelCol(NEXT_INDEX).setMetricName("logLoss").evaluate(stagePredictions)));
+    return new Evaluated(withNames, metrics);
+  }
+
+  /**
+   * The next-stage baselines on the held-out rows: the most likely transition from the current stage
+   * (first-order Markov, estimated on the training customers) and the majority class.
+   */
+  private static List<Metric> nextStageBaselines(Dataset<Row> train, Dataset<Row> test) {
+    List<Metric> metrics = new ArrayList<>();
     Dataset<Row> markov = train.groupBy(PointInTimeFeatures.CURRENT_STAGE, Labels.NEXT_STAGE).count()
         .withColumn("_r", row_number().over(org.apache.spark.sql.expressions.Window.partitionBy(PointInTimeFeatures.CURRENT_STAGE)
             .orderBy(col("count").desc(), col(Labels.NEXT_STAGE))))
@@ -255,7 +289,28 @@ public final class ModelTrainer {
     TrainValidationSplit tvs = new TrainValidationSplit().setEstimator(new Pipeline().setStages(stages.toArray(PipelineStage[]::new)))
         .setEstimatorParamMaps(grid).setEvaluator(evaluator).setTrainRatio(0.75).setSeed(seed).setParallelism(1);
     TrainValidationSplitModel fitted = tvs.fit(train);
+    double[] scores = fitted.validationMetrics();
+    int best = 0;
+    for (int i = 1; i < scores.length; i++) {
+      best = scores[i] > scores[best] ? i : best;
+    }
+    LOG.info("models.tuning = grid: {} chose {} (validation {} {} against {})", estimator.getClass().getSimpleName(),
+        chosen(grid[best]), evaluator.getClass().getSimpleName().replace("ClassificationEvaluator", "").toLowerCase(Locale.ROOT),
+        String.format(Locale.ROOT, "%.4f", scores[best]), Arrays.toString(scores));
     return (PipelineModel) fitted.bestModel();
+  }
+
+  private static String seconds(long since) {
+    return String.format(Locale.ROOT, "%.1f s", (System.nanoTime() - since) / 1e9);
+  }
+
+  /** The grid point's settings as name=value, in the grid's order. */
+  private static String chosen(ParamMap point) {
+    StringBuilder out = new StringBuilder();
+    for (ParamPair<?> pair : point.toList()) {
+      out.append(out.length() == 0 ? "" : ", ").append(pair.param().name()).append('=').append(pair.value());
+    }
+    return out.toString();
   }
 
   private static int[] ints(List<Integer> grid) {
@@ -267,7 +322,7 @@ public final class ModelTrainer {
   }
 
   private static org.apache.spark.ml.Transformer[] appendStage(PipelineModel model, org.apache.spark.ml.Transformer last) {
-    org.apache.spark.ml.Transformer[] stages = java.util.Arrays.copyOf(model.stages(), model.stages().length + 1);
+    org.apache.spark.ml.Transformer[] stages = Arrays.copyOf(model.stages(), model.stages().length + 1);
     stages[stages.length - 1] = last;
     return stages;
   }

@@ -207,9 +207,12 @@ class ConfigLoaderTest {
   @Test
   void modelSettingsAndGridsAreReadAndChecked() {
     LifecycleConfig.Models defaults = io.lifecycle.TestSupport.config().models();
-    assertEquals(new LifecycleConfig.Models.Gbt(25, List.of(3, 5), List.of(0.15), 0.8), defaults.gbt());
+    // Fixed settings by default, each grid's first value: the learning curve's choices.
+    assertFalse(defaults.gridSearch());
+    assertEquals(new LifecycleConfig.Models.Gbt(25, List.of(5, 3), List.of(0.15), 0.8), defaults.gbt());
     assertEquals(new LifecycleConfig.Models.Logistic(100, List.of(0.001, 0.05), List.of(0.0)), defaults.logistic());
-    assertEquals(new LifecycleConfig.Models.Forest(40, List.of(6, 10)), defaults.forest());
+    assertEquals(new LifecycleConfig.Models.Forest(40, List.of(10, 6)), defaults.forest());
+    assertTrue(io.lifecycle.TestSupport.config("lifecycle.models.tuning = grid").models().gridSearch());
     LifecycleConfig.Models set = io.lifecycle.TestSupport.config(
         "lifecycle.models { gbt.max_iter = 10, forest { num_trees = 5, max_depth = [8] }, logistic.reg_param = [0] }").models();
     assertEquals(10, set.gbt().maxIter());

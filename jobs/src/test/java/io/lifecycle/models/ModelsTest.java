@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Training with the grid search (the default {@code models.tuning}) on a small generated set, scoring with
+ * Training with the grid search ({@code models.tuning = grid}) on a small generated set, scoring with
  * the saved models, and their errors. The models are small (a few trees and iterations, still two values
  * in each grid): what this class checks is the search, the saving and the scoring, and each tree or
  * iteration is a Spark job. That the models beat their baselines is checked once on the sample run's
@@ -39,7 +39,7 @@ class ModelsTest {
   static final LocalDate RUN_DATE = LocalDate.of(2026, 1, 1);
   static MetricValues metrics;
   /** Few trees and iterations, two values in each grid. */
-  static final String SMALL_MODELS = "lifecycle.models { gbt { max_iter = 4, max_depth = [2, 3] },"
+  static final String SMALL_MODELS = "lifecycle.models { tuning = grid, gbt { max_iter = 4, max_depth = [2, 3] },"
       + " logistic { max_iter = 15, reg_param = [0.001, 0.05] }, forest { num_trees = 6, max_depth = [4, 6] } }";
 
   @BeforeAll

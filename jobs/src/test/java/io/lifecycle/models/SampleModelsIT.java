@@ -41,6 +41,30 @@ class SampleModelsIT {
     assertTrue(brier < rate * (1 - rate), "Brier " + brier + " must beat the constant forecast " + rate * (1 - rate));
   }
 
+  /**
+   * The sample runs with the default models.tuning = fixed: each grid's first value (the learning curve's
+   * choice), fitted once, reaches the saved models.
+   */
+  @Test
+  void theDefaultSettingsAreEachGridsFirstValue() {
+    ModelRepository repo = new ModelRepository(SharedSpark.get(), SampleRun.output().toString());
+    var gbt = (org.apache.spark.ml.classification.GBTClassificationModel) stage(repo.load("churn_gbt", null).model(),
+        org.apache.spark.ml.classification.GBTClassificationModel.class);
+    assertEquals(5, gbt.getMaxDepth());
+    assertEquals(25, gbt.getNumTrees());
+    var lr = (org.apache.spark.ml.classification.LogisticRegressionModel) stage(repo.load("churn_logistic", null).model(),
+        org.apache.spark.ml.classification.LogisticRegressionModel.class);
+    assertEquals(0.001, lr.getRegParam());
+    var forest = (org.apache.spark.ml.classification.RandomForestClassificationModel) stage(repo.load("next_stage_forest", null).model(),
+        org.apache.spark.ml.classification.RandomForestClassificationModel.class);
+    assertEquals(10, forest.getMaxDepth());
+    assertEquals(40, forest.getNumTrees());
+  }
+
+  private static Object stage(org.apache.spark.ml.PipelineModel model, Class<?> type) {
+    return java.util.Arrays.stream(model.stages()).filter(type::isInstance).findFirst().orElseThrow();
+  }
+
   @Test
   void nextStageModelBeatsMarkovAndMajority() {
     double forest = metric("next_stage_forest", "macro_f1");
