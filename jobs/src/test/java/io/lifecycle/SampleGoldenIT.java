@@ -213,6 +213,8 @@ class SampleGoldenIT {
   @Test
   void modelQuality() {
     // Two decimals: tree ensembles are not promised bit for bit across runs (OutputTablesContractIT).
+    // The default depths (GBT 5, forest 10) were chosen on 10M events; on the sample's 3,132 training
+    // examples the earlier sample settings (3 and 6) scored 0.81 and 0.34.
     List<String> lines = new ArrayList<>();
     // A handful of metrics: bounded.
     for (Row r : table("model_metrics").where("metric in ('auc_roc', 'macro_f1', 'test_rows')").orderBy("model", "metric").collectAsList()) {
@@ -221,7 +223,7 @@ class SampleGoldenIT {
     assertEquals(List.of("baseline_bgnbd_p_alive auc_roc=0.56", "baseline_bgnbd_p_alive test_rows=1017.00",
         "baseline_majority macro_f1=0.12", "baseline_majority test_rows=1017.00", "baseline_markov macro_f1=0.12",
         "baseline_markov test_rows=1017.00", "baseline_recency auc_roc=0.70", "baseline_recency test_rows=1017.00",
-        "churn_gbt auc_roc=0.81", "churn_gbt test_rows=1017.00", "churn_logistic auc_roc=0.81",
-        "churn_logistic test_rows=1017.00", "next_stage_forest macro_f1=0.34", "next_stage_forest test_rows=1017.00"), lines);
+        "churn_gbt auc_roc=0.80", "churn_gbt test_rows=1017.00", "churn_logistic auc_roc=0.81",
+        "churn_logistic test_rows=1017.00", "next_stage_forest macro_f1=0.33", "next_stage_forest test_rows=1017.00"), lines);
   }
 }
