@@ -139,8 +139,8 @@ public final class ModelTrainer {
       List<Metric> stageBaselines, List<PopulationStability.Reference> driftReference) {}
 
   /**
-   * The three models, each fitted and then evaluated in a thread of its own, beside a fourth that
-   * evaluates the baselines ({@link ConcurrentFits}): an evaluation is many small Spark queries whose
+   * The three models, each fitted and then evaluated in a thread of its own, beside two that evaluate
+   * the baselines ({@link ConcurrentFits}): an evaluation is many small Spark queries whose
    * planning leaves a core idle, so it runs while the other models still train. Each fit is independent
    * and seeded, so the models and metrics are those of doing it all in turn.
    */
