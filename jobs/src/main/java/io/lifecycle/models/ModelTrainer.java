@@ -173,8 +173,7 @@ public final class ModelTrainer {
           .setWeightCol(WEIGHT).setSeed(seed).setNumTrees(config.models().forest().numTrees());
       Future<Evaluated> forestFit = fits.start(() -> nextStageMetrics(search(Pipelines.featureStages(false), forest,
           new ParamGridBuilder().addGrid(forest.maxDepth(), ints(config.models().forest().maxDepth())).build(),
-          new MulticlassClassificationEvaluator().setLabelCol(NEXT_INDEX).setMetricName("f1").setWeightCol(WEIGHT),
-          stageTrain, seed), labels, test));
+          new MacroF1Evaluator(NEXT_INDEX, "prediction"), stageTrain, seed), labels, test));
 
       // ---- the baselines, which need no model ----
       Future<List<Metric>> churnBaselines = fits.start(() -> churnBaselines(test));
@@ -295,7 +294,7 @@ public final class ModelTrainer {
       best = scores[i] > scores[best] ? i : best;
     }
     LOG.info("models.tuning = grid: {} chose {} (validation {} {} against {})", estimator.getClass().getSimpleName(),
-        chosen(grid[best]), evaluator.getClass().getSimpleName().replace("ClassificationEvaluator", "").toLowerCase(Locale.ROOT),
+        chosen(grid[best]), evaluator instanceof MacroF1Evaluator ? "macro F1" : "AUC-ROC",
         String.format(Locale.ROOT, "%.4f", scores[best]), Arrays.toString(scores));
     return (PipelineModel) fitted.bestModel();
   }
