@@ -13,6 +13,7 @@ import io.lifecycle.tables.CustomerStageHistoryTable;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -39,7 +40,6 @@ public final class StageFunnel {
   private static final String HAS_LATER = "_has_later";
   private static final String ENTERED = "_entered";
   private static final String NON_LINEAR = "_non_linear";
-  private static final String FINISHED = "_finished";
 
   private static final String SEGMENT = "_segment";
 
@@ -123,9 +123,8 @@ public final class StageFunnel {
         .agg(count(lit(1)).as(COHORT_CUSTOMERS));
 
     // One pass over the episodes, one row per customer: per stage of the model, the first and last
-    // entry and whether they churned straight from it; and the finished episodes (bounded by the
-    // customer's number of episodes, not events). The stage list is the config's, so it is small.
-    Column isModelStage = col(STAGE).notEqual(StageModel.CHURNED);
+    // entry and whether they churned straight from it. The stage list is the config's, so it is small;
+    // no list of the customer's episodes, so Spark aggregates by hashing, not by sorting the episodes.
     Column entered = col(CustomerStageHistoryTable.ENTERED_AT);
     List<Column> perStage = new ArrayList<>();
     for (int i = 0; i < n; i++) {
@@ -135,8 +134,6 @@ public final class StageFunnel {
       perStage.add(max(when(col(STAGE).equalTo(StageModel.CHURNED)
           .and(col(CustomerStageHistoryTable.PREVIOUS_STAGE).equalTo(stages.get(i))), 1L).otherwise(0L)).as(CHURNED_FROM + i));
     }
-    perStage.add(collect_list(when(isModelStage.and(col(CustomerStageHistoryTable.LEFT_AT).isNotNull()),
-        struct(col(STAGE), col(CustomerStageHistoryTable.DAYS_IN_STAGE)))).as(FINISHED));
     Dataset<Row> perCustomer = episodes.groupBy(col(CUSTOMER_ID))
         .agg(perStage.get(0), perStage.subList(1, perStage.size()).toArray(Column[]::new))
         .join(oneChannel, CUSTOMER_ID);
@@ -175,16 +172,21 @@ public final class StageFunnel {
         .groupBy(col(PERIOD_START), col(ACQUISITION_CHANNEL), col(BREAKDOWN), col(BREAKDOWN_VALUE), col(STAGE))
         .agg(count(lit(1)).as(CUSTOMERS_ENTERED), sums.toArray(Column[]::new));
     Column days = col(CustomerStageHistoryTable.DAYS_IN_STAGE);
+    // The finished episodes of the model's stages with their customer's segment columns, read twice by the
+    // median's passes ({@link NearestRank}): computed once, before each counts in several segments.
     List<Column> withFinished = new ArrayList<>(customerKeys);
-    withFinished.add(explode(col(FINISHED)).as("_e"));
-    Dataset<Row> finished = perCustomer
+    withFinished.add(col(STAGE));
+    withFinished.add(days);
+    Dataset<Row> finished = episodes
+        .where(col(STAGE).notEqual(StageModel.CHURNED).and(col(CustomerStageHistoryTable.LEFT_AT).isNotNull()))
+        .select(col(CUSTOMER_ID), col(STAGE), days)
+        .join(oneChannel, CUSTOMER_ID)
         .select(withFinished.toArray(Column[]::new))
-        .select(col(PERIOD_START), segments().as(SEGMENT), col("_e.*"))
+        .localCheckpoint()
+        .select(col(PERIOD_START), segments().as(SEGMENT), col(STAGE), days)
         .select(withSegmentFields()).drop(SEGMENT);
-    Dataset<Row> medians = NearestRank.ranked(finished, days, col(PERIOD_START), col(ACQUISITION_CHANNEL), col(BREAKDOWN),
-            col(BREAKDOWN_VALUE), col(STAGE))
-        .groupBy(col(PERIOD_START), col(ACQUISITION_CHANNEL), col(BREAKDOWN), col(BREAKDOWN_VALUE), col(STAGE))
-        .agg(NearestRank.percentile(days, 0.5).as(MEDIAN_DAYS_IN_STAGE));
+    Dataset<Row> withMedians = NearestRank.withPercentiles(stageCounts, finished, days, Map.of(MEDIAN_DAYS_IN_STAGE, 0.5),
+        PERIOD_START, ACQUISITION_CHANNEL, BREAKDOWN, BREAKDOWN_VALUE, STAGE);
 
     // The grid: every cohort x stage, zeros included.
     Dataset<Row> grid = cohorts.crossJoin(stageList(spark));
@@ -202,8 +204,7 @@ public final class StageFunnel {
     }
     Column isLast = col(STAGE_RANK).equalTo(n);
     return grid
-        .join(stageCounts, keys(PERIOD_START, ACQUISITION_CHANNEL, BREAKDOWN, BREAKDOWN_VALUE, STAGE), "left_outer")
-        .join(medians, keys(PERIOD_START, ACQUISITION_CHANNEL, BREAKDOWN, BREAKDOWN_VALUE, STAGE), "left_outer")
+        .join(withMedians, keys(PERIOD_START, ACQUISITION_CHANNEL, BREAKDOWN, BREAKDOWN_VALUE, STAGE), "left_outer")
         .withColumn(CONVERSION_TO_LATER, conversions)
         .select(
             col(PERIOD_START),

@@ -7,6 +7,8 @@ import static org.apache.spark.sql.functions.*;
 import io.lifecycle.spark.RequiredColumns;
 import io.lifecycle.tables.CustomerStageHistoryTable;
 import java.time.LocalDate;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -19,14 +21,17 @@ import org.apache.spark.sql.expressions.Window;
  * between is from entering the from-stage to entering the to-stage. Percentiles are exact, by nearest
  * rank ({@link NearestRank}: the lower middle value for an even count), so a full and an incremental
  * run give the same values; the exact {@code percentile} aggregate would keep every distinct value in
- * memory, and {@code percentile_approx} depends on the input's order. Customers are counted with a first-move flag,
- * not {@code countDistinct}: a distinct aggregate makes Spark aggregate per (group, customer) first,
- * and merging one percentile digest per customer is quadratic (216 s instead of 3 s at 1M events).
+ * memory, and {@code percentile_approx} depends on the input's order. Customers are counted with a
+ * first-move flag (no earlier move of the customer's is of the same kind, in the same month for the
+ * monthly rows), set in the window that makes the moves, not with {@code countDistinct}: a distinct
+ * aggregate makes Spark aggregate per (group, customer) first.
  */
 public final class StageTransitions {
   private static final String DAYS = "_days";
   private static final String MONTH = "_month";
   private static final String FIRST_OF_CUSTOMER = "_first_of_customer";
+  private static final String FIRST_IN_MONTH = "_first_in_month";
+  private static final String FIRST = "_first";
   private static final String PERIOD = "_period";
 
   private final LocalDate runDate;
@@ -38,38 +43,43 @@ public final class StageTransitions {
   public Dataset<Row> transitions(Dataset<Row> episodes) {
     RequiredColumns.require(episodes, CUSTOMER_ID, CustomerStageHistoryTable.EPISODE_NUMBER, STAGE,
         CustomerStageHistoryTable.ENTERED_AT, CustomerStageHistoryTable.LEFT_AT);
+    // One sort by customer and episode serves every window below: each episode after the first is the move
+    // into it from the one before, and the customer's earlier moves say whether it is their first of its kind.
     var byEpisode = Window.partitionBy(col(CUSTOMER_ID)).orderBy(col(CustomerStageHistoryTable.EPISODE_NUMBER));
-    Column enteredAt = col(CustomerStageHistoryTable.ENTERED_AT);
-    Column leftAt = col(CustomerStageHistoryTable.LEFT_AT);
+    Column enteredBefore = lag(col(CustomerStageHistoryTable.ENTERED_AT), 1).over(byEpisode);
+    // left_at of the episode before is this episode's entered_at.
+    Column leftBefore = lag(col(CustomerStageHistoryTable.LEFT_AT), 1).over(byEpisode);
+    Column pair = struct(col(FROM_STAGE), col(TO_STAGE));
+    Column pairInMonth = struct(col(FROM_STAGE), col(TO_STAGE), col(MONTH));
+    var earlier = byEpisode.rowsBetween(Window.unboundedPreceding(), -1);
     Dataset<Row> moves = episodes
-        .withColumn(TO_STAGE, lead(col(STAGE), 1).over(byEpisode))
-        .where(col(TO_STAGE).isNotNull())
         .select(
             col(CUSTOMER_ID),
-            col(STAGE).as(FROM_STAGE),
-            col(TO_STAGE),
-            // left_at is the next episode's entered_at.
-            unix_micros(leftAt).minus(unix_micros(enteredAt)).divide((double) StageEpisodes.DAY_MICROS).as(DAYS),
-            trunc(to_date(leftAt), "month").as(MONTH));
+            col(CustomerStageHistoryTable.EPISODE_NUMBER),
+            lag(col(STAGE), 1).over(byEpisode).as(FROM_STAGE),
+            col(STAGE).as(TO_STAGE),
+            unix_micros(leftBefore).minus(unix_micros(enteredBefore)).divide((double) StageEpisodes.DAY_MICROS).as(DAYS),
+            trunc(to_date(leftBefore), "month").as(MONTH))
+        .where(col(FROM_STAGE).isNotNull())
+        .select(col(FROM_STAGE), col(TO_STAGE), col(DAYS), col(MONTH),
+            not(coalesce(array_contains(collect_list(pair).over(earlier), pair), lit(false))).as(FIRST_OF_CUSTOMER),
+            not(coalesce(array_contains(collect_list(pairInMonth).over(earlier), pairInMonth), lit(false))).as(FIRST_IN_MONTH))
+        // Read twice by the percentiles ({@link NearestRank}), without the customers' sort again.
+        .localCheckpoint();
     // Each move counts in the all-time rows and in its month's: one pass over the moves gives both.
     Column periods = explode(array(
-        struct(lit(PERIOD_ALL).as(PERIOD_TYPE), lit(null).cast("date").as(PERIOD_START)),
-        struct(lit(PERIOD_MONTH).as(PERIOD_TYPE), col(MONTH).as(PERIOD_START))));
+        struct(lit(PERIOD_ALL).as(PERIOD_TYPE), lit(null).cast("date").as(PERIOD_START), col(FIRST_OF_CUSTOMER).as(FIRST)),
+        struct(lit(PERIOD_MONTH).as(PERIOD_TYPE), col(MONTH).as(PERIOD_START), col(FIRST_IN_MONTH).as(FIRST))));
     Dataset<Row> inPeriods = moves
-        .select(col(CUSTOMER_ID), col(FROM_STAGE), col(TO_STAGE), col(DAYS), periods.as(PERIOD))
-        .select(col(CUSTOMER_ID), col(FROM_STAGE), col(TO_STAGE), col(DAYS), col(PERIOD + ".*"));
-    // Partitioned by customer first, like the lead() window above, so this window needs no shuffle.
-    var ofCustomer = Window.partitionBy(col(CUSTOMER_ID), col(PERIOD_TYPE), col(PERIOD_START), col(FROM_STAGE), col(TO_STAGE))
-        .orderBy(col(DAYS));
-    Dataset<Row> flagged = inPeriods.withColumn(FIRST_OF_CUSTOMER, row_number().over(ofCustomer).equalTo(1));
+        .select(col(FROM_STAGE), col(TO_STAGE), col(DAYS), periods.as(PERIOD))
+        .select(col(FROM_STAGE), col(TO_STAGE), col(DAYS), col(PERIOD + ".*"));
     Column[] group = {col(PERIOD_TYPE), col(PERIOD_START), col(FROM_STAGE), col(TO_STAGE)};
-    Dataset<Row> counted = NearestRank.ranked(flagged, col(DAYS), group)
-        .groupBy(group)
-        .agg(
-            count(when(col(FIRST_OF_CUSTOMER), lit(1))).as(CUSTOMERS),
-            count(lit(1)).as(TRANSITIONS),
-            NearestRank.percentile(col(DAYS), 0.5).as(MEDIAN_DAYS_BETWEEN),
-            NearestRank.percentile(col(DAYS), 0.9).as(P90_DAYS_BETWEEN));
+    Map<String, Double> percentiles = new LinkedHashMap<>();
+    percentiles.put(MEDIAN_DAYS_BETWEEN, 0.5);
+    percentiles.put(P90_DAYS_BETWEEN, 0.9);
+    Dataset<Row> counted = NearestRank.withPercentiles(
+        inPeriods.groupBy(group).agg(count(when(col(FIRST), lit(1))).as(CUSTOMERS), count(lit(1)).as(TRANSITIONS)),
+        inPeriods, col(DAYS), percentiles, PERIOD_TYPE, PERIOD_START, FROM_STAGE, TO_STAGE);
     // The window holds one period's rows of a from-stage: at most (stages + 1) rows.
     var outOfStage = Window.partitionBy(col(PERIOD_TYPE), col(PERIOD_START), col(FROM_STAGE));
     return counted.select(
