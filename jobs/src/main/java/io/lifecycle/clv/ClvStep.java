@@ -2,12 +2,8 @@ package io.lifecycle.clv;
 
 import static org.apache.spark.sql.functions.*;
 
-import io.lifecycle.stats.BgNbdModel;
-import io.lifecycle.stats.CovariateFit;
-import io.lifecycle.stats.MaximumLikelihoodFitter;
 import io.lifecycle.stats.CustomerSummary;
 import io.lifecycle.stats.ModelFits;
-import io.lifecycle.stats.ParetoNbdModel;
 import io.lifecycle.stats.PurchaseModel;
 import io.lifecycle.stats.SummaryPredictions;
 import io.lifecycle.stats.GammaGammaModel;
@@ -94,7 +90,7 @@ public final class ClvStep implements Step {
       modelRows.add(modelRow(runDate, pareto, "full", "all", runDate, selected.equals(ClvModelsTable.PARETO_NBD)));
       modelRows.add(modelRow(runDate, gg, "full", "all", runDate, true));
       segmentFits(config, summary, runDate).forEach(modelRows::add);
-      covariateFits(config, summary, runDate, bg, pareto).forEach(modelRows::add);
+      ClvCovariates.fits(config, ctx.eventsAsOf(), summary, runDate, bg, pareto).forEach(modelRows::add);
 
       PurchaseModel purchase = selected.equals(ClvModelsTable.PARETO_NBD) && pareto.usable() ? PurchaseModel.of(pareto.fit().model())
           : bg.usable() ? PurchaseModel.of(bg.fit().model()) : null;
@@ -259,76 +255,12 @@ public final class ClvStep implements Step {
   }
 
   /** A fit's values (estimates or standard errors) as clv_models' map, by parameter name. */
-  private static scala.collection.Map<String, Double> byName(MleResult mle, double[] values) {
+  static scala.collection.Map<String, Double> byName(MleResult mle, double[] values) {
     Map<String, Double> out = new LinkedHashMap<>();
     for (int i = 0; i < mle.parameterNames().size(); i++) {
       out.put(mle.parameterNames().get(i), values[i]);
     }
     return scala.jdk.javaapi.CollectionConverters.asScala(out);
-  }
-
-  /** The levels a covariate keeps: the most common ones (the first is the reference); the rest are one level. */
-  static final int COVARIATE_LEVELS = 10;
-  static final String OTHER_LEVEL = "(other)";
-
-  /**
-   * BG/NBD and Pareto/NBD with each {@code clv.covariates} attribute ({@link CovariateFit}), started from the
-   * fits without it: a clv_models row each, with the levels' factors, their standard errors and the
-   * likelihood-ratio test against the fit without the covariate. The values and forecasts keep using the
-   * fits without covariates.
-   */
-  private static List<Row> covariateFits(LifecycleConfig config, Dataset<Row> summary, LocalDate runDate,
-      ModelFits.Fit<BgNbdModel> bg, ModelFits.Fit<ParetoNbdModel> pareto) {
-    List<Row> rows = new ArrayList<>();
-    for (String covariate : config.clv().covariates()) {
-      long started = System.nanoTime();
-      Column value = coalesce(col(covariate), lit("unknown"));
-      // Bounded: COVARIATE_LEVELS rows.
-      List<String> kept = summary.groupBy(value.as("_level")).count().orderBy(col("count").desc(), col("_level"))
-          .limit(COVARIATE_LEVELS).collectAsList().stream().map(r -> r.getString(0)).toList();
-      // Every level's summaries from one aggregation; the reference (most common) first, '(other)' last.
-      Map<String, RfmSummary> byLevel = ModelFits.triplesBy(summary,
-          when(value.isin(kept.toArray()), value).otherwise(lit(OTHER_LEVEL)));
-      List<String> levels = new ArrayList<>(kept);
-      if (byLevel.containsKey(OTHER_LEVEL)) {
-        levels.add(OTHER_LEVEL);
-      }
-      List<RfmSummary> data = levels.stream().map(byLevel::get).toList();
-      if (levels.size() < 2) {
-        LOG.warn("covariate {} has one level ({}): no covariates fit", covariate, levels);
-        continue;
-      }
-      double aggregated = (System.nanoTime() - started) / 1e9;
-      if (bg.usable()) {
-        long fitted = System.nanoTime();
-        CovariateFit fit = CovariateFit.fit(levels, data, BgNbdModel::likelihood, CovariateFit.BG_NBD, bg.fit().mle(), new MaximumLikelihoodFitter());
-        rows.add(covariateRow(runDate, ClvModelsTable.BG_NBD, covariate, levels, data, aggregated + (System.nanoTime() - fitted) / 1e9, fit));
-      }
-      if (pareto.usable()) {
-        long fitted = System.nanoTime();
-        CovariateFit fit = CovariateFit.fit(levels, data, ParetoNbdModel::likelihood, CovariateFit.PARETO_NBD, pareto.fit().mle(),
-            new MaximumLikelihoodFitter());
-        rows.add(covariateRow(runDate, ClvModelsTable.PARETO_NBD, covariate, levels, data, aggregated + (System.nanoTime() - fitted) / 1e9, fit));
-      }
-    }
-    return rows;
-  }
-
-  private static Row covariateRow(LocalDate runDate, String model, String covariate, List<String> levels, List<RfmSummary> data,
-      double seconds, CovariateFit fit) {
-    MleResult mle = fit.mle();
-    long customers = 0;
-    long distinct = 0;
-    for (RfmSummary d : data) {
-      customers += (long) d.totalWeight();
-      distinct += d.size();
-    }
-    LOG.info("{} with covariate {} (reference {}): {}, likelihood ratio {} on {} df, p {}", model, covariate, levels.get(0),
-        fit.coefficients(), fit.lrStatistic(), fit.degreesOfFreedom(), fit.pValue());
-    return RowFactory.create(Date.valueOf(runDate), model, ClvModelsTable.PURPOSE_COVARIATES, "covariate=" + covariate, Date.valueOf(runDate),
-        byName(mle, mle.estimates()), byName(mle, mle.standardErrors()),
-        mle.logLikelihood(), mle.evaluations(), mle.converged(), mle.atBoundary(), customers, distinct,
-        seconds, false, mle.message(), fit.lrStatistic(), fit.degreesOfFreedom(), fit.pValue());
   }
 
   /** Per-segment BG/NBD and Gamma-Gamma fits (clv.fit_segments), one row each: the BTYD authors fit cohorts apart. */

@@ -3,10 +3,12 @@ package io.lifecycle.config;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import io.lifecycle.config.LifecycleConfig.Clv;
+import io.lifecycle.config.LifecycleConfig.Cohorts.Breakdowns;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /** The {@code clv} section: customer lifetime value, its forecasts, intervals and segments. */
 final class ClvSettings {
@@ -59,14 +61,43 @@ final class ClvSettings {
       Setting.intBetween(P + "path_segments", 1, 1000, "segment_value: the stage paths with a segment of their own");
 
   /**
-   * Customer attributes fitted as covariates of the purchase models. Only the acquisition channel so far:
-   * the customer properties (plan, country) are read by the cohorts alone, and a second covariate needs
-   * the crossed levels of both.
+   * Customer attributes fitted together as categorical covariates of the purchase models: the built-in
+   * ones ({@code acquisition_channel}, {@code first_stage}) or columns of input.customer_properties (the
+   * latter checked in {@link #read}, where the properties' path is known). Names reach SQL: identifiers.
    */
   static final Setting<List<String>> COVARIATES = Setting.stringList(P + "covariates",
-          "customer attributes fitted as covariates of BG/NBD and Pareto/NBD: [] or [acquisition_channel]")
-      .check(names -> names.isEmpty() || names.equals(List.of(Clv.ACQUISITION_CHANNEL)),
-          names -> "supports [] or [" + Clv.ACQUISITION_CHANNEL + "] so far (got " + names + ")");
+          "customer attributes fitted jointly as categorical covariates of BG/NBD and Pareto/NBD: acquisition_channel, "
+              + "first_stage or columns of input.customer_properties")
+      .check((names, written) -> covariateProblem(names, false));
+  /** Columns of input.customer_properties read as numbers, fitted with the categorical covariates. */
+  static final Setting<List<String>> NUMERIC_COVARIATES = Setting.stringList(P + "numeric_covariates",
+          "numeric columns of input.customer_properties fitted as covariates with clv.covariates (quantile-binned)")
+      .check((names, written) -> covariateProblem(names, true));
+
+  /** At most this many covariates of each kind: their crossed levels are the fit's cells. */
+  static final int MAX_COVARIATES = 10;
+
+  private static String covariateProblem(List<String> names, boolean numeric) {
+    Set<String> seen = new HashSet<>();
+    for (String name : names) {
+      if (!Identifiers.isValid(name)) {
+        return "'" + name + "' is not a column name (letters, digits and underscores, not starting with a digit)";
+      }
+      if (name.equals("customer_id")) {
+        return "'" + name + "' is the customers' id, not an attribute";
+      }
+      if (numeric && Breakdowns.BUILT_IN.contains(name)) {
+        return "'" + name + "' is categorical: list it in clv.covariates";
+      }
+      if (!seen.add(name)) {
+        return "'" + name + "' is listed twice";
+      }
+    }
+    if (names.size() > MAX_COVARIATES) {
+      return "at most " + MAX_COVARIATES + " covariates (got " + names.size() + ")";
+    }
+    return null;
+  }
 
   private static Map<String, Double> costs(Config config, String key) {
     Map<String, Double> costs = new LinkedHashMap<>();
@@ -88,11 +119,37 @@ final class ClvSettings {
   }
 
   static Clv read(ConfigReader r) {
+    List<String> covariates = covariates(r);
+    List<String> numeric = r.get(NUMERIC_COVARIATES);
     double margin = r.get(GROSS_MARGIN);
     double rate = r.get(ANNUAL_DISCOUNT_RATE);
     Map<String, Double> costs = r.get(ACQUISITION_COST);
     return new Clv(margin, rate, r.get(HORIZON_MONTHS), r.get(TIME_UNIT), costs, r.get(FIT_SEGMENTS), r.get(HOLDOUT_WEEKS),
         r.get(FORECAST_DAYS), r.get(ATTRIBUTION_CHANNELS), r.get(INTERVALS), r.get(INTERVAL_DRAWS), r.get(PATH_SEGMENTS),
-        r.get(COVARIATES));
+        covariates, numeric);
+  }
+
+  /**
+   * The covariates, each once over both lists, and input.customer_properties.path set when one of them
+   * is not built in: as cohorts.breakdowns requires it.
+   */
+  private static List<String> covariates(ConfigReader r) {
+    List<String> names = r.get(COVARIATES);
+    List<String> numeric = r.get(NUMERIC_COVARIATES);
+    List<String> both = names.stream().filter(numeric::contains).toList();
+    if (!both.isEmpty()) {
+      throw r.fail(NUMERIC_COVARIATES, both + " are listed in clv.covariates too: a covariate is categorical or numeric");
+    }
+    if (r.get(InputSettings.PROPERTIES_PATH) == null) {
+      List<String> properties = names.stream().filter(n -> !Breakdowns.BUILT_IN.contains(n)).toList();
+      if (!properties.isEmpty()) {
+        throw r.fail(COVARIATES, properties + " are not built in (" + String.join(", ", Breakdowns.BUILT_IN)
+            + "): set input.customer_properties.path to a table with those columns");
+      }
+      if (!numeric.isEmpty()) {
+        throw r.fail(NUMERIC_COVARIATES, numeric + " are columns of input.customer_properties: set input.customer_properties.path");
+      }
+    }
+    return names;
   }
 }

@@ -161,8 +161,10 @@ public record LifecycleConfig(
      * from the events) or a column of {@code input.customer_properties}.
      */
     public record Breakdowns(List<String> names, int topValues, CustomerProperties properties) {
+      public static final String ACQUISITION_CHANNEL = "acquisition_channel";
+      public static final String FIRST_STAGE = "first_stage";
       /** Properties every run can derive from the events. */
-      public static final List<String> BUILT_IN = List.of("acquisition_channel", "first_stage");
+      public static final List<String> BUILT_IN = List.of(ACQUISITION_CHANNEL, FIRST_STAGE);
 
       public Breakdowns {
         names = List.copyOf(names);
@@ -247,8 +249,8 @@ public record LifecycleConfig(
 
   /**
    * {@code input.customer_properties}: a table with one row per customer (its id in {@code
-   * customerIdColumn}) and properties as columns, for breakdowns. Ids are pseudonymized as the events'
-   * are when privacy.pseudonymize is on.
+   * customerIdColumn}) and properties as columns, for breakdowns and CLV covariates. Ids are pseudonymized
+   * as the events' are when privacy.pseudonymize is on.
    */
   public record CustomerProperties(String path, InputFormat format, String customerIdColumn, Map<String, String> options) {
     public CustomerProperties {
@@ -260,6 +262,12 @@ public record LifecycleConfig(
     }
   }
 
+  /**
+   * The {@code clv} section. {@code covariates} (categorical: built-ins or property columns) and {@code
+   * numericCovariates} (property columns read as numbers) are fitted together as covariates of the
+   * purchase models; the properties' table is the one breakdowns read ({@code
+   * cohorts().breakdowns().properties()}), validated at load to be set when a covariate needs it.
+   */
   public record Clv(
       double grossMargin,
       double annualDiscountRate,
@@ -273,14 +281,16 @@ public record LifecycleConfig(
       Intervals intervals,
       int intervalDraws,
       int pathSegments,
-      List<String> covariates) {
-    /** The customer attribute {@code clv.covariates} can name. */
+      List<String> covariates,
+      List<String> numericCovariates) {
+    /** The built-in customer attribute on the CLV summary, which {@code clv.covariates} takes from there. */
     public static final String ACQUISITION_CHANNEL = "acquisition_channel";
 
     public Clv {
       acquisitionCost = Immutable.map(acquisitionCost);
       forecastDays = Immutable.list(forecastDays);
       covariates = Immutable.list(covariates);
+      numericCovariates = Immutable.list(numericCovariates);
     }
 
     public enum TimeUnit {

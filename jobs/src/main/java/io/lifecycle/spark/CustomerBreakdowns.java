@@ -18,6 +18,7 @@ import org.apache.spark.sql.AnalysisException;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.expressions.Window;
 
 /**
@@ -111,8 +112,7 @@ public final class CustomerBreakdowns {
     for (String name : names) {
       switch (name) {
         case "acquisition_channel" -> aggregates.add(FirstChannel.of().as(name));
-        case "first_stage" -> aggregates.add(min(when(col(Columns.STAGE).isNotNull(),
-            struct(col(Columns.EVENT_TIME), col(Columns.STAGE)))).getField(Columns.STAGE).as(name));
+        case "first_stage" -> aggregates.add(firstStage().as(name));
         default -> { }
       }
     }
@@ -120,7 +120,9 @@ public final class CustomerBreakdowns {
     Dataset<Row> customers = events.groupBy(col(Columns.CUSTOMER_ID))
         .agg(aggregates.get(0), aggregates.subList(1, aggregates.size()).toArray(Column[]::new));
     if (breakdowns.readsProperties()) {
-      customers = customers.join(properties(events.sparkSession()), Columns.CUSTOMER_ID, "left_outer");
+      List<String> properties = names.stream().filter(n -> !Breakdowns.BUILT_IN.contains(n)).toList();
+      customers = customers.join(properties(events.sparkSession(), breakdowns.properties(), privacy, properties),
+          Columns.CUSTOMER_ID, "left_outer");
     }
     List<Column> raw = new ArrayList<>(List.of(col(Columns.CUSTOMER_ID)));
     for (int i = 0; i < names.size(); i++) {
@@ -137,6 +139,14 @@ public final class CustomerBreakdowns {
           .otherwise(lit(OTHER)).as(column(i)));
     }
     return values.select(mapped.toArray(Column[]::new));
+  }
+
+  /**
+   * Per customer (an aggregate over the events), the stage of the earliest event that has one (two at
+   * the same instant: the first in name order): the built-in {@code first_stage}.
+   */
+  public static Column firstStage() {
+    return min(when(col(Columns.STAGE).isNotNull(), struct(col(Columns.EVENT_TIME), col(Columns.STAGE)))).getField(Columns.STAGE);
   }
 
   /** Per breakdown, its most common non-null values. */
@@ -160,11 +170,23 @@ public final class CustomerBreakdowns {
   }
 
   /**
-   * input.customer_properties: the id (pseudonymized as the events' are) and every property a breakdown
-   * names, as strings, one row per customer. A missing table or column fails the run, naming it.
+   * input.customer_properties: the id (pseudonymized as the events' are) and each of {@code names} as
+   * strings, one row per customer (several rows for a customer: the least value). Read by the breakdowns
+   * and by the CLV covariates. A missing table or column fails the run, naming it.
    */
-  private Dataset<Row> properties(org.apache.spark.sql.SparkSession spark) {
-    CustomerProperties source = breakdowns.properties();
+  public static Dataset<Row> properties(SparkSession spark, CustomerProperties source, LifecycleConfig.Privacy privacy,
+      List<String> names) {
+    return properties(spark, source, privacy, names, List.of());
+  }
+
+  /**
+   * {@link #properties(SparkSession, CustomerProperties, LifecycleConfig.Privacy, List)} with {@code numbers}
+   * too, as doubles (the least per customer by value, not by text). A value that is not a number fails the
+   * run naming the column and the value: a numeric covariate of text is a config mistake, not noise to
+   * quarantine.
+   */
+  public static Dataset<Row> properties(SparkSession spark, CustomerProperties source, LifecycleConfig.Privacy privacy,
+      List<String> names, List<String> numbers) {
     Dataset<Row> table;
     try {
       var reader = spark.read().format(source.format().name().toLowerCase(java.util.Locale.ROOT));
@@ -181,20 +203,43 @@ public final class CustomerBreakdowns {
     }
     List<String> columns = Arrays.asList(table.columns());
     List<String> wanted = new ArrayList<>(List.of(source.customerIdColumn()));
-    breakdowns.names().stream().filter(n -> !Breakdowns.BUILT_IN.contains(n)).forEach(wanted::add);
+    wanted.addAll(names);
+    wanted.addAll(numbers);
     List<String> missing = wanted.stream().filter(w -> !columns.contains(w)).toList();
     if (!missing.isEmpty()) {
       throw new LifecycleException(ExitCode.USAGE_OR_CONFIG, "input.customer_properties " + source.path()
           + " has no column " + String.join(", ", missing) + " (its columns: " + String.join(", ", columns) + ")");
     }
+    requireNumbers(table, source, numbers);
     List<Column> select = new ArrayList<>(List.of(col(source.customerIdColumn()).cast("string").as(Columns.CUSTOMER_ID)));
     List<Column> least = new ArrayList<>();
     for (String w : wanted.subList(1, wanted.size())) {
-      select.add(col(w).cast("string").as(w));
+      Column text = col(w).cast("string");
+      select.add((numbers.contains(w) ? text.try_cast("double") : text).as(w));
       least.add(min(col(w)).as(w));
     }
     Dataset<Row> ids = Pseudonymizer.from(privacy).replace(
         table.select(select.toArray(Column[]::new)).where(col(Columns.CUSTOMER_ID).isNotNull()), Columns.CUSTOMER_ID);
     return ids.groupBy(col(Columns.CUSTOMER_ID)).agg(least.get(0), least.subList(1, least.size()).toArray(Column[]::new));
+  }
+
+  /** Fails naming the first numeric column with a value that is not a number, and the value. */
+  private static void requireNumbers(Dataset<Row> table, CustomerProperties source, List<String> numbers) {
+    if (numbers.isEmpty()) {
+      return;
+    }
+    List<Column> firstBad = new ArrayList<>();
+    for (String n : numbers) {
+      Column text = col(n).cast("string");
+      firstBad.add(min(when(text.isNotNull().and(text.try_cast("double").isNull()), text)).as(n));
+    }
+    // Bounded: one row, one value per numeric column.
+    Row bad = table.agg(firstBad.get(0), firstBad.subList(1, firstBad.size()).toArray(Column[]::new)).first();
+    for (int i = 0; i < numbers.size(); i++) {
+      if (!bad.isNullAt(i)) {
+        throw new LifecycleException(ExitCode.USAGE_OR_CONFIG, "input.customer_properties " + source.path() + " column "
+            + numbers.get(i) + " has a value that is not a number: '" + bad.getString(i) + "' (clv.numeric_covariates reads it as one)");
+      }
+    }
   }
 }

@@ -1,6 +1,7 @@
 package io.lifecycle.clv;
 
 import static org.apache.spark.sql.functions.col;
+import static io.lifecycle.clv.CovariateRows.*;
 import static org.junit.jupiter.api.Assertions.*;
 
 import io.lifecycle.SharedSpark;
@@ -54,26 +55,10 @@ class ClvCovariatesTest {
     plainFits = models.where(col(ClvModelsTable.PURPOSE).equalTo(ClvModelsTable.PURPOSE_FULL)).count();
   }
 
-  private static double logFactor(Row fit, String parameter) {
-    return Math.log(fit.<scala.collection.Map<String, Double>>getAs(ClvModelsTable.PARAMETERS).apply(parameter));
-  }
-
-  /** The delta method: the standard error of ln(factor) is the factor's over the factor. */
-  private static double logError(Row fit, String parameter) {
-    double factor = fit.<scala.collection.Map<String, Double>>getAs(ClvModelsTable.PARAMETERS).apply(parameter);
-    return fit.<scala.collection.Map<String, Double>>getAs(ClvModelsTable.STANDARD_ERRORS).apply(parameter) / factor;
-  }
-
   @Test
   void bgNbdWithTheChannelRecoversTheFactorOfTwo() {
     Row bg = fits.get(ClvModelsTable.BG_NBD);
-    assertNotNull(bg, fits.toString());
-    assertTrue(bg.<Boolean>getAs(ClvModelsTable.CONVERGED), bg.toString());
-    assertEquals("covariate=acquisition_channel", bg.getAs(ClvModelsTable.SEGMENT));
-    double estimate = logFactor(bg, "purchase[paid_search]");
-    double error = logError(bg, "purchase[paid_search]");
-    assertTrue(error > 0 && error < 0.2, "standard error " + error);
-    assertEquals(Math.log(2), estimate, 2 * error, "ln of paid search's purchase factor");
+    assertFactorOfTwo(bg, "covariate=acquisition_channel", "purchase[paid_search]");
     // organic, the most common channel, is the reference; the other channels buy as it does.
     for (String channel : List.of("social", "email", "referral")) {
       String p = "purchase[" + channel + "]";

@@ -45,7 +45,7 @@ class ConfigLoaderTest {
     costs.put("z", 1.0);
     costs.put("a", 2.0);
     LifecycleConfig.Clv clv = new LifecycleConfig.Clv(0.3, 0.1, 12, LifecycleConfig.Clv.TimeUnit.WEEKS, costs,
-        c.clv().fitSegments(), 0, List.of(30), 20, LifecycleConfig.Clv.Intervals.NONE, 200, 50, List.of());
+        c.clv().fitSegments(), 0, List.of(30), 20, LifecycleConfig.Clv.Intervals.NONE, 200, 50, List.of(), List.of());
     costs.put("b", 3.0);
     assertEquals(List.of("z", "a"), List.copyOf(clv.acquisitionCost().keySet()), "a copy, in the given order");
   }
@@ -65,12 +65,39 @@ class ConfigLoaderTest {
   }
 
   @Test
-  void clvCovariatesAreNoneOrTheAcquisitionChannel() {
+  void clvCovariatesAreBuiltInsWithoutAPropertiesTable() {
     assertEquals(List.of(), ConfigLoader.defaults().clv().covariates());
+    assertEquals(List.of(), ConfigLoader.defaults().clv().numericCovariates());
     assertEquals(List.of("acquisition_channel"),
         ConfigLoader.parse("lifecycle.clv.covariates = [acquisition_channel]", "test.conf").clv().covariates());
+    assertEquals(List.of("acquisition_channel", "first_stage"),
+        ConfigLoader.parse("lifecycle.clv.covariates = [acquisition_channel, first_stage]", "test.conf").clv().covariates());
     String e = fails("lifecycle.clv.covariates = [plan]").getMessage();
-    assertTrue(e.contains("lifecycle.clv.covariates") && e.contains("[plan]"), e);
+    assertTrue(e.contains("lifecycle.clv.covariates") && e.contains("[plan]") && e.contains("input.customer_properties.path"), e);
+    e = fails("lifecycle.clv.numeric_covariates = [age]").getMessage();
+    assertTrue(e.contains("lifecycle.clv.numeric_covariates") && e.contains("[age]") && e.contains("input.customer_properties.path"), e);
+  }
+
+  /** Properties of input.customer_properties, categorical and numeric together; names that reach SQL are identifiers. */
+  @Test
+  void clvCovariatesArePropertyColumnsOnceEachAndIdentifiers() {
+    String props = "lifecycle.input.customer_properties.path = props.csv\n";
+    LifecycleConfig c = ConfigLoader.parse(props + "lifecycle.clv.covariates = [acquisition_channel, plan]\n"
+        + "lifecycle.clv.numeric_covariates = [age, score]", "test.conf");
+    assertEquals(List.of("acquisition_channel", "plan"), c.clv().covariates());
+    assertEquals(List.of("age", "score"), c.clv().numericCovariates());
+    String e = fails(props + "lifecycle.clv.covariates = [\"plan; drop table x\"]").getMessage();
+    assertTrue(e.contains("lifecycle.clv.covariates") && e.contains("not a column name"), e);
+    e = fails(props + "lifecycle.clv.numeric_covariates = [\"1age\"]").getMessage();
+    assertTrue(e.contains("lifecycle.clv.numeric_covariates") && e.contains("not a column name"), e);
+    assertTrue(fails(props + "lifecycle.clv.covariates = [plan, plan]").getMessage().contains("twice"));
+    assertTrue(fails(props + "lifecycle.clv.covariates = [customer_id]").getMessage().contains("id"));
+    e = fails(props + "lifecycle.clv.numeric_covariates = [first_stage]").getMessage();
+    assertTrue(e.contains("lifecycle.clv.numeric_covariates") && e.contains("categorical"), e);
+    e = fails(props + "lifecycle.clv.covariates = [plan]\nlifecycle.clv.numeric_covariates = [plan]").getMessage();
+    assertTrue(e.contains("lifecycle.clv.numeric_covariates") && e.contains("[plan]") && e.contains("categorical or numeric"), e);
+    e = fails(props + "lifecycle.clv.covariates = [a, b, c, d, e, f, g, h, i, j, k]").getMessage();
+    assertTrue(e.contains("at most 10"), e);
   }
 
   /**

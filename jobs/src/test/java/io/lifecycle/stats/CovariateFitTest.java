@@ -117,6 +117,81 @@ class CovariateFitTest {
     }
   }
 
+  /**
+   * Two categorical covariates and a numeric one: eight cells, each with its own exponents (dummies and
+   * a centered value), and the gradient by the chain rule d phi / d theta = +- z phi / theta.
+   */
+  @Test
+  void theJointGradientWithSeveralCovariatesIsTheChainRuleOfTheCells() {
+    java.util.List<LogLikelihood> cells = new java.util.ArrayList<>();
+    double[][] z = new double[8][];
+    for (int k = 0; k < 8; k++) {
+      cells.add(BgNbdModel.likelihood(new BgNbdSimulator(TRUTH, 60 + k).simulate(500, 180, 540, 7.0)));
+      // channel paid (bit 0), plan pro or plus (bits 1, 2 exclusive), a centered score.
+      z[k] = new double[] {k & 1, (k >> 1) == 1 ? 1 : 0, (k >> 1) == 2 ? 1 : 0, -0.7 + 0.35 * k};
+    }
+    CovariateFit.Design design = new CovariateFit.Design(List.of("channel=paid", "plan=pro", "plan=plus", "score"), z);
+    for (List<CovariateFit.Effect> effects : List.of(CovariateFit.BG_NBD, CovariateFit.PARETO_NBD)) {
+      CovariateFit.Joint joint = new CovariateFit.Joint(cells, design, effects);
+      assertEquals(4 + 4 * effects.size(), joint.dimension());
+      double[] theta = new double[joint.dimension()];
+      double[] base = {0.3, 30.0, 0.8, 2.5};
+      for (int i = 0; i < theta.length; i++) {
+        theta[i] = i < 4 ? base[i] : 0.6 + 0.1 * i;
+      }
+      double[] analytic = joint.gradient(theta);
+      double[] numeric = NumericGradient.of(joint, theta);
+      for (int i = 0; i < theta.length; i++) {
+        assertEquals(numeric[i], analytic[i], 1e-6 * Math.max(1, Math.abs(numeric[i])), joint.parameterNames().get(i));
+      }
+    }
+    assertEquals("purchase[score]", new CovariateFit.Joint(cells, design, CovariateFit.BG_NBD).parameterNames().get(13));
+  }
+
+  /**
+   * A numeric covariate, z = 1 for the paid channel and 0 for organic, centered at its mean 1/2: the same
+   * model as the channel as a categorical covariate, written otherwise, so the same factor, standard error
+   * and likelihood-ratio test; the reference parameters are those of a customer at the mean (alpha
+   * divided by the square root of the factor).
+   */
+  @Test
+  void aZeroOneNumericCovariateIsTheCategoricalOneReparametrized() {
+    RfmSummary organic = simulate(TRUTH, 71);
+    RfmSummary paid = simulate(new BgNbdModel(TRUTH.r(), TRUTH.alpha() / 2, TRUTH.a(), TRUTH.b()), 72);
+    CovariateFit categorical = fitBgNbd(organic, paid);
+    MleResult pooled = BgNbdModel.fit(pooled(organic, paid)).mle();
+    CovariateFit numeric = CovariateFit.fit(new CovariateFit.Design(List.of("paid"), new double[][] {{-0.5}, {0.5}}),
+        List.of(organic, paid), BgNbdModel::likelihood, CovariateFit.BG_NBD, pooled, new MaximumLikelihoodFitter());
+    assertTrue(numeric.mle().converged(), numeric.mle().message());
+    assertEquals(List.of("r", "alpha", "a", "b", "purchase[paid]", "dropout_a[paid]", "dropout_b[paid]"), numeric.mle().parameterNames());
+    CovariateFit.Coefficient c = coefficient(categorical, "purchase");
+    CovariateFit.Coefficient n = coefficient(numeric, "purchase");
+    assertEquals(c.estimate(), n.estimate(), 1e-3);
+    assertEquals(c.standardError(), n.standardError(), 1e-3 * c.standardError());
+    assertEquals(categorical.lrStatistic(), numeric.lrStatistic(), 1e-4);
+    assertEquals(3, numeric.degreesOfFreedom());
+    assertEquals(categorical.mle().estimates()[1] / Math.sqrt(c.factor()), numeric.mle().estimates()[1], 1e-3 * numeric.mle().estimates()[1]);
+    assertArrayEquals(numeric.levelParameters(0, 4, CovariateFit.BG_NBD), numeric.cellParameters(new double[] {0}, 4, CovariateFit.BG_NBD), 0);
+  }
+
+  /** A rate that doubles per unit of a score (cells at -1, 0 and 1): ln c recovers ln 2 within two standard errors. */
+  @Test
+  void aNumericCovariateRecoversItsFactorPerUnit() {
+    List<RfmSummary> data = new java.util.ArrayList<>();
+    double[][] z = {{-1}, {0}, {1}};
+    for (int k = 0; k < 3; k++) {
+      data.add(simulate(new BgNbdModel(TRUTH.r(), TRUTH.alpha() / Math.pow(2, z[k][0]), TRUTH.a(), TRUTH.b()), 80 + k));
+    }
+    MleResult pooled = BgNbdModel.fit(pooled(pooled(data.get(0), data.get(1)), data.get(2))).mle();
+    CovariateFit fit = CovariateFit.fit(new CovariateFit.Design(List.of("score"), z), data, BgNbdModel::likelihood,
+        CovariateFit.BG_NBD, pooled, new MaximumLikelihoodFitter());
+    CovariateFit.Coefficient purchase = coefficient(fit, "purchase");
+    assertTrue(purchase.standardError() > 0 && purchase.standardError() < 0.1, purchase.toString());
+    assertEquals(Math.log(2), purchase.estimate(), 2 * purchase.standardError(), purchase.toString());
+    assertTrue(fit.pValue() < 1e-9, "p " + fit.pValue());
+    assertThrows(IllegalArgumentException.class, () -> new CovariateFit.Design(List.of("flat"), new double[][] {{0}, {0}}));
+  }
+
   @Test
   void oneLevelIsNotACovariate() {
     RfmSummary only = simulate(TRUTH, 51);
