@@ -7,7 +7,7 @@ import java.util.List;
 
 /**
  * The analysts' first page: the run's counts, cohort retention and survival, the stage funnel,
- * transitions and paths, the CLV distribution and holdout check, and the churn model's ROC and
+ * transitions and paths, the CLV distribution, holdout check and covariate fits, and the churn model's ROC and
  * calibration beside its baselines, as one HTML page with SVG charts.
  *
  * <p>Each part of the page is a section class with a query and a renderer: the query aggregates the output
@@ -51,6 +51,7 @@ public final class LifecycleReport {
     page.section("clv", "Customer lifetime value");
     ClvSection.render(page, ClvSection.query(tables));
     HoldoutSection.render(page, HoldoutSection.query(tables));
+    CovariatesSection.render(page, CovariatesSection.query(tables));
     ForecastsSection.render(page, ForecastsSection.query(tables));
     AttributionSection.render(page, AttributionSection.query(tables));
     page.endSection();

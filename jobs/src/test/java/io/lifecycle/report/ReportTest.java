@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import io.lifecycle.tables.ClvForecastTable;
+import io.lifecycle.tables.ClvModelsTable;
 import java.sql.Date;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -79,6 +80,44 @@ class ReportTest {
     // At the run date: 8 actual, 10 expected, the model 25% above.
     assertTrue(html.contains("<td class=\"num\">8</td><td class=\"num\">10</td><td class=\"num\">25.0%</td>"), html);
     assertTrue(html.contains("run date"), "the run date is marked");
+  }
+
+  @Test
+  void theCovariateFitsAreTabledWithTheirIntervalsAndTest(@TempDir Path dir) throws Exception {
+    Path out = dir.resolve("out");
+    SparkSession spark = SharedSpark.get();
+    RunContext ctx = new RunContext(spark, TestSupport.runConfig(dir, "lifecycle.clv.covariates = [acquisition_channel]"),
+        LocalDate.of(2026, 1, 1));
+    Date run = Date.valueOf(ctx.runDate());
+    java.util.Map<String, Double> parameters = new java.util.LinkedHashMap<>();
+    parameters.put("r", 0.25);
+    parameters.put("alpha", 4.0);
+    parameters.put("purchase[paid_search]", 2.0);
+    parameters.put("dropout[paid_search]", 1.0);
+    parameters.put("purchase[email]", 3.0);
+    java.util.Map<String, Double> errors = new java.util.LinkedHashMap<>();
+    errors.put("r", 0.01);
+    errors.put("alpha", 0.2);
+    errors.put("purchase[paid_search]", 0.2);
+    errors.put("dropout[paid_search]", 0.5);
+    errors.put("purchase[email]", 0.1);
+    Row fit = RowFactory.create(run, "pareto_nbd", ClvModelsTable.PURPOSE_COVARIATES, "covariate=acquisition_channel", run,
+        scala.jdk.javaapi.CollectionConverters.asScala(parameters), scala.jdk.javaapi.CollectionConverters.asScala(errors),
+        -1234.5, 40, true, false, 4000L, 900L, 1.5, false, "converged", 63.3, 8, 5.6e-9);
+    ctx.store().write(ClvModelsTable.DEF, spark.createDataFrame(List.of(fit), ClvModelsTable.DEF.schema()), ctx.runDate());
+    new ReportStep().run(ctx);
+    String html = Files.readString(out.resolve(ReportStep.LATEST));
+    assertTrue(html.contains("pareto_nbd with acquisition_channel: likelihood ratio 63.3 on 8 degrees of freedom"), html);
+    assertTrue(html.contains("p = 5.6e-09"), html);
+    // ln 2 +- 1.96 x 0.2 / 2: 2 x exp(-+0.196) = 1.644 to 2.433; z = 6.93, p = 4.2e-12.
+    assertTrue(html.contains("<td>pareto_nbd</td><td>purchase[paid_search]</td><td class=\"num\">2.000</td>"
+        + "<td>1.644 to 2.433</td><td>4.2e-12</td>"), html);
+    // A factor of 1: its interval holds 1, p = 1.
+    assertTrue(html.contains("<td>dropout[paid_search]</td><td class=\"num\">1.000</td><td>0.375 to 2.664</td>"
+        + "<td class=\"num\">1.0000</td>"), html);
+    // z = ln 3 / (0.1 / 3) = 33: a p-value below what the arithmetic resolves is said so.
+    assertTrue(html.contains("<td>purchase[email]</td><td class=\"num\">3.000</td><td>2.810 to 3.203</td><td>&lt; 1e-15</td>"), html);
+    assertFalse(html.contains("<td>alpha</td>"), "the base parameters are not factors");
   }
 
   @Test

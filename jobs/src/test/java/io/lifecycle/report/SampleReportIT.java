@@ -31,6 +31,11 @@ class SampleReportIT {
     for (String id : expected) {
       assertTrue(html.contains("<figure class=\"chart\" id=\"" + id + "\">"), "chart " + id + " missing");
     }
+    // conf/local.conf's clv.covariates = [acquisition_channel, plan]: both purchase models' joint fits and tests.
+    for (String model : java.util.List.of("bg_nbd", "pareto_nbd")) {
+      assertTrue(html.contains(model + " with acquisition_channel,plan: likelihood ratio"), "no covariate fit of " + model);
+      assertTrue(html.contains("<td>" + model + "</td><td>purchase[plan=pro]</td>"), "no plan factor of " + model);
+    }
     assertFalse(html.contains("class=\"" + HtmlPage.MISSING + "\""), "a section says its data is missing");
     assertFalse(html.contains("NaN") || html.contains("Infinity"), "unformatted numbers in the report");
     assertFalse(html.contains("<script"), "the report must need no script");
