@@ -6,6 +6,7 @@ import io.lifecycle.config.LifecycleConfig;
 import io.lifecycle.config.LifecycleConfig.Clv;
 import io.lifecycle.config.LifecycleConfig.Cohorts.Breakdowns;
 import io.lifecycle.spark.CustomerBreakdowns;
+import io.lifecycle.spark.ExactQuantiles;
 import io.lifecycle.stats.BgNbdModel;
 import io.lifecycle.stats.CovariateFit;
 import io.lifecycle.stats.CustomerSummary;
@@ -196,29 +197,22 @@ final class ClvCovariates {
   }
 
   /**
-   * Each numeric covariate's bin: the number of its distinct approximate {@value #BINS}-quantiles below
-   * the value (0 to {@value #BINS} - 1; null for a missing value), all quantiles from one aggregation.
+   * Each numeric covariate's bin: the number of its distinct {@value #BINS}-quantiles below the value (0 to
+   * {@value #BINS} - 1; null for a missing value). The quantiles are exact ({@link ExactQuantiles}), not
+   * {@code percentile_approx}, whose answer depends on the order rows arrive in: a rerun, or a daily run
+   * against a full one, bins every customer the same way.
    */
   private static List<Column> binColumns(Dataset<Row> keyed, int count) {
-    if (count == 0) {
-      return List.of();
-    }
-    Column[] probabilities = new Column[BINS - 1];
+    double[] probabilities = new double[BINS - 1];
     for (int b = 1; b < BINS; b++) {
-      probabilities[b - 1] = lit((double) b / BINS);
+      probabilities[b - 1] = (double) b / BINS;
     }
-    List<Column> quantiles = new ArrayList<>();
-    for (int j = 0; j < count; j++) {
-      quantiles.add(percentile_approx(col(numeric(j)), array(probabilities), lit(10_000)).as("_q" + j));
-    }
-    // Bounded: one row of BINS - 1 quantiles per numeric covariate.
-    Row q = keyed.agg(quantiles.get(0), quantiles.subList(1, quantiles.size()).toArray(Column[]::new)).first();
     List<Column> bins = new ArrayList<>();
     for (int j = 0; j < count; j++) {
       Column value = col(numeric(j));
+      double[] q = ExactQuantiles.of(keyed, numeric(j), probabilities);
       Column bin = lit(0);
-      List<Double> cuts = q.isNullAt(j) ? List.of() : q.<Double>getList(j).stream().distinct().sorted().toList();
-      for (double cut : cuts) {
+      for (double cut : q == null ? new double[0] : Arrays.stream(q).distinct().sorted().toArray()) {
         bin = bin.plus(when(value.gt(cut), 1).otherwise(0));
       }
       bins.add(when(value.isNotNull(), bin));
