@@ -177,6 +177,28 @@ class ClvJointCovariatesTest {
         "carol|organic|CONSIDERATION|(unknown)|null"), TestSupport.rows(covariates));
   }
 
+  /**
+   * Covariates that cross into more than {@value ClvCovariates#MAX_CELLS} cells are not fitted (the cap
+   * bounds the rows the driver holds and the likelihood's terms): 300 customers with every combination of
+   * ten values of a, ten of b and three of c make 300 cells, and the step goes on without a covariates row.
+   */
+  @Test
+  void tooManyCellsSkipTheFit(@TempDir Path dir) throws java.io.IOException {
+    StringBuilder csv = new StringBuilder("customer_id,a,b,c\n");
+    List<Row> summaryRows = new java.util.ArrayList<>();
+    for (int i = 0; i < 300; i++) {
+      csv.append("c").append(i).append(',').append(i % 10).append(',').append(i / 10 % 10).append(',').append(i / 100).append('\n');
+      summaryRows.add(RowFactory.create("c" + i, (long) (i % 3), 1.0 + i % 3, 10.0, "organic"));
+    }
+    LifecycleConfig config = TestSupport.config("lifecycle.input.customer_properties.path = \""
+        + TestSupport.inputFile(dir, "p.csv", csv.toString()) + "\"", "lifecycle.clv.covariates = [a, b, c]");
+    StructType summarySchema = new StructType().add(Columns.CUSTOMER_ID, "string").add(CustomerSummary.FREQUENCY, "long")
+        .add(CustomerSummary.RECENCY, "double").add(CustomerSummary.AGE, "double").add(CustomerSummary.CHANNEL, "string");
+    Dataset<Row> summary = spark.createDataFrame(summaryRows, summarySchema);
+    // The cap is checked before any fit is used: none is needed.
+    assertEquals(List.of(), ClvCovariates.fits(config, summary.limit(0), summary, RUN_DATE, null, null));
+  }
+
   /** A numeric covariate with a value that is not a number stops the run, naming the column and the value. */
   @Test
   void aValueThatIsNotANumberIsNamed(@TempDir Path dir) throws java.io.IOException {
