@@ -16,6 +16,11 @@ public final class Columns {
   public static final String RUN_ID = "run_id";
   public static final String RUN_DATE = "run_date";
   public static final String INGEST_RUN_ID = "ingest_run_id";
+  /**
+   * events: every id the row carried, as '&lt;id_type&gt;:&lt;id&gt;' (id_type: customer_id, anonymous_id or an
+   * extra id column), sorted; null when identity stitching is off. The stitch step links ids through it.
+   */
+  public static final String IDENTITY_IDS = "identity_ids";
   /** The cohorts.breakdowns property a row is split by; {@link #ALL_BREAKDOWNS} for rows over every customer. */
   public static final String BREAKDOWN = "breakdown";
   /** The property's value ('(other)' beyond its most common ones, '(unknown)' when missing). */
