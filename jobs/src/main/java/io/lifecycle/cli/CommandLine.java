@@ -36,13 +36,15 @@ public record CommandLine(String command, Map<String, String> options) {
       "  --conf FILE          Configuration (its lifecycle.generate section)",
       "  --output PATH        Folder to write the events and _ground_truth into (required)",
       "  --customers N  --seed N  --format csv|json|parquet  --bots N  --events-per-bot N",
+      "  --anonymous-share S  Share (0 to 1, default 0) of persons anonymous until they sign up or buy:",
+      "                       adds the column anonymous_id (device ids) and _identity_truth",
       "",
       "Exit codes: 0 ok, 1 failure, 2 bad usage or config, 3 bad input (quality limit, unreadable file),",
       "            4 write conflict (retry), 5 input missing or empty (retry when it has arrived).");
 
   private static final Map<String, Set<String>> OPTIONS = Map.of(
       "run", Set.of("conf", "run-date", "steps", "input", "output", "mode"),
-      "generate", Set.of("conf", "output", "customers", "seed", "format", "bots", "events-per-bot"),
+      "generate", Set.of("conf", "output", "customers", "seed", "format", "bots", "events-per-bot", "anonymous-share"),
       "contract", Set.of(),
       "help", Set.of());
 
@@ -132,6 +134,18 @@ public record CommandLine(String command, Map<String, String> options) {
       return Long.parseLong(value.replace("_", ""));
     } catch (NumberFormatException e) {
       throw usage("--" + name + " '" + value + "' is not a whole number");
+    }
+  }
+
+  public double doubleOption(String name, double fallback) {
+    String value = options.get(name);
+    if (value == null) {
+      return fallback;
+    }
+    try {
+      return Double.parseDouble(value);
+    } catch (NumberFormatException e) {
+      throw usage("--" + name + " '" + value + "' is not a number");
     }
   }
 

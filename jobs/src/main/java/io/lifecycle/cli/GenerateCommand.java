@@ -31,7 +31,8 @@ final class GenerateCommand {
     try {
       settings = GeneratorSettings.defaults(line.longOption("customers", g.customers()), line.longOption("seed", g.seed()))
           .withWindow(g.start(), g.end())
-          .withBots((int) line.longOption("bots", g.bots()), line.longOption("events-per-bot", g.eventsPerBot()));
+          .withBots((int) line.longOption("bots", g.bots()), line.longOption("events-per-bot", g.eventsPerBot()))
+          .withAnonymousShare(line.doubleOption("anonymous-share", 0.0));
     } catch (IllegalArgumentException e) {
       throw new LifecycleException(ExitCode.USAGE_OR_CONFIG, e.getMessage());
     }
@@ -39,7 +40,7 @@ final class GenerateCommand {
     output = io.lifecycle.io.Locations.qualify(output, spark.sessionState().newHadoopConf(), callerDir);
     long started = System.nanoTime();
     RawEventWriter.write(spark, settings, output, format);
-    LOG.info("generated {} customers ({} bots) as {} under {} in {} s", settings.customers(), settings.bots(), format,
-        output, String.format("%.1f", (System.nanoTime() - started) / 1e9));
+    LOG.info("generated {} customers ({} bots, anonymous share {}) as {} under {} in {} s", settings.customers(), settings.bots(),
+        settings.anonymousShare(), format, output, String.format("%.1f", (System.nanoTime() - started) / 1e9));
   }
 }

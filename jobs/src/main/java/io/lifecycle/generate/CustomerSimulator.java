@@ -24,14 +24,26 @@ final class CustomerSimulator {
   static final long DAY = 24 * HOUR;
   static final long WEEK = 7 * DAY;
 
-  /** One raw event, in the shape users give us (strings). */
-  record Event(String customerId, long time, String type, String amount, String channel, String eventId) {}
+  /**
+   * One raw event, in the shape users give us (strings). A null customer id: an anonymous visitor's
+   * event; a null anonymous id: none given (every event when the settings' anonymous share is 0).
+   */
+  record Event(String customerId, long time, String type, String amount, String channel, String eventId,
+      String anonymousId) {}
 
   /** The latent truth of one customer. */
   record Truth(String customerId, String channel, long arrival, Long firstPurchase, double lambda, double pDropout,
       Long dropout, double nu, int purchases, boolean aliveAtEnd) {}
 
-  record Customer(Truth truth, List<Event> events) {}
+  /**
+   * The ids a person used: whether their first events were anonymous, whether their customer id appears
+   * on any event, and their devices' anonymous ids (none when the anonymous share is 0).
+   */
+  record Identity(boolean anonymousFirst, boolean identified, List<String> anonymousIds) {
+    static final Identity CUSTOMER_ID_ONLY = new Identity(false, true, List.of());
+  }
+
+  record Customer(Truth truth, List<Event> events, Identity identity) {}
 
   /** A customer's properties, as a CRM would hold them (a null country: not recorded). */
   record Properties(String customerId, String country, String plan) {}
@@ -90,7 +102,13 @@ final class CustomerSimulator {
     return String.format(Locale.ROOT, "C%08d", index);
   }
 
+  /** The person's life, and with a positive anonymous share the ids each event carries (DeviceIdentities). */
   Customer simulate(long index) {
+    Customer life = life(index);
+    return s.anonymousIds() ? DeviceIdentities.assign(s, index, life) : life;
+  }
+
+  private Customer life(long index) {
     SplittableRandom rnd = Sampling.forCustomer(s.seed(), index);
     String id = customerId(index);
     String channel = pickChannel(rnd.nextDouble());
@@ -116,12 +134,12 @@ final class CustomerSimulator {
           session(rnd, out, again, new String[] {"page_view", "product_view"}, 1 + rnd.nextInt(3), null);
         }
       }
-      return new Customer(new Truth(id, channel, arrival, null, lambda, pDrop, null, nu, 0, false), events);
+      return new Customer(new Truth(id, channel, arrival, null, lambda, pDrop, null, nu, 0, false), events, Identity.CUSTOMER_ID_ONLY);
     }
     // The first purchase closes the consideration session (or the awareness one, when it was skipped).
     long firstPurchase = t + (1 + rnd.nextInt(8)) * MINUTE;
     if (firstPurchase >= endMs) {
-      return new Customer(new Truth(id, channel, arrival, null, lambda, pDrop, null, nu, 0, false), events);
+      return new Customer(new Truth(id, channel, arrival, null, lambda, pDrop, null, nu, 0, false), events, Identity.CUSTOMER_ID_ONLY);
     }
     out.purchase(firstPurchase, spend(rnd, nu));
     int purchases = 1;
@@ -151,7 +169,7 @@ final class CustomerSimulator {
       }
     }
     events.sort(Comparator.comparingLong(Event::time));
-    return new Customer(new Truth(id, channel, arrival, firstPurchase, lambda, pDrop, dropout, nu, purchases, dropout == null), events);
+    return new Customer(new Truth(id, channel, arrival, firstPurchase, lambda, pDrop, dropout, nu, purchases, dropout == null), events, Identity.CUSTOMER_ID_ONLY);
   }
 
   /** Support tickets, reviews, referrals and browsing between two purchases, an hour clear of both. */
@@ -228,7 +246,7 @@ final class CustomerSimulator {
         }
         emitted++;
         t += 2000 + rnd.nextInt(8000);
-        return new Event(id, t, "page_view", null, "bot", id + "-" + emitted);
+        return new Event(id, t, "page_view", null, "bot", id + "-" + emitted, null);
       }
     };
   }
@@ -247,7 +265,7 @@ final class CustomerSimulator {
 
     void add(long time, String type, String amount) {
       String eventChannel = events.size() < 3 ? channel : null;
-      events.add(new Event(id, time, type, amount, eventChannel, id + "-" + (events.size() + 1)));
+      events.add(new Event(id, time, type, amount, eventChannel, id + "-" + (events.size() + 1), null));
     }
 
     void purchase(long time, String amount) {

@@ -25,6 +25,9 @@ import java.util.Map;
  * @param eventsPerBot events each bot emits
  * @param rateFactors per acquisition channel, a factor on its customers' purchase rates (1 when absent):
  *     the channel as a covariate of the purchase rate, with a known effect for tests to recover
+ * @param anonymousShare share of persons whose events before they sign up or first buy carry only a device's
+ *     anonymous id, as a clickstream's pre-login events do (0: no anonymous_id column, the output as before
+ *     it existed; see DeviceIdentities)
  */
 public record GeneratorSettings(
     long customers,
@@ -42,7 +45,8 @@ public record GeneratorSettings(
     double v,
     int bots,
     long eventsPerBot,
-    Map<String, Double> rateFactors) implements java.io.Serializable {
+    Map<String, Double> rateFactors,
+    double anonymousShare) implements java.io.Serializable {
 
   public GeneratorSettings {
     // In the given order: the simulator maps each customer's draw to a channel through the weights in this
@@ -57,6 +61,7 @@ public record GeneratorSettings(
     check(r > 0 && alpha > 0 && a > 0 && b > 0, "r, alpha, a, b must be > 0");
     check(p > 0 && q > 1 && v > 0, "p and v must be > 0 and q > 1");
     check(bots >= 0 && eventsPerBot >= 0, "bots and eventsPerBot must be >= 0");
+    check(anonymousShare >= 0 && anonymousShare <= 1, "anonymousShare must be in [0, 1]");
   }
 
   private static void check(boolean ok, String message) {
@@ -74,21 +79,31 @@ public record GeneratorSettings(
     channels.put("email", 0.1);
     channels.put("referral", 0.1);
     return new GeneratorSettings(customers, seed, LocalDate.of(2024, 1, 1), LocalDate.of(2025, 12, 31), channels,
-        0.7, 0.25, 4.0, 0.8, 2.5, 6.0, 4.0, 15.0, 0, 0, Map.of());
+        0.7, 0.25, 4.0, 0.8, 2.5, 6.0, 4.0, 15.0, 0, 0, Map.of(), 0.0);
   }
 
   public GeneratorSettings withBots(int count, long eventsEach) {
-    return new GeneratorSettings(customers, seed, start, end, channels, buyerShare, r, alpha, a, b, p, q, v, count, eventsEach, rateFactors);
+    return new GeneratorSettings(customers, seed, start, end, channels, buyerShare, r, alpha, a, b, p, q, v, count, eventsEach, rateFactors, anonymousShare);
   }
 
   public GeneratorSettings withWindow(LocalDate from, LocalDate to) {
-    return new GeneratorSettings(customers, seed, from, to, channels, buyerShare, r, alpha, a, b, p, q, v, bots, eventsPerBot, rateFactors);
+    return new GeneratorSettings(customers, seed, from, to, channels, buyerShare, r, alpha, a, b, p, q, v, bots, eventsPerBot, rateFactors, anonymousShare);
   }
 
   /** These settings with {@code channel}'s customers buying at {@code factor} times the rate they would. */
   public GeneratorSettings withRateFactor(String channel, double factor) {
     Map<String, Double> factors = new LinkedHashMap<>(rateFactors);
     factors.put(channel, factor);
-    return new GeneratorSettings(customers, seed, start, end, channels, buyerShare, r, alpha, a, b, p, q, v, bots, eventsPerBot, factors);
+    return new GeneratorSettings(customers, seed, start, end, channels, buyerShare, r, alpha, a, b, p, q, v, bots, eventsPerBot, factors, anonymousShare);
+  }
+
+  /** Whether events carry anonymous ids (a positive anonymous share); without, the output is as it always was. */
+  public boolean anonymousIds() {
+    return anonymousShare > 0;
+  }
+
+  /** These settings with {@code share} of the persons anonymous until they sign up or first buy. */
+  public GeneratorSettings withAnonymousShare(double share) {
+    return new GeneratorSettings(customers, seed, start, end, channels, buyerShare, r, alpha, a, b, p, q, v, bots, eventsPerBot, rateFactors, share);
   }
 }

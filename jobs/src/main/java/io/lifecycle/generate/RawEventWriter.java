@@ -6,13 +6,15 @@ import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * Writes generated events (csv with a header, json lines or parquet), and beside them the ground truth and
- * the customers' properties (csv).
+ * Writes generated events (csv with a header, json lines or parquet), and beside them the ground truth,
+ * the customers' properties and, with a positive anonymous share, the identity truth (csv).
  */
 public final class RawEventWriter {
   public static final String GROUND_TRUTH = "_ground_truth";
   /** The customers' properties (country, plan), for input.customer_properties. */
   public static final String CUSTOMER_PROPERTIES = "_customer_properties";
+  /** Each person's customer and anonymous ids, the answer identity stitching should find. */
+  public static final String IDENTITY_TRUTH = "_identity_truth";
 
   private RawEventWriter() {}
 
@@ -30,5 +32,9 @@ public final class RawEventWriter {
         .write().mode(SaveMode.Overwrite).option("header", "true").csv(path + "/" + GROUND_TRUTH);
     SyntheticEventGenerator.customerProperties(spark, settings).coalesce(1)
         .write().mode(SaveMode.Overwrite).option("header", "true").csv(path + "/" + CUSTOMER_PROPERTIES);
+    if (settings.anonymousIds()) {
+      SyntheticEventGenerator.identityTruth(spark, settings).coalesce(1)
+          .write().mode(SaveMode.Overwrite).option("header", "true").csv(path + "/" + IDENTITY_TRUTH);
+    }
   }
 }

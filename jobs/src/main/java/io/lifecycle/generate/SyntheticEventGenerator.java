@@ -31,6 +31,15 @@ public final class SyntheticEventGenerator {
       .add("channel", DataTypes.StringType)
       .add("event_id", DataTypes.StringType);
 
+  /** The column of a device's (cookie's) id, on every event when the anonymous share is positive. */
+  public static final String ANONYMOUS_ID = "anonymous_id";
+
+  /**
+   * The raw columns with a positive anonymous share: the anonymous id after the event id, and a null
+   * customer id on the events of anonymous visitors (see DeviceIdentities).
+   */
+  public static final StructType RAW_SCHEMA_WITH_ANONYMOUS_ID = RAW_SCHEMA.add(ANONYMOUS_ID, DataTypes.StringType);
+
   /** One row per customer with the latent values the events were drawn from. */
   public static final StructType TRUTH_SCHEMA = new StructType()
       .add("customer_id", DataTypes.StringType)
@@ -50,18 +59,43 @@ public final class SyntheticEventGenerator {
       .add("country", DataTypes.StringType)
       .add("plan", DataTypes.StringType);
 
+  public static final String PERSON_ID = "person_id";
+  public static final String ID_TYPE = "id_type";
+  public static final String ID = "id";
+  /** id_type of a customer id, named as the raw column is. */
+  public static final String CUSTOMER_ID_TYPE = "customer_id";
+  /** id_type of a device's anonymous id, named as the raw column is. */
+  public static final String ANONYMOUS_ID_TYPE = ANONYMOUS_ID;
+
+  /**
+   * One row per id a person used, the answer identity stitching should find: person_id is the person's
+   * customer id, also for a person who never showed it; id_type {@value #CUSTOMER_ID_TYPE} (only when
+   * some event carried it) or {@value #ANONYMOUS_ID_TYPE} (one per device).
+   */
+  public static final StructType IDENTITY_TRUTH_SCHEMA = new StructType()
+      .add(PERSON_ID, DataTypes.StringType)
+      .add(ID_TYPE, DataTypes.StringType)
+      .add(ID, DataTypes.StringType);
+
   private SyntheticEventGenerator() {}
+
+  /** The events' columns for these settings: the anonymous id only with a positive anonymous share. */
+  public static StructType rawSchema(GeneratorSettings settings) {
+    return settings.anonymousIds() ? RAW_SCHEMA_WITH_ANONYMOUS_ID : RAW_SCHEMA;
+  }
 
   public static Dataset<Row> events(SparkSession spark, GeneratorSettings settings) {
     return events(spark, settings, partitions(spark, settings));
   }
 
   static Dataset<Row> events(SparkSession spark, GeneratorSettings settings, int partitions) {
+    StructType schema = rawSchema(settings);
+    boolean anonymousIds = settings.anonymousIds();
     Dataset<Row> customers = spark.range(0, settings.customers(), 1, partitions)
         .flatMap((FlatMapFunction<Long, Row>) index -> {
           CustomerSimulator sim = new CustomerSimulator(settings);
-          return sim.simulate(index).events().stream().map(SyntheticEventGenerator::row).iterator();
-        }, Encoders.row(RAW_SCHEMA));
+          return sim.simulate(index).events().stream().map(e -> row(e, anonymousIds)).iterator();
+        }, Encoders.row(schema));
     if (settings.bots() == 0) {
       return customers;
     }
@@ -69,8 +103,8 @@ public final class SyntheticEventGenerator {
     Dataset<Row> bots = spark.range(0, settings.bots(), 1, Math.max(1, settings.bots()))
         .flatMap((FlatMapFunction<Long, Row>) index -> {
           Iterator<CustomerSimulator.Event> it = new CustomerSimulator(settings).bot(index);
-          return Stream.generate(() -> (Object) null).takeWhile(x -> it.hasNext()).map(x -> row(it.next())).iterator();
-        }, Encoders.row(RAW_SCHEMA));
+          return Stream.generate(() -> (Object) null).takeWhile(x -> it.hasNext()).map(x -> row(it.next(), anonymousIds)).iterator();
+        }, Encoders.row(schema));
     return customers.unionByName(bots);
   }
 
@@ -97,8 +131,28 @@ public final class SyntheticEventGenerator {
         .orderBy(col("customer_id"));
   }
 
-  private static Row row(CustomerSimulator.Event e) {
-    return RowFactory.create(e.customerId(), CustomerSimulator.iso(e.time()), e.type(), e.amount(), e.channel(), e.eventId());
+  /**
+   * Each person's ids (IDENTITY_TRUTH_SCHEMA), ordered; with no anonymous share only their customer ids.
+   * Bots are left out: they are not persons, and their events carry their customer id alone.
+   */
+  public static Dataset<Row> identityTruth(SparkSession spark, GeneratorSettings settings) {
+    return spark.range(0, settings.customers(), 1, partitions(spark, settings))
+        .flatMap((FlatMapFunction<Long, Row>) index -> {
+          CustomerSimulator.Customer c = new CustomerSimulator(settings).simulate(index);
+          String person = c.truth().customerId();
+          Stream<Row> known = c.identity().identified()
+              ? Stream.of(RowFactory.create(person, CUSTOMER_ID_TYPE, person)) : Stream.empty();
+          Stream<Row> devices = c.identity().anonymousIds().stream().map(id -> RowFactory.create(person, ANONYMOUS_ID_TYPE, id));
+          return Stream.concat(known, devices).iterator();
+        }, Encoders.row(IDENTITY_TRUTH_SCHEMA))
+        .orderBy(col(PERSON_ID), col(ID_TYPE), col(ID));
+  }
+
+  private static Row row(CustomerSimulator.Event e, boolean anonymousId) {
+    String time = CustomerSimulator.iso(e.time());
+    return anonymousId
+        ? RowFactory.create(e.customerId(), time, e.type(), e.amount(), e.channel(), e.eventId(), e.anonymousId())
+        : RowFactory.create(e.customerId(), time, e.type(), e.amount(), e.channel(), e.eventId());
   }
 
   /** About 50K customers (roughly a million events) per partition: sized output files at any scale. */

@@ -6,6 +6,9 @@ import io.lifecycle.ExitCode;
 import io.lifecycle.LifecycleException;
 import io.lifecycle.SharedSpark;
 import io.lifecycle.TestSupport;
+import io.lifecycle.generate.GeneratorSettings;
+import io.lifecycle.generate.RawEventWriter;
+import io.lifecycle.generate.SyntheticEventGenerator;
 import io.lifecycle.ingest.IngestStep;
 import io.lifecycle.io.RunLock;
 import io.lifecycle.pipeline.Pipeline;
@@ -21,6 +24,8 @@ import java.time.Duration;
 import java.time.LocalDate;
 import java.util.Arrays;
 import java.util.List;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
 import org.junit.jupiter.api.Test;
@@ -28,8 +33,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The command line as a scheduler sees it: user errors end as one line and their documented exit
- * code, never a stack trace, and a run killed between steps resumes with {@code --steps}. Runs in the
- * test JVM ({@link Main#execute}), on the shared session.
+ * code, never a stack trace; a run killed between steps resumes with {@code --steps}; generate takes its
+ * anonymous share. Runs in the test JVM ({@link Main#execute}), on the shared session.
  */
 class MainErrorsTest {
   private static final String GOOD = "customer_id,event_time,event_type\nc1,2024-03-01T10:00:00Z,page_view\n"
@@ -102,6 +107,26 @@ class MainErrorsTest {
           "Another run is writing to");
     }
     assertFalse(Files.exists(dir.resolve("o6/events")), "the refused run wrote nothing");
+  }
+
+  /**
+   * generate's {@code --anonymous-share}: outside [0, 1] or not a number a usage error; else the events gain
+   * their anonymous ids and the identity truth is written beside them.
+   */
+  @Test
+  void generateTakesAnAnonymousShare(@TempDir Path dir) {
+    String out = dir.resolve("events").toString();
+    assertOneLineError(main("generate", "--output", out, "--anonymous-share", "1.5"), ExitCode.USAGE_OR_CONFIG,
+        "anonymousShare must be in [0, 1]");
+    assertOneLineError(main("generate", "--output", out, "--anonymous-share", "half"), ExitCode.USAGE_OR_CONFIG,
+        "--anonymous-share 'half' is not a number");
+    Result r = main("generate", "--output", out, "--customers", "30", "--seed", "3", "--anonymous-share", "0.5");
+    assertEquals(0, r.code(), r.stderr());
+    Dataset<Row> events = spark.read().option("header", "true").csv(out);
+    assertEquals(List.of(SyntheticEventGenerator.RAW_SCHEMA_WITH_ANONYMOUS_ID.fieldNames()), List.of(events.columns()));
+    GeneratorSettings settings = GeneratorSettings.defaults(30, 3).withAnonymousShare(0.5);
+    assertEquals(TestSupport.rows(SyntheticEventGenerator.identityTruth(spark, settings)),
+        TestSupport.rows(spark.read().option("header", "true").csv(out + "/" + RawEventWriter.IDENTITY_TRUTH)));
   }
 
   @Test
