@@ -15,6 +15,7 @@ public final class Steps {
   public static Pipeline standard() {
     return new Pipeline(List.of(
         new IngestStep(),
+        new io.lifecycle.identity.StitchStep(),
         new io.lifecycle.sessions.SessionizeStep(),
         new io.lifecycle.journeys.JourneysStep(),
         new io.lifecycle.cohorts.CohortsStep(),

@@ -153,8 +153,16 @@ final class ClvCovariates {
     Clv clv = config.clv();
     List<String> categorical = clv.covariates();
     Dataset<Row> out = summary;
+    List<Column> fromEvents = new ArrayList<>();
     if (categorical.contains(Breakdowns.FIRST_STAGE)) {
-      out = out.join(events.groupBy(col(Columns.CUSTOMER_ID)).agg(CustomerBreakdowns.firstStage().as("_first_stage")),
+      fromEvents.add(CustomerBreakdowns.firstStage().as("_first_stage"));
+    }
+    if (categorical.contains(Breakdowns.IDENTITY)) {
+      fromEvents.add(CustomerBreakdowns.identity().as("_identity"));
+    }
+    if (!fromEvents.isEmpty()) {
+      out = out.join(events.groupBy(col(Columns.CUSTOMER_ID))
+              .agg(fromEvents.get(0), fromEvents.subList(1, fromEvents.size()).toArray(Column[]::new)),
           Columns.CUSTOMER_ID, "left_outer");
     }
     List<String> properties = categorical.stream().filter(n -> !Breakdowns.BUILT_IN.contains(n)).toList();
@@ -173,7 +181,8 @@ final class ClvCovariates {
     for (int i = 0; i < categorical.size(); i++) {
       String name = categorical.get(i);
       Column value = name.equals(Clv.ACQUISITION_CHANNEL) ? coalesce(col(CustomerSummary.CHANNEL), lit("unknown"))
-          : coalesce(col(name.equals(Breakdowns.FIRST_STAGE) ? "_first_stage" : "_property_" + name),
+          : coalesce(col(name.equals(Breakdowns.FIRST_STAGE) ? "_first_stage"
+                  : name.equals(Breakdowns.IDENTITY) ? "_identity" : "_property_" + name),
               lit(CustomerBreakdowns.UNKNOWN));
       select.add(value.as(categorical(i)));
     }

@@ -67,7 +67,7 @@ final class ClvSettings {
    */
   static final Setting<List<String>> COVARIATES = Setting.stringList(P + "covariates",
           "customer attributes fitted jointly as categorical covariates of BG/NBD and Pareto/NBD: acquisition_channel, "
-              + "first_stage or columns of input.customer_properties")
+              + "first_stage, identity or columns of input.customer_properties")
       .check((names, written) -> covariateProblem(names, false));
   /** Columns of input.customer_properties read as numbers, fitted with the categorical covariates. */
   static final Setting<List<String>> NUMERIC_COVARIATES = Setting.stringList(P + "numeric_covariates",

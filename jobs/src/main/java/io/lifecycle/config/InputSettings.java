@@ -2,6 +2,7 @@ package io.lifecycle.config;
 
 import io.lifecycle.config.LifecycleConfig.Dedup;
 import io.lifecycle.config.LifecycleConfig.Field;
+import io.lifecycle.config.LifecycleConfig.Identity;
 import io.lifecycle.config.LifecycleConfig.Input;
 import io.lifecycle.config.LifecycleConfig.InputFormat;
 import java.time.DateTimeException;
@@ -61,6 +62,40 @@ final class InputSettings {
   static final Setting<Map<String, String>> PROPERTIES_OPTIONS =
       Setting.stringMap(PROPERTIES + "options", "options passed to Spark's reader for the customer properties");
 
+  private static final String IDENTITY = P + "identity.";
+  static final Setting<List<String>> EXTRA_ID_COLUMNS = Setting.stringList(IDENTITY + "extra_id_columns",
+          "more id columns linking rows to one customer (device id, email hash); each is also its id_type")
+      .check((names, written) -> idColumnsProblem(names));
+  static final Setting<String> ALIAS_COLUMN = Setting.optionalString(IDENTITY + "alias_column",
+          "alias rows: the column with the previous (anonymous) id the row's customer id replaces; null: none")
+      .check(column -> column == null || !column.isBlank(), column -> "must be a column name or null");
+  static final Setting<List<String>> LINK_EVENT_TYPES = Setting.stringList(IDENTITY + "link_event_types",
+      "event types that only link ids (identify, alias): kept in events for the stitching, left out of the analyses");
+  static final Setting<Integer> MAX_KNOWN_IDS_PER_ID = Setting.intAtLeast(IDENTITY + "max_known_ids_per_id", 1,
+      "an anonymous or extra id seen with more known customer ids than this is shared and links nothing");
+  static final Setting<Integer> MAX_IDS_PER_ID = Setting.intAtLeast(IDENTITY + "max_ids_per_id", 1,
+      "an anonymous or extra id seen with more distinct ids than this (a kiosk) is shared and links nothing");
+  static final Setting<Long> MAX_IDS_PER_CUSTOMER = Setting.longAtLeast(IDENTITY + "max_ids_per_customer", 1,
+      "a linked group of more ids than this is not merged (giant_component)");
+  static final Setting<Integer> MAX_ROUNDS = Setting.intBetween(IDENTITY + "max_rounds", 1, 200,
+      "rounds of the connected-components search; groups still growing after them are not merged (unconverged)");
+
+  private static String idColumnsProblem(List<String> names) {
+    java.util.Set<String> seen = new java.util.HashSet<>();
+    for (String name : names) {
+      if (!Identifiers.isValid(name)) {
+        return "'" + name + "' is not a column name (letters, digits and underscores, not starting with a digit)";
+      }
+      if (name.equals(Field.CUSTOMER_ID.key()) || name.equals(Field.ANONYMOUS_ID.key())) {
+        return "'" + name + "' is already an id type; name the source's other id columns";
+      }
+      if (!seen.add(name)) {
+        return "'" + name + "' is listed twice";
+      }
+    }
+    return null;
+  }
+
   private static Map<Field, Setting<String>> columns() {
     Map<Field, Setting<String>> columns = new EnumMap<>(Field.class);
     for (Field f : Field.values()) {
@@ -114,8 +149,21 @@ final class InputSettings {
     List<String> formats = r.get(TIMESTAMP_FORMATS);
     ZoneId zone = r.get(TIMESTAMP_ZONE);
     Map<String, String> options = r.get(OPTIONS);
+    Identity identity = new Identity(r.get(EXTRA_ID_COLUMNS), r.get(ALIAS_COLUMN),
+        r.get(LINK_EVENT_TYPES).stream().map(ConfigLoader::normalizeType).distinct().toList(),
+        r.get(MAX_KNOWN_IDS_PER_ID), r.get(MAX_IDS_PER_ID), r.get(MAX_IDS_PER_CUSTOMER), r.get(MAX_ROUNDS));
+    if (format == InputFormat.TEXT) {
+      for (String column : identity.extraIdColumns()) {
+        if (!fields.contains(column)) {
+          throw r.fail(EXTRA_ID_COLUMNS, "'" + column + "' is not one of input.text.fields " + fields);
+        }
+      }
+      if (identity.aliasColumn() != null && !fields.contains(identity.aliasColumn())) {
+        throw r.fail(ALIAS_COLUMN, "'" + identity.aliasColumn() + "' is not one of input.text.fields " + fields);
+      }
+    }
     return new Input(r.get(PATH), format, options, delimiter, fields, skip, columns,
-        constant == null ? null : ConfigLoader.normalizeType(constant), formats, zone, r.get(DEDUP));
+        constant == null ? null : ConfigLoader.normalizeType(constant), formats, zone, r.get(DEDUP), identity);
   }
 
   /** A constant event type must be one the stage model knows when unknown types are quarantined. */

@@ -60,7 +60,9 @@ public record LifecycleConfig(
     EVENT_TYPE(true),
     AMOUNT(false),
     CHANNEL(false),
-    EVENT_ID(false);
+    EVENT_ID(false),
+    /** A cookie or device id on rows before (or beside) the known customer id: turns identity stitching on. */
+    ANONYMOUS_ID(false);
 
     private final boolean required;
 
@@ -88,12 +90,50 @@ public record LifecycleConfig(
       String eventTypeConstant,
       List<String> timestampFormats,
       ZoneId zone,
-      Dedup dedup) {
+      Dedup dedup,
+      Identity identity) {
     public Input {
       options = Immutable.map(options);
       textFields = Immutable.list(textFields);
       columns = Immutable.map(columns);
       timestampFormats = Immutable.list(timestampFormats);
+    }
+
+    /** Whether rows carry ids beside the known customer id, so the stitch step links them. */
+    public boolean stitchesIdentities() {
+      return columns.get(Field.ANONYMOUS_ID) != null || identity.aliasColumn() != null || !identity.extraIdColumns().isEmpty();
+    }
+
+    /**
+     * The source columns holding ids other than the known customer id, each with the id type its values
+     * get in {@code events.identity_ids} and {@code identity_map}, in priority order: a row without a
+     * known id belongs to the customer of its first such id.
+     */
+    public List<IdColumn> otherIdColumns() {
+      List<IdColumn> ids = new java.util.ArrayList<>();
+      if (columns.get(Field.ANONYMOUS_ID) != null) {
+        ids.add(new IdColumn(Field.ANONYMOUS_ID.key(), columns.get(Field.ANONYMOUS_ID)));
+      }
+      if (identity.aliasColumn() != null) {
+        ids.add(new IdColumn(Field.ANONYMOUS_ID.key(), identity.aliasColumn()));
+      }
+      identity.extraIdColumns().forEach(c -> ids.add(new IdColumn(c, c)));
+      return List.copyOf(ids);
+    }
+  }
+
+  /** A source column of ids and the id type its values are stitched as. */
+  public record IdColumn(String idType, String source) {}
+
+  /**
+   * How identities are stitched ({@code input.identity}): the extra id columns, the alias column and the
+   * link-only event types, and the caps that keep a shared device from merging unrelated customers.
+   */
+  public record Identity(List<String> extraIdColumns, String aliasColumn, List<String> linkEventTypes,
+      int maxKnownIdsPerId, int maxIdsPerId, long maxIdsPerCustomer, int maxRounds) {
+    public Identity {
+      extraIdColumns = Immutable.list(extraIdColumns);
+      linkEventTypes = Immutable.list(linkEventTypes);
     }
   }
 
@@ -164,7 +204,9 @@ public record LifecycleConfig(
       public static final String ACQUISITION_CHANNEL = "acquisition_channel";
       public static final String FIRST_STAGE = "first_stage";
       /** Properties every run can derive from the events. */
-      public static final List<String> BUILT_IN = List.of(ACQUISITION_CHANNEL, FIRST_STAGE);
+      /** 'identified' or 'anonymous' (a visitor who never identified: identity stitching); 'identified' without it. */
+      public static final String IDENTITY = "identity";
+      public static final List<String> BUILT_IN = List.of(ACQUISITION_CHANNEL, FIRST_STAGE, IDENTITY);
 
       public Breakdowns {
         names = List.copyOf(names);
@@ -381,7 +423,7 @@ public record LifecycleConfig(
     Input i = input;
     return new LifecycleConfig(source, hash, sectionHashes,
         new Input(path, i.format(), i.options(), i.textDelimiter(), i.textFields(), i.textSkipPattern(),
-            i.columns(), i.eventTypeConstant(), i.timestampFormats(), i.zone(), i.dedup()),
+            i.columns(), i.eventTypeConstant(), i.timestampFormats(), i.zone(), i.dedup(), i.identity()),
         stages, privacy, quality, sessions, churnThreshold, cohorts, clv, models, output, generate, incremental);
   }
 

@@ -24,10 +24,10 @@ final class DeviceIdentities {
   /** Share of the identified persons who use a second device, a round figure (no study behind it). */
   static final double SECOND_DEVICE_SHARE = 0.2;
   /**
-   * The login's event type: a page view (of the login page), since the stage model knows no login type,
-   * and AWARENESS, the first stage, never raises the stage of the session it joins.
+   * The login's event type: an identify call, as Segment and RudderStack send at login with both ids;
+   * one of the default input.identity.link_event_types, so it links the ids and is no interaction.
    */
-  static final String LOGIN_TYPE = "page_view";
+  static final String LOGIN_TYPE = "identify";
   /** The events that make an anonymous-first person known. */
   private static final Set<String> IDENTIFYING = Set.of("signup", "purchase");
   /**

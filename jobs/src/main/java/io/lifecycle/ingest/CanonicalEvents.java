@@ -2,8 +2,15 @@ package io.lifecycle.ingest;
 
 import static org.apache.spark.sql.functions.*;
 
+import io.lifecycle.spark.StageAssigner;
+import io.lifecycle.spark.Deduplicator;
 import io.lifecycle.config.LifecycleConfig;
+import io.lifecycle.config.LifecycleConfig.IdColumn;
 import io.lifecycle.privacy.Pseudonymizer;
+import io.lifecycle.privacy.Pseudonyms;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.sql.Column;
 import io.lifecycle.tables.Columns;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -25,10 +32,38 @@ public final class CanonicalEvents {
   /** Clean rows with pseudonymized ids, deduplicated, partitioned by customer. */
   static Dataset<Row> deduplicated(Dataset<Row> clean, LifecycleConfig config) {
     // Ids are pseudonymized before anything is written, so no output table holds a raw id.
-    Dataset<Row> ids = Pseudonymizer.from(config.privacy()).replace(clean, Columns.CUSTOMER_ID);
+    Pseudonyms pseudonyms = Pseudonymizer.from(config.privacy());
+    Dataset<Row> ids = pseudonyms.replace(clean, Columns.CUSTOMER_ID);
+    if (config.input().stitchesIdentities()) {
+      ids = identityIds(ids, config.input().otherIdColumns(), pseudonyms);
+    }
     // One shuffle by customer serves both the duplicate window and the first-purchase window.
     Dataset<Row> byCustomer = ids.repartition(col(Columns.CUSTOMER_ID));
     return Deduplicator.dropDuplicates(byCustomer, config.input().dedup());
+  }
+
+  /**
+   * Identity stitching: every id of the row, pseudonymized, as sorted '&lt;id_type&gt;:&lt;id&gt;' in
+   * {@code identity_ids}, and a customer for the row until the stitch step resolves it: its known id,
+   * else its first other id in that order (as the stitch step names an unlinked id's customer).
+   */
+  static Dataset<Row> identityIds(Dataset<Row> rows, List<IdColumn> otherIds, Pseudonyms pseudonyms) {
+    Dataset<Row> out = rows;
+    List<Column> typed = new ArrayList<>();
+    typed.add(concat(lit(Columns.CUSTOMER_ID + ":"), col(Columns.CUSTOMER_ID)));
+    for (int i = 0; i < otherIds.size(); i++) {
+      String name = "_other_id_" + i;
+      out = pseudonyms.replace(out.withColumn(name, col(EventNormalizer.OTHER_IDS + "." + EventNormalizer.otherIdField(i))), name);
+      typed.add(concat(lit(otherIds.get(i).idType() + ":"), col(name)));
+    }
+    Column all = array_sort(array_distinct(array_compact(array(typed.toArray(Column[]::new)))));
+    out = out.withColumn(Columns.IDENTITY_IDS, all)
+        .withColumn(Columns.CUSTOMER_ID, coalesce(col(Columns.CUSTOMER_ID), element_at(col(Columns.IDENTITY_IDS), 1)))
+        .drop(EventNormalizer.OTHER_IDS);
+    for (int i = 0; i < otherIds.size(); i++) {
+      out = out.drop("_other_id_" + i);
+    }
+    return out;
   }
 
   /** Adds the run's lineage and the event's UTC date (the column the table's files are ordered by). */

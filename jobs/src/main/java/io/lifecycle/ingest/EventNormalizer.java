@@ -2,6 +2,7 @@ package io.lifecycle.ingest;
 
 import static org.apache.spark.sql.functions.*;
 
+import io.lifecycle.config.LifecycleConfig.IdColumn;
 import io.lifecycle.config.LifecycleConfig.Input;
 import io.lifecycle.config.LifecycleConfig.Quality;
 import io.lifecycle.config.StageModel;
@@ -56,10 +57,11 @@ public final class EventNormalizer {
   }
 
   public Dataset<Row> normalize(Dataset<Row> raw) {
+    List<IdColumn> otherIds = input.otherIdColumns();
     Column typeText = input.eventTypeConstant() != null ? lit(input.eventTypeConstant()) : nullIfBlank(col(RawColumns.EVENT_TYPE));
     // First parse each field once; the checks below then refer to the parsed columns by name, so the
     // costly parses (several timestamp patterns) are not repeated in every check.
-    Dataset<Row> parsed = raw.select(
+    List<Column> fields = new ArrayList<>(List.of(
         col(RawColumns.MALFORMED), col(RawColumns.SKIPPED), col(RawColumns.SOURCE_FILE), col(RawColumns.RECORD),
         nullIfBlank(col(RawColumns.CUSTOMER_ID)).as(P_CUSTOMER),
         nullIfBlank(col(RawColumns.EVENT_TIME)).as(P_TIME_TEXT),
@@ -67,7 +69,11 @@ public final class EventNormalizer {
         canonicalType(typeText).as(P_TYPE),
         nullIfBlank(col(RawColumns.AMOUNT)).as(P_AMOUNT_TEXT),
         nullIfBlank(col(RawColumns.CHANNEL)).as(Columns.CHANNEL),
-        nullIfBlank(col(RawColumns.EVENT_ID)).as(Columns.EVENT_ID))
+        nullIfBlank(col(RawColumns.EVENT_ID)).as(Columns.EVENT_ID)));
+    for (int i = 0; i < otherIds.size(); i++) {
+      fields.add(nullIfBlank(col(RawColumns.otherId(i))).as(otherIdField(i)));
+    }
+    Dataset<Row> parsed = raw.select(fields.toArray(Column[]::new))
         .withColumn(P_TIME, coalesce(col(P_TS), parseTime(col(P_TIME_TEXT))))
         .withColumn(P_AMOUNT, col(P_AMOUNT_TEXT).try_cast("double"));
 
@@ -79,11 +85,13 @@ public final class EventNormalizer {
     Timestamp start = Timestamp.from(quality.earliestEventDate().atStartOfDay(ZoneOffset.UTC).toInstant());
     Column badAmount = amountText.isNotNull()
         .and(amount.isNull().or(isnan(amount)).or(amount.isin(Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY)));
-    Column badBytes = undecodable();
+    Column badBytes = undecodable(otherIds);
     Column[][] checks = {
       {col(RawColumns.MALFORMED).isNotNull(), reason(QuarantineReason.MALFORMED), col(RawColumns.MALFORMED)},
       {badBytes.notEqual(""), reason(QuarantineReason.INVALID_ENCODING), badBytes},
-      {col(P_CUSTOMER).isNull(), reason(QuarantineReason.MISSING_CUSTOMER_ID), lit(null)},
+      otherIds.isEmpty()
+          ? new Column[] {col(P_CUSTOMER).isNull(), reason(QuarantineReason.MISSING_CUSTOMER_ID), lit(null)}
+          : new Column[] {noId(otherIds), reason(QuarantineReason.MISSING_IDENTITY), lit(null)},
       {col(P_TIME_TEXT).isNull().and(col(P_TS).isNull()), reason(QuarantineReason.MISSING_TIME), lit(null)},
       {time.isNull(), reason(QuarantineReason.UNPARSEABLE_TIME), col(P_TIME_TEXT)},
       {time.lt(lit(start)), reason(QuarantineReason.BEFORE_START), time.cast("string")},
@@ -91,7 +99,8 @@ public final class EventNormalizer {
       {tooLateBefore == null ? lit(false) : time.lt(lit(Timestamp.from(tooLateBefore))),
           reason(QuarantineReason.TOO_LATE), time.cast("string")},
       {type.isNull(), reason(QuarantineReason.MISSING_EVENT_TYPE), lit(null)},
-      {lit(stages.strictEventTypes()).and(not(type.isin(stages.knownEventTypes().toArray()))),
+      {lit(stages.strictEventTypes()).and(not(type.isin(stages.knownEventTypes().toArray())))
+          .and(not(type.isin(linkEventTypes().toArray()))),
           reason(QuarantineReason.UNKNOWN_EVENT_TYPE), type},
       {badAmount, reason(QuarantineReason.NON_NUMERIC_AMOUNT), amountText},
       {amount.lt(0), reason(QuarantineReason.NEGATIVE_AMOUNT), amountText},
@@ -106,7 +115,7 @@ public final class EventNormalizer {
     Column purchase = type.isin(stages.purchaseEventTypes().toArray());
     Dataset<Row> checked = parsed.withColumn(REASON, when(skipped, lit(null)).otherwise(reasonCol))
         .withColumn(DETAIL, when(skipped, lit(null)).otherwise(detailCol));
-    return checked.select(
+    List<Column> out = new ArrayList<>(List.of(
         col(P_CUSTOMER).as(Columns.CUSTOMER_ID),
         time.as(Columns.EVENT_TIME),
         type.as(Columns.EVENT_TYPE),
@@ -119,7 +128,39 @@ public final class EventNormalizer {
         col(DETAIL),
         // Only quarantined rows keep their raw text: rendering it for every clean row costs for nothing.
         when(col(REASON).isNotNull(), substring(col(RawColumns.RECORD), 1, RawEventReader.MAX_RECORD_CHARS)).as(RAW_RECORD),
-        skipped.as(SKIPPED));
+        skipped.as(SKIPPED)));
+    if (!otherIds.isEmpty()) {
+      Column[] ids = new Column[otherIds.size()];
+      for (int i = 0; i < ids.length; i++) {
+        ids[i] = col(otherIdField(i));
+      }
+      out.add(struct(ids).as(OTHER_IDS));
+    }
+    return checked.select(out.toArray(Column[]::new));
+  }
+
+  /**
+   * Output column when identity stitching is on: a struct of the {@code Input#otherIdColumns()}
+   * (anonymous, alias and extra ids) as read, field {@link #otherIdField(int) i} the i-th, null when absent.
+   */
+  public static final String OTHER_IDS = "_other_ids";
+
+  /** The field of {@link #OTHER_IDS} holding the i-th other id. */
+  public static String otherIdField(int i) {
+    return "id" + i;
+  }
+
+  /** Neither the known customer id nor any other id. */
+  private static Column noId(List<IdColumn> otherIds) {
+    Column none = col(P_CUSTOMER).isNull();
+    for (int i = 0; i < otherIds.size(); i++) {
+      none = none.and(col(otherIdField(i)).isNull());
+    }
+    return none;
+  }
+
+  private List<String> linkEventTypes() {
+    return input.stitchesIdentities() ? input.identity().linkEventTypes() : List.of();
   }
 
   private static final String P_CUSTOMER = "_p_customer";
@@ -136,12 +177,16 @@ public final class EventNormalizer {
    * value is not what the source meant, and two different ids would become equal: the row is
    * quarantined, naming the fields, not their values (they may be personal data).
    */
-  private static Column undecodable() {
-    String[] fields = {P_CUSTOMER, P_TYPE, Columns.CHANNEL, Columns.EVENT_ID};
-    String[] names = {Columns.CUSTOMER_ID, Columns.EVENT_TYPE, Columns.CHANNEL, Columns.EVENT_ID};
-    Column[] found = new Column[fields.length];
-    for (int i = 0; i < fields.length; i++) {
-      found[i] = when(col(fields[i]).contains(REPLACEMENT_CHARACTER), lit(names[i]));
+  private static Column undecodable(List<IdColumn> otherIds) {
+    List<String> fields = new ArrayList<>(List.of(P_CUSTOMER, P_TYPE, Columns.CHANNEL, Columns.EVENT_ID));
+    List<String> names = new ArrayList<>(List.of(Columns.CUSTOMER_ID, Columns.EVENT_TYPE, Columns.CHANNEL, Columns.EVENT_ID));
+    for (int i = 0; i < otherIds.size(); i++) {
+      fields.add(otherIdField(i));
+      names.add(otherIds.get(i).source());
+    }
+    Column[] found = new Column[fields.size()];
+    for (int i = 0; i < found.length; i++) {
+      found[i] = when(col(fields.get(i)).contains(REPLACEMENT_CHARACTER), lit(names.get(i)));
     }
     return concat_ws(",", found);
   }

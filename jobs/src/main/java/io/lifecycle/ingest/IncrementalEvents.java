@@ -2,6 +2,8 @@ package io.lifecycle.ingest;
 
 import static org.apache.spark.sql.functions.*;
 
+import io.lifecycle.spark.StageAssigner;
+import io.lifecycle.spark.Deduplicator;
 import io.lifecycle.config.LifecycleConfig;
 import io.lifecycle.tables.Columns;
 import org.apache.spark.sql.Column;

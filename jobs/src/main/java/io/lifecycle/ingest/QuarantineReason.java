@@ -10,6 +10,8 @@ public enum QuarantineReason {
   /** A text field holds bytes that are not valid in the input's encoding (decoded as U+FFFD). */
   INVALID_ENCODING,
   MISSING_CUSTOMER_ID,
+  /** Identity stitching on: the row has neither the customer id nor any other id (input.columns.anonymous_id, ...). */
+  MISSING_IDENTITY,
   MISSING_TIME,
   UNPARSEABLE_TIME,
   BEFORE_START,

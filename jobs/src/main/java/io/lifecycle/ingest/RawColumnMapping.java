@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.*;
 import io.lifecycle.ExitCode;
 import io.lifecycle.LifecycleException;
 import io.lifecycle.config.LifecycleConfig.Field;
+import io.lifecycle.config.LifecycleConfig.IdColumn;
 import io.lifecycle.config.LifecycleConfig.Input;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -30,6 +31,13 @@ final class RawColumnMapping {
   /** Spark's column for a row the format could not parse (CSV and JSON, PERMISSIVE mode). */
   static final String CORRUPT = "_corrupt_record";
 
+  /**
+   * The fields mapped one to one; the anonymous id is mapped with the other id columns
+   * ({@link Input#otherIdColumns()}, {@link RawColumns#otherId}).
+   */
+  private static final List<Field> MAPPED =
+      Arrays.stream(Field.values()).filter(f -> f != Field.ANONYMOUS_ID).toList();
+
   private final Input input;
 
   RawColumnMapping(Input input) {
@@ -48,11 +56,15 @@ final class RawColumnMapping {
     Column malformed = when(size(parts).notEqual(fields.size()),
         concat(lit("expected " + fields.size() + " fields, found "), size(parts).cast("string")));
     List<Column> cols = new ArrayList<>();
-    for (Field f : Field.values()) {
+    for (Field f : MAPPED) {
       String source = sourceColumn(f);
       int index = source == null ? -1 : fields.indexOf(source);
       Column value = index < 0 ? lit(null).cast("string") : when(malformed.isNull(), get(parts, lit(index)));
       cols.add(value.as(rawName(f)));
+    }
+    List<IdColumn> ids = input.otherIdColumns();
+    for (int i = 0; i < ids.size(); i++) {
+      cols.add(when(malformed.isNull(), get(parts, lit(fields.indexOf(ids.get(i).source())))).as(RawColumns.otherId(i)));
     }
     cols.add(lit(null).cast("timestamp").as(RawColumns.EVENT_TS));
     cols.add(col("value").as(RawColumns.RECORD));
@@ -70,8 +82,12 @@ final class RawColumnMapping {
     List<Column> cols = new ArrayList<>();
     List<String> sourceColumns = new ArrayList<>(Arrays.asList(rows.columns()));
     sourceColumns.remove(CORRUPT);
-    for (Field f : Field.values()) {
+    for (Field f : MAPPED) {
       cols.add(columnOrNull(sourceColumn(f), available, f, what).as(rawName(f)));
+    }
+    List<IdColumn> ids = input.otherIdColumns();
+    for (int i = 0; i < ids.size(); i++) {
+      cols.add(columnOrNull(ids.get(i).source(), available, Field.ANONYMOUS_ID, what).as(RawColumns.otherId(i)));
     }
     cols.add(lit(null).cast("timestamp").as(RawColumns.EVENT_TS));
     Column asJson = to_json(struct(sourceColumns.stream().map(RawColumnMapping::quotedCol).toArray(Column[]::new)));
@@ -95,12 +111,16 @@ final class RawColumnMapping {
     boolean typedTime = types.get(timeColumn) instanceof org.apache.spark.sql.types.TimestampType
         || types.get(timeColumn) instanceof org.apache.spark.sql.types.TimestampNTZType
         || types.get(timeColumn) instanceof org.apache.spark.sql.types.DateType;
-    for (Field f : Field.values()) {
+    for (Field f : MAPPED) {
       Column value = columnOrNull(sourceColumn(f), available, f, "input schema");
       if (f == Field.EVENT_TIME && typedTime) {
         value = lit(null);
       }
       cols.add(value.cast("string").as(rawName(f)));
+    }
+    List<IdColumn> ids = input.otherIdColumns();
+    for (int i = 0; i < ids.size(); i++) {
+      cols.add(columnOrNull(ids.get(i).source(), available, Field.ANONYMOUS_ID, "input schema").cast("string").as(RawColumns.otherId(i)));
     }
     cols.add((typedTime ? col(timeColumn).cast("timestamp") : lit(null).cast("timestamp")).as(RawColumns.EVENT_TS));
     cols.add(to_json(struct(Arrays.stream(rows.columns()).map(RawColumnMapping::quotedCol).toArray(Column[]::new))).as(RawColumns.RECORD));
@@ -142,6 +162,7 @@ final class RawColumnMapping {
       case AMOUNT -> RawColumns.AMOUNT;
       case CHANNEL -> RawColumns.CHANNEL;
       case EVENT_ID -> RawColumns.EVENT_ID;
+      case ANONYMOUS_ID -> throw new IllegalArgumentException("ids beside the customer id are mapped by RawColumns.otherId");
     };
   }
 

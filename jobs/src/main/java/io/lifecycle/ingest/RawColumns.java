@@ -23,4 +23,9 @@ final class RawColumns {
   /** The row is a header or blank line the config says to skip. */
   static final String SKIPPED = "_raw_skipped";
   static final String SOURCE_FILE = "_raw_source_file";
+
+  /** The i-th of {@code Input#otherIdColumns()}: the anonymous id, the alias id, the extra ids. */
+  static String otherId(int i) {
+    return "_raw_other_id_" + i;
+  }
 }

@@ -34,7 +34,7 @@ final class UnreadableFiles {
       try {
         new RawEventReader(spark, new Input(file, input.format(), strict, input.textDelimiter(), input.textFields(),
             input.textSkipPattern(), input.columns(), input.eventTypeConstant(), input.timestampFormats(), input.zone(),
-            input.dedup())).read().count();
+            input.dedup(), input.identity())).read().count();
       } catch (Exception e) { // Spark's read failure is a checked SparkException
         LOG.warn("input file {} cannot be read: quarantined as unreadable_file", file);
         unreadable.add(file);

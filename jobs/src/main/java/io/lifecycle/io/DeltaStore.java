@@ -220,8 +220,11 @@ public final class DeltaStore {
     }
     Map<String, String> values = new java.util.LinkedHashMap<>();
     table.columnNames().forEach(c -> values.put(c, "s." + Identifiers.quote(c)));
+    // A table written by an earlier version gains the columns added since (nulls in its older rows),
+    // as a full write's overwrite would give it.
     var merge = DeltaTable.forPath(spark, path).as("t")
         .merge(source.as("s"), on.toString())
+        .withSchemaEvolution()
         .whenMatched().delete()
         .whenNotMatched("s." + MERGE_OP + " = '" + OP_INSERT + "'").insertExpr(values);
     if (deleteWhere != null) {

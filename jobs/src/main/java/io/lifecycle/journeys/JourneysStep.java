@@ -108,7 +108,7 @@ public final class JourneysStep implements Step {
     // Pinned: the journeys table is overwritten below, and the customers to recompute come from it.
     Dataset<Row> storedJourneys = ctx.store().readCurrentVersion(CustomerJourneysTable.DEF);
     Dataset<Row> storedHistory = ctx.store().readCurrentVersion(CustomerStageHistoryTable.DEF);
-    Dataset<Row> changed = ctx.store().read(EventsTable.DEF).where(RunContext.eventsAfterRunOf(sessionsSeen)).select(id);
+    Dataset<Row> changed = RunContext.changesAfterRunOf(ctx.store().read(EventsTable.DEF), sessionsSeen).select(id);
     Dataset<Row> recompute = CustomersToRecompute.of(changed, storedJourneys, ctx.asOf(), ctx.config().churnThreshold())
         .persist(StorageLevel.MEMORY_AND_DISK());
     try {

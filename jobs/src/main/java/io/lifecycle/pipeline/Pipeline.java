@@ -56,8 +56,17 @@ public final class Pipeline {
     return steps.values().stream().filter(s -> requested.contains(s.name())).toList();
   }
 
+  /**
+   * The steps a run of {@code requested} (null or empty: the default) runs under {@code config}: by
+   * default, only those that apply to it ({@link Step#appliesTo}); a named step regardless.
+   */
+  public List<Step> select(List<String> requested, LifecycleConfig config) {
+    boolean byDefault = requested == null || requested.isEmpty();
+    return select(requested).stream().filter(s -> !byDefault || s.appliesTo(config)).toList();
+  }
+
   public Map<String, StepResult> run(RunContext run, List<String> requested) {
-    List<Step> selected = select(requested);
+    List<Step> selected = select(requested, run.config());
     RunContext ctx = run.askingFor(requested == null ? List.of() : requested);
     Map<String, StepResult> results = new LinkedHashMap<>();
     if (!sessionFitted) {

@@ -96,11 +96,20 @@ public final class RunContext {
     return runDate().atStartOfDay(ZoneOffset.UTC).toInstant();
   }
 
-  /** The events the run sees: those before the start of the run date (later ones wait for a later run). */
+  /**
+   * The events the run sees: those before the start of the run date (later ones wait for a later run),
+   * without the identity stitching's link-only events (input.identity.link_event_types), which are
+   * not interactions.
+   */
   public org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> eventsAsOf() {
-    return store.read(io.lifecycle.tables.EventsTable.DEF)
-        .where(org.apache.spark.sql.functions.col(io.lifecycle.tables.Columns.EVENT_TIME)
-            .lt(org.apache.spark.sql.functions.lit(java.sql.Timestamp.from(asOf()))));
+    org.apache.spark.sql.Column seen = org.apache.spark.sql.functions.col(io.lifecycle.tables.Columns.EVENT_TIME)
+        .lt(org.apache.spark.sql.functions.lit(java.sql.Timestamp.from(asOf())));
+    List<String> links = config.input().stitchesIdentities() ? config.input().identity().linkEventTypes() : List.of();
+    if (!links.isEmpty()) {
+      seen = seen.and(org.apache.spark.sql.functions.not(
+          org.apache.spark.sql.functions.col(io.lifecycle.tables.Columns.EVENT_TYPE).isin(links.toArray())));
+    }
+    return store.read(io.lifecycle.tables.EventsTable.DEF).where(seen);
   }
 
   /** The same run (date, attempt) with the steps the user named ({@code --steps}); empty for the default. */
@@ -154,6 +163,22 @@ public final class RunContext {
   public static org.apache.spark.sql.Column eventsAfterRunOf(LocalDate date) {
     return col(Columns.INGEST_RUN_ID).gt(lit(runIdOf(date)))
         .or(col(Columns.EVENT_TIME).geq(lit(date.atStartOfDay(ZoneOffset.UTC).toInstant())));
+  }
+
+  /**
+   * (customer_id, event_time) of every change since the run of {@code date} (pure): the events {@link
+   * #eventsAfterRunOf} finds, and those a later stitch moved to another customer (a new identity link),
+   * under both the customer they joined and the one they left ({@code stitched_from}), whose stored
+   * results must lose them.
+   */
+  public static org.apache.spark.sql.Dataset<Row> changesAfterRunOf(org.apache.spark.sql.Dataset<Row> events, LocalDate date) {
+    if (!java.util.Arrays.asList(events.columns()).contains(Columns.STITCH_RUN_ID)) {
+      return events.where(eventsAfterRunOf(date)).select(col(Columns.CUSTOMER_ID), col(Columns.EVENT_TIME));
+    }
+    org.apache.spark.sql.Column moved = coalesce(col(Columns.STITCH_RUN_ID).gt(lit(runIdOf(date))), lit(false));
+    org.apache.spark.sql.Dataset<Row> after = events.where(eventsAfterRunOf(date).or(moved));
+    return after.select(col(Columns.CUSTOMER_ID), col(Columns.EVENT_TIME))
+        .union(after.where(moved).select(col(Columns.STITCHED_FROM).as(Columns.CUSTOMER_ID), col(Columns.EVENT_TIME)));
   }
 
   public String runId() {

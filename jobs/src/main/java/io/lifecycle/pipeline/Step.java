@@ -15,6 +15,14 @@ public interface Step {
     return null;
   }
 
+  /**
+   * Whether a run without {@code --steps} under this configuration includes the step (the stitch step
+   * only when the input has ids to stitch); a step named in {@code --steps} runs regardless.
+   */
+  default boolean appliesTo(io.lifecycle.config.LifecycleConfig config) {
+    return true;
+  }
+
   /** Whether a run without {@code --steps} includes this step (maintenance steps run on request). */
   default boolean runsByDefault() {
     return true;

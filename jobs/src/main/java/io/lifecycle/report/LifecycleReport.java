@@ -6,7 +6,8 @@ import java.time.LocalDate;
 import java.util.List;
 
 /**
- * The analysts' first page: the run's counts, cohort retention and survival, the stage funnel,
+ * The analysts' first page: the run's counts, cohort retention and survival, the identity funnel (with
+ * identity stitching), the stage funnel,
  * transitions and paths, the CLV distribution, holdout check and covariate fits, and the churn model's ROC and
  * calibration beside its baselines, as one HTML page with SVG charts.
  *
@@ -46,6 +47,9 @@ public final class LifecycleReport {
     RetentionDriversSection.render(page, RetentionDriversSection.query(tables));
     page.endSection();
     page.section("journeys", "Stage funnel, transitions and paths");
+    if (tables.config().input().stitchesIdentities()) {
+      IdentitySection.render(page, IdentitySection.query(tables));
+    }
     JourneysSection.render(page, JourneysSection.query(tables));
     page.endSection();
     page.section("clv", "Customer lifetime value");

@@ -54,8 +54,7 @@ public final class SessionizeStep implements Step {
     LifecycleConfig config = ctx.config();
     Sessionizer sessionizer = new Sessionizer(
         config.sessions().inactivityGap(), config.sessions().maxDuration(), config.stages());
-    Dataset<Row> events = ctx.store().read(EventsTable.DEF)
-        .where(col(Columns.EVENT_TIME).lt(lit(ctx.asOf())));
+    Dataset<Row> events = ctx.eventsAsOf();
     LocalDate previous = config.incremental().enabled() ? ctx.previousSuccess(name()) : null;
     long written;
     if (previous != null && ctx.store().exists(SessionsTable.DEF)) {
@@ -78,7 +77,7 @@ public final class SessionizeStep implements Step {
     Duration gap = settings.inactivityGap();
     // A late first purchase restages only events after it, so the earliest changed event bounds what
     // can change.
-    Dataset<Row> changedFrom = events.where(RunContext.eventsAfterRunOf(previous))
+    Dataset<Row> changedFrom = RunContext.changesAfterRunOf(events, previous)
         .groupBy(col(Columns.CUSTOMER_ID)).agg(min(col(Columns.EVENT_TIME)).as(CHANGED_FROM))
         .persist(StorageLevel.MEMORY_AND_DISK());
     Dataset<Row> reopen = null;

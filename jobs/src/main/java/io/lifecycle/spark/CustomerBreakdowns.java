@@ -113,6 +113,7 @@ public final class CustomerBreakdowns {
       switch (name) {
         case "acquisition_channel" -> aggregates.add(FirstChannel.of().as(name));
         case "first_stage" -> aggregates.add(firstStage().as(name));
+        case "identity" -> aggregates.add(identity().as(name));
         default -> { }
       }
     }
@@ -147,6 +148,20 @@ public final class CustomerBreakdowns {
    */
   public static Column firstStage() {
     return min(when(col(Columns.STAGE).isNotNull(), struct(col(Columns.EVENT_TIME), col(Columns.STAGE)))).getField(Columns.STAGE);
+  }
+
+  /** The built-in {@code identity}'s values. */
+  public static final String IDENTIFIED = "identified";
+  public static final String ANONYMOUS = "anonymous";
+
+  /**
+   * Per customer (an aggregate over the events), the built-in {@code identity}: {@value #IDENTIFIED} when
+   * some event carries a known customer id (every event does without identity stitching), else {@value
+   * #ANONYMOUS}: a visitor known only by cookie or device ids.
+   */
+  public static Column identity() {
+    Column known = exists(col(Columns.IDENTITY_IDS), id -> id.startsWith(Columns.CUSTOMER_ID + ":"));
+    return when(max(coalesce(known, lit(true))), lit(IDENTIFIED)).otherwise(lit(ANONYMOUS));
   }
 
   /** Per breakdown, its most common non-null values. */

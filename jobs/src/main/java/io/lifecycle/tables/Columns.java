@@ -21,6 +21,10 @@ public final class Columns {
    * extra id column), sorted; null when identity stitching is off. The stitch step links ids through it.
    */
   public static final String IDENTITY_IDS = "identity_ids";
+  /** events: the run whose stitch step last moved the event to another customer (null: never moved). */
+  public static final String STITCH_RUN_ID = "stitch_run_id";
+  /** events: the customer the event belonged to before that move. */
+  public static final String STITCHED_FROM = "stitched_from";
   /** The cohorts.breakdowns property a row is split by; {@link #ALL_BREAKDOWNS} for rows over every customer. */
   public static final String BREAKDOWN = "breakdown";
   /** The property's value ('(other)' beyond its most common ones, '(unknown)' when missing). */

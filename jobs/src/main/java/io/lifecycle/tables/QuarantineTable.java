@@ -19,7 +19,7 @@ public final class QuarantineTable {
       TableDef.builder("events_quarantine", "Input rows that could not be used, with the reason code; one slice per run date.")
           .required(RUN_DATE, DataTypes.DateType, "Run date of the run that read the row.")
           .required(RUN_ID, DataTypes.StringType, "Run that read the row.")
-          .required(REASON, DataTypes.StringType, "Reason code: unreadable_file, malformed, invalid_encoding, missing_customer_id, missing_time, unparseable_time, future_time, too_late, before_start, missing_event_type, unknown_event_type, negative_amount, non_numeric_amount.")
+          .required(REASON, DataTypes.StringType, "Reason code: unreadable_file, malformed, invalid_encoding, missing_customer_id, missing_identity, missing_time, unparseable_time, future_time, too_late, before_start, missing_event_type, unknown_event_type, negative_amount, non_numeric_amount.")
           .optional(DETAIL, DataTypes.StringType, "The offending value, when there is one.")
           .optional(RAW_RECORD, DataTypes.StringType, "The raw row as read (a line, or the row as JSON).")
           .optional(SOURCE_FILE, DataTypes.StringType, "Input file the row came from.")

@@ -29,6 +29,7 @@ public final class RunLogTable {
 
   /** The ingest step's name, and the two counts it records in output_rows beside its tables' rows. */
   public static final String INGEST = "ingest";
+  public static final String STITCH = "stitch";
   public static final String INGEST_DUPLICATES = "duplicates";
   public static final String INGEST_SKIPPED = "skipped";
 

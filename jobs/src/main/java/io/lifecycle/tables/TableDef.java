@@ -26,6 +26,7 @@ public final class TableDef {
   private final WriteMode writeMode;
   private final String runDateColumn;
   private final List<String> mergeKey;
+  private final Set<String> nullWhenAbsent;
 
   private TableDef(Builder b) {
     this.name = b.name;
@@ -36,6 +37,7 @@ public final class TableDef {
     this.writeMode = b.writeMode;
     this.runDateColumn = b.runDateColumn;
     this.mergeKey = List.copyOf(b.mergeKey);
+    this.nullWhenAbsent = Set.copyOf(b.nullWhenAbsent);
     Set<String> names = columns.stream().map(ColumnDef::name).collect(Collectors.toSet());
     if (names.size() != columns.size()) {
       throw new IllegalStateException(name + ": duplicate column");
@@ -109,12 +111,17 @@ public final class TableDef {
 
   /**
    * Selects exactly the table's columns, in order and cast to their types; a missing column is a bug
-   * in the step that produced the frame and fails with the column named.
+   * in the step that produced the frame and fails with the column named, unless the table declares it
+   * {@link Builder#nullWhenAbsent null when absent}.
    */
   public Dataset<Row> conform(Dataset<Row> df) {
     Set<String> present = Set.of(df.columns());
     List<Column> cols = new ArrayList<>();
     for (ColumnDef c : columns) {
+      if (!present.contains(c.name()) && nullWhenAbsent.contains(c.name())) {
+        cols.add(functions.lit(null).cast(c.type()).as(c.name(), c.toField().metadata()));
+        continue;
+      }
       if (!present.contains(c.name())) {
         throw new IllegalStateException(
             "table " + name + ": the computed frame lacks column " + c.name() + " (has " + present + ")");
@@ -137,6 +144,7 @@ public final class TableDef {
     private WriteMode writeMode = WriteMode.OVERWRITE;
     private String runDateColumn;
     private final List<String> mergeKey = new ArrayList<>();
+    private final Set<String> nullWhenAbsent = new java.util.HashSet<>();
 
     private Builder(String name, String comment) {
       this.name = name;
@@ -151,6 +159,15 @@ public final class TableDef {
     public Builder optional(String column, DataType type, String comment) {
       columns.add(new ColumnDef(column, type, true, comment));
       return this;
+    }
+
+    /**
+     * An optional column that only some configurations fill (identity stitching's): a frame computed
+     * without it conforms with it null, rather than failing as a forgotten column does.
+     */
+    public Builder nullWhenAbsent(String column, DataType type, String comment) {
+      nullWhenAbsent.add(column);
+      return optional(column, type, comment);
     }
 
     public Builder partitionedBy(String... columns) {

@@ -10,6 +10,7 @@ public final class Tables {
     return List.of(
         EventsTable.DEF,
         QuarantineTable.DEF,
+        IdentityMapTable.DEF,
         SessionsTable.DEF,
         CustomerStageHistoryTable.DEF,
         CustomerJourneysTable.DEF,

@@ -29,7 +29,7 @@ import java.util.Map;
 import java.util.function.Supplier;
 import io.lifecycle.cohorts.CohortRetention;
 import io.lifecycle.cohorts.CustomerActivity;
-import io.lifecycle.ingest.StageAssigner;
+import io.lifecycle.spark.StageAssigner;
 import io.lifecycle.sessions.Sessionizer;
 import io.lifecycle.tables.Columns;
 import io.lifecycle.tables.SessionsTable;

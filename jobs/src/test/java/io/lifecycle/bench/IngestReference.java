@@ -388,7 +388,7 @@ final class IngestReference implements StepReference {
     LifecycleConfig.Input i = c.input();
     LifecycleConfig.Input parquet = new LifecycleConfig.Input(input.toString(), LifecycleConfig.InputFormat.PARQUET,
         i.options(), i.textDelimiter(), i.textFields(), i.textSkipPattern(), i.columns(), i.eventTypeConstant(),
-        i.timestampFormats(), i.zone(), i.dedup());
+        i.timestampFormats(), i.zone(), i.dedup(), i.identity());
     return new LifecycleConfig(c.source(), c.hash(), c.sectionHashes(), parquet, c.stages(), c.privacy(), c.quality(), c.sessions(),
         c.churnThreshold(), c.cohorts(), c.clv(), c.models(), c.output(), c.generate(), c.incremental());
   }

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.*;
 import io.lifecycle.SharedSpark;
 import io.lifecycle.TestSupport;
 import io.lifecycle.config.StageModel;
-import io.lifecycle.ingest.StageAssigner;
+import io.lifecycle.spark.StageAssigner;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package io.lifecycle.ingest;
+package io.lifecycle.spark;
 
 import static org.apache.spark.sql.functions.*;
 

@@ -1,0 +1,104 @@
+package io.lifecycle.identity;
+
+import static org.apache.spark.sql.functions.*;
+
+import io.lifecycle.ExitCode;
+import io.lifecycle.LifecycleException;
+import io.lifecycle.config.LifecycleConfig;
+import io.lifecycle.config.LifecycleConfig.Identity;
+import io.lifecycle.spark.Deduplicator;
+import io.lifecycle.spark.StageAssigner;
+import io.lifecycle.pipeline.RunContext;
+import io.lifecycle.pipeline.Step;
+import io.lifecycle.pipeline.StepResult;
+import io.lifecycle.tables.Columns;
+import io.lifecycle.tables.EventsTable;
+import io.lifecycle.tables.IdentityMapTable;
+import io.lifecycle.tables.RunLogTable;
+import java.util.Map;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.storage.StorageLevel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code stitch}: links the ids the events carry (known customer ids, anonymous and extra ids) into
+ * customers ({@link IdentityGraph}), writes {@code identity_map}, and moves each event to its resolved
+ * customer, so sessions, journeys, cohorts, CLV and the models all see one person where the input had
+ * a cookie before the login and a customer id after it.
+ *
+ * <p>Only the customers a link changes are rewritten: their events are moved (marked with the run in
+ * {@code stitch_run_id} and the customer they left in {@code stitched_from}, so incremental steps
+ * recompute both), deduplicated (a copy re-sent under the other id is a duplicate now) and restaged (an
+ * anonymous purchase may now be the customer's first), in one Delta commit. A rerun finds nothing to move. Runs by default only when the input has ids to stitch.
+ */
+public final class StitchStep implements Step {
+  private static final Logger LOG = LoggerFactory.getLogger(StitchStep.class);
+
+  /** The step's name (run_log.step). */
+  public static final String NAME = RunLogTable.STITCH;
+
+  private static final String WAS = "_was_customer";
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public boolean appliesTo(LifecycleConfig config) {
+    return config.input().stitchesIdentities();
+  }
+
+  @Override
+  public StepResult run(RunContext ctx) {
+    LifecycleConfig config = ctx.config();
+    if (!config.input().stitchesIdentities()) {
+      return StepResult.skipped("identity stitching is off: input.columns.anonymous_id, input.identity.alias_column "
+          + "and input.identity.extra_id_columns are unset");
+    }
+    if (!ctx.store().exists(EventsTable.DEF)) {
+      throw new LifecycleException(ExitCode.INPUT_UNAVAILABLE, "table " + EventsTable.DEF.name()
+          + " does not exist yet: run the ingest step first");
+    }
+    Identity identity = config.input().identity();
+    IdentityGraph graph = new IdentityGraph(new IdentityGraph.Limits(identity.maxKnownIdsPerId(), identity.maxIdsPerId(),
+        identity.maxIdsPerCustomer(), identity.maxRounds()));
+    // Pinned: the events are rewritten below from what this version holds.
+    Dataset<Row> events = EventsTable.DEF.conform(ctx.store().readCurrentVersion(EventsTable.DEF));
+    Dataset<Row> map = graph.resolve(events.where(col(Columns.IDENTITY_IDS).isNotNull()));
+    Dataset<Row> affected = null;
+    try {
+      long ids = ctx.store().write(IdentityMapTable.DEF,
+          map.withColumn(Columns.RUN_DATE, lit(java.sql.Date.valueOf(ctx.runDate()))), ctx.runDate());
+      // Read back: the written map, not the rounds behind it, feeds the moves.
+      Dataset<Row> resolved = IdentityGraph.customerOfRows(events.withColumn(WAS, col(Columns.CUSTOMER_ID)),
+          ctx.store().read(IdentityMapTable.DEF).drop(Columns.RUN_DATE));
+      Column moves = not(col(WAS).eqNullSafe(col(Columns.CUSTOMER_ID)));
+      Dataset<Row> moved = resolved.where(moves);
+      // Both ends of every move: the customer an event left (it may have no events left) and the one it joined.
+      affected = moved.select(col(WAS).as(Columns.CUSTOMER_ID)).union(moved.select(col(Columns.CUSTOMER_ID)))
+          .distinct().persist(StorageLevel.MEMORY_AND_DISK());
+      long customers = affected.count();
+      long rewritten = 0;
+      if (customers > 0) {
+        Dataset<Row> rows = resolved.join(affected, Columns.CUSTOMER_ID, "left_semi")
+            .withColumn(Columns.STITCH_RUN_ID, when(moves, lit(ctx.runId())).otherwise(col(Columns.STITCH_RUN_ID)))
+            .withColumn(Columns.STITCHED_FROM, when(moves, col(WAS)).otherwise(col(Columns.STITCHED_FROM)))
+            .drop(WAS, Columns.STAGE);
+        // Copies of one event under two ids (re-sent before and after the link) are duplicates now, as
+        // ingest finds them within one id.
+        Dataset<Row> kept = Deduplicator.dropDuplicates(rows.repartition(col(Columns.CUSTOMER_ID)), config.input().dedup());
+        rewritten = ctx.store().merge(EventsTable.DEF, new StageAssigner(config.stages()).assign(kept), affected, null, null);
+      }
+      LOG.info("stitch: {} ids resolved; {} customers changed by new links, their {} events rewritten", ids, customers, rewritten);
+      return StepResult.of(ids, Map.of(IdentityMapTable.DEF.name(), ids, EventsTable.DEF.name(), rewritten));
+    } finally {
+      if (affected != null) {
+        affected.unpersist();
+      }
+    }
+  }
+}
