@@ -68,14 +68,12 @@ public final class StitchStep implements Step {
         identity.maxIdsPerCustomer(), identity.maxRounds()));
     // Pinned: the events are rewritten below from what this version holds.
     Dataset<Row> events = EventsTable.DEF.conform(ctx.store().readCurrentVersion(EventsTable.DEF));
-    Dataset<Row> map = graph.resolve(events.where(col(Columns.IDENTITY_IDS).isNotNull()));
+    // Materialized once: the moves and the table both read it.
+    Dataset<Row> map = graph.resolve(events.where(col(Columns.IDENTITY_IDS).isNotNull()))
+        .localCheckpoint(true, StorageLevel.MEMORY_AND_DISK());
     Dataset<Row> affected = null;
     try {
-      long ids = ctx.store().write(IdentityMapTable.DEF,
-          map.withColumn(Columns.RUN_DATE, lit(java.sql.Date.valueOf(ctx.runDate()))), ctx.runDate());
-      // Read back: the written map, not the rounds behind it, feeds the moves.
-      Dataset<Row> resolved = IdentityGraph.customerOfRows(events.withColumn(WAS, col(Columns.CUSTOMER_ID)),
-          ctx.store().read(IdentityMapTable.DEF).drop(Columns.RUN_DATE));
+      Dataset<Row> resolved = IdentityGraph.customerOfRows(events.withColumn(WAS, col(Columns.CUSTOMER_ID)), map);
       Column moves = not(col(WAS).eqNullSafe(col(Columns.CUSTOMER_ID)));
       Dataset<Row> moved = resolved.where(moves);
       // Both ends of every move: the customer an event left (it may have no events left) and the one it joined.
@@ -83,6 +81,7 @@ public final class StitchStep implements Step {
           .distinct().persist(StorageLevel.MEMORY_AND_DISK());
       long customers = affected.count();
       long rewritten = 0;
+      Dataset<Row> table = map;
       if (customers > 0) {
         Dataset<Row> rows = resolved.join(affected, Columns.CUSTOMER_ID, "left_semi")
             .withColumn(Columns.STITCH_RUN_ID, when(moves, lit(ctx.runId())).otherwise(col(Columns.STITCH_RUN_ID)))
@@ -92,7 +91,11 @@ public final class StitchStep implements Step {
         // ingest finds them within one id.
         Dataset<Row> kept = Deduplicator.dropDuplicates(rows.repartition(col(Columns.CUSTOMER_ID)), config.input().dedup());
         rewritten = ctx.store().merge(EventsTable.DEF, new StageAssigner(config.stages()).assign(kept), affected, null, null);
+        // The ids' events as the table now holds them, without the duplicates just dropped.
+        table = withCounts(map, ctx.store().read(EventsTable.DEF));
       }
+      long ids = ctx.store().write(IdentityMapTable.DEF,
+          table.withColumn(Columns.RUN_DATE, lit(java.sql.Date.valueOf(ctx.runDate()))), ctx.runDate());
       LOG.info("stitch: {} ids resolved; {} customers changed by new links, their {} events rewritten", ids, customers, rewritten);
       return StepResult.of(ids, Map.of(IdentityMapTable.DEF.name(), ids, EventsTable.DEF.name(), rewritten));
     } finally {
@@ -100,5 +103,22 @@ public final class StitchStep implements Step {
         affected.unpersist();
       }
     }
+  }
+
+  /**
+   * The map with first_seen, last_seen and events counted over {@code events} (pure); an id no event
+   * carries any more (only a dropped duplicate did) keeps the graph's counts.
+   */
+  static Dataset<Row> withCounts(Dataset<Row> map, Dataset<Row> events) {
+    Column id = col("_id");
+    Column type = substring_index(id, ":", 1);
+    Dataset<Row> counts = events.select(explode(col(Columns.IDENTITY_IDS)).as("_id"), col(Columns.EVENT_TIME))
+        .groupBy(type.as(IdentityMapTable.ID_TYPE), expr("substring(_id, length(substring_index(_id, ':', 1)) + 2)").as(IdentityMapTable.ID))
+        .agg(min(col(Columns.EVENT_TIME)).as("_first"), max(col(Columns.EVENT_TIME)).as("_last"), count(lit(1)).as("_events"));
+    return map.join(counts, new String[] {IdentityMapTable.ID_TYPE, IdentityMapTable.ID}, "left_outer")
+        .withColumn(IdentityMapTable.FIRST_SEEN, coalesce(col("_first"), col(IdentityMapTable.FIRST_SEEN)))
+        .withColumn(IdentityMapTable.LAST_SEEN, coalesce(col("_last"), col(IdentityMapTable.LAST_SEEN)))
+        .withColumn(IdentityMapTable.EVENTS, coalesce(col("_events"), col(IdentityMapTable.EVENTS)))
+        .drop("_first", "_last", "_events");
   }
 }

@@ -401,9 +401,9 @@ final class IngestReference implements StepReference {
         || !input.zone().normalized().equals(ZoneOffset.UTC)) {
       problems.add("the default input.timestamp formats and zone UTC");
     }
-    if (input.eventTypeConstant() != null || input.columns().entrySet().stream()
-        .anyMatch(e -> !e.getKey().key().equals(e.getValue()))) {
-      problems.add("input.columns as generated and no event_type_constant");
+    if (input.eventTypeConstant() != null || input.stitchesIdentities() || input.columns().entrySet().stream()
+        .anyMatch(e -> e.getKey() != LifecycleConfig.Field.ANONYMOUS_ID && !e.getKey().key().equals(e.getValue()))) {
+      problems.add("input.columns as generated, no anonymous id and no event_type_constant");
     }
     if (config.privacy().pseudonymize()) {
       problems.add("privacy.pseudonymize = false");

@@ -64,7 +64,8 @@ class StitchStepTest {
   @Test
   void eventsMoveToTheResolvedCustomerAndAreRestaged(@TempDir Path dir) throws Exception {
     TestSupport.inputFile(dir, "events.csv", HEADER + "\n" + DAY_ONE + "\n" + DAY_TWO + "\n");
-    Map<String, StepResult> results = run(dir, LocalDate.of(2024, 3, 5), List.of("ingest", "stitch", "sessionize"));
+    Map<String, StepResult> results = run(dir, LocalDate.of(2024, 3, 5),
+        List.of("ingest", "stitch", "sessionize", "journeys", "report"));
 
     assertEquals(List.of("missing_identity"), TestSupport.rows(table(dir, QuarantineTable.DEF.name()).select(QuarantineTable.REASON)));
     assertEquals(List.of(
@@ -87,11 +88,24 @@ class StitchStepTest {
             "device_id|d1|c1|true|linked|2024-03-02 09:30:00|2024-03-02 15:00:00|2"),
         TestSupport.rows(table(dir, IdentityMapTable.DEF.name()).selectExpr("id_type", "id", "customer_id", "identified",
             "link_rule", "cast(first_seen as string)", "cast(last_seen as string)", "events")));
+    // The table as its contract says, comments included (the sample run, without anonymous ids, has none).
+    Dataset<Row> map = table(dir, IdentityMapTable.DEF.name());
+    assertEquals(IdentityMapTable.DEF.columns().stream().map(c -> c.name() + " " + c.type().simpleString()).toList(),
+        java.util.Arrays.stream(map.schema().fields()).map(f -> f.name() + " " + f.dataType().simpleString()).toList());
+    assertTrue(java.util.Arrays.stream(map.schema().fields()).allMatch(f -> f.getComment().isDefined()));
     // c1's customers moved: a1's and a2's (the customers the rows left) and c1 itself.
     assertEquals(Map.of(IdentityMapTable.DEF.name(), 6L, "events", 5L), results.get("stitch").outputRows());
     // The identify row links ids but is no interaction: c1's sessions hold its 4 other events.
     assertEquals(List.of("anonymous_id:a9|2", "c1|1", "c1|1", "c1|2", "c2|1"),
         TestSupport.rows(table(dir, SessionsTable.DEF.name()).select("customer_id", SessionsTable.EVENT_COUNT)));
+
+    // The report's identity funnel: c1, c2 and the anonymous a9 visited; c1 and c2 identified; c1 bought.
+    String report = java.nio.file.Files.readString(dir.resolve("out").resolve(io.lifecycle.report.ReportStep.LATEST));
+    String funnel = report.substring(report.indexOf("<th>visitors</th>"));
+    assertTrue(funnel.startsWith("<th>visitors</th><th>identified</th><th>identified and converted</th><th>anonymous, purchased</th>"
+        + "</tr></thead><tbody><tr><td class=\"num\">3</td><td>2 (67%)</td><td>1 (50% of identified)</td><td class=\"num\">0</td>"),
+        funnel.substring(0, 400));
+    assertTrue(report.contains("No id was held back from linking."));
 
     // A rerun of the day ingests the provisional ids again and stitches them the same way.
     List<String> before = TestSupport.rows(table(dir, "events").drop("ingest_run_id"));

@@ -44,7 +44,7 @@ class DeltaStoreConflictTest {
 
   private static Row event(String customer) {
     return RowFactory.create(customer, Instant.parse("2024-03-01T10:00:00Z"), "page_view", "AWARENESS", null, null, null,
-        "in.csv", "run_20240401", LocalDate.of(2024, 3, 1));
+        "in.csv", "run_20240401", LocalDate.of(2024, 3, 1), null, null, null);
   }
 
   @Test

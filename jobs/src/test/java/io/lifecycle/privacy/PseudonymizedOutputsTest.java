@@ -39,6 +39,39 @@ class PseudonymizedOutputsTest {
   }
 
   @Test
+  void identityStitchingPseudonymizesEveryIdAndTheIdentityMap(@TempDir Path dir) throws Exception {
+    Files.writeString(dir.resolve("key"), KEY);
+    TestSupport.inputFile(dir, "a.csv", String.join("\n",
+        "customer_id,event_time,event_type,amount,anonymous_id,device_id",
+        ",2024-03-01T10:00:00Z,page_view,,cookie-1,",
+        "alice,2024-03-01T10:05:00Z,purchase,20,cookie-1,laptop-9",
+        ",2024-03-02T12:00:00Z,product_view,,cookie-2,") + "\n");
+    Path out = dir.resolve("out");
+    LifecycleConfig stitching = TestSupport.config("lifecycle.input.path = \"" + dir.resolve("in") + "\"",
+        "lifecycle.output.root = \"" + out + "\"", "lifecycle.privacy.pseudonymize = true", "lifecycle.privacy.key_env = null",
+        "lifecycle.privacy.key_file = \"" + dir.resolve("key") + "\"",
+        "lifecycle.input.columns.anonymous_id = anonymous_id", "lifecycle.input.identity.extra_id_columns = [device_id]");
+    Steps.standard().run(new RunContext(spark, stitching, LocalDate.of(2024, 4, 1)), List.of("ingest", "stitch", "sessionize"));
+
+    String alice = PseudonymizerTestAccess.hmac(KEY, "alice");
+    String cookie2 = "anonymous_id:" + PseudonymizerTestAccess.hmac(KEY, "cookie-2");
+    assertEquals(List.of(alice, cookie2), TestSupport.rows(
+        spark.read().format("delta").load(out.resolve("events").toString()).select(Columns.CUSTOMER_ID).distinct()));
+    assertEquals(List.of(
+            "anonymous_id|" + PseudonymizerTestAccess.hmac(KEY, "cookie-1") + "|" + alice,
+            "anonymous_id|" + PseudonymizerTestAccess.hmac(KEY, "cookie-2") + "|" + cookie2,
+            "customer_id|" + alice + "|" + alice,
+            "device_id|" + PseudonymizerTestAccess.hmac(KEY, "laptop-9") + "|" + alice).stream().sorted().toList(),
+        TestSupport.rows(spark.read().format("delta").load(out.resolve("identity_map").toString())
+            .select("id_type", "id", "customer_id")));
+    for (String table : List.of("events", "identity_map", "sessions", "events_quarantine")) {
+      long leaks = spark.read().format("delta").load(out.resolve(table).toString())
+          .selectExpr("to_json(struct(*)) AS row").where("row LIKE '%alice%' OR row LIKE '%cookie-%' OR row LIKE '%laptop%'").count();
+      assertEquals(0, leaks, "raw ids in " + table);
+    }
+  }
+
+  @Test
   void everyOutputTableHoldsOnlyStablePseudonyms(@TempDir Path dir) throws Exception {
     Files.writeString(dir.resolve("key"), KEY);
     TestSupport.inputFile(dir, "a.csv", String.join("\n",

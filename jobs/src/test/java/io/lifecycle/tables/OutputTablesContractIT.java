@@ -88,7 +88,9 @@ class OutputTablesContractIT {
   void everyTableIsWrittenWithItsContractSchemaAndComments() {
     List<String> missing = new ArrayList<>();
     for (TableDef t : Tables.all()) {
-      if (!new File(path(t), "_delta_log").isDirectory() && !t.name().equals("benchmarks")) {
+      // Not in the sample run: the benchmark's log, and identity_map (the sample has no anonymous ids;
+      // StitchStepTest checks its contract).
+      if (!new File(path(t), "_delta_log").isDirectory() && !List.of("benchmarks", "identity_map").contains(t.name())) {
         missing.add(t.name());
       }
     }

@@ -42,10 +42,14 @@ public final class TableComparison {
     return t.columns().stream().map(ColumnDef::name).filter(TIMINGS::contains).toArray(String[]::new);
   }
 
-  /** Beside the timings, which run and which file brought an event: daily runs and one full run differ there. */
+  /**
+   * Beside the timings, which run and which file brought an event, and which run's stitch last moved it
+   * from which customer: daily runs and one full run differ there.
+   */
   private static String[] notCompared(TableDef t) {
     return t.name().equals(EventsTable.DEF.name())
-        ? new String[] {Columns.SOURCE_FILE, Columns.INGEST_RUN_ID} : volatileColumns(t);
+        ? new String[] {Columns.SOURCE_FILE, Columns.INGEST_RUN_ID, Columns.STITCH_RUN_ID, Columns.STITCHED_FROM}
+        : volatileColumns(t);
   }
 
   /** Map columns as sorted arrays of entries, so equal maps compare equal whatever their order. */
