@@ -91,6 +91,22 @@ public final class TableComparison {
     return out;
   }
 
+  /**
+   * Asserts that a table holds the same rows under both roots (daily runs against one full run, as
+   * {@link #read} compares them), a failure naming the first rows each side lacks; returns the rows.
+   */
+  public static List<String> assertSameRows(SparkSession spark, String fullRoot, String incrementalRoot, TableDef t) {
+    List<String> full = TestSupport.rows(read(spark, fullRoot, t));
+    List<String> incremental = TestSupport.rows(read(spark, incrementalRoot, t));
+    Set<String> inIncremental = new java.util.HashSet<>(incremental);
+    Set<String> inFull = new java.util.HashSet<>(full);
+    org.junit.jupiter.api.Assertions.assertEquals(List.of(), full.stream().filter(r -> !inIncremental.contains(r)).limit(3).toList(),
+        t.name() + ": rows of the full run that the daily runs lack; they have instead "
+            + incremental.stream().filter(r -> !inFull.contains(r)).limit(3).toList());
+    org.junit.jupiter.api.Assertions.assertEquals(full, incremental, t.name());
+    return full;
+  }
+
   /** Names of the tables whose rows differ. */
   public static List<String> differing(Map<String, TestSupport.RowDifference> differences) {
     return differences.entrySet().stream()
