@@ -2,16 +2,16 @@ package io.lifecycle.ingest;
 
 import static org.apache.spark.sql.functions.*;
 
-import io.lifecycle.spark.StageAssigner;
-import io.lifecycle.spark.Deduplicator;
 import io.lifecycle.config.LifecycleConfig;
 import io.lifecycle.config.LifecycleConfig.IdColumn;
 import io.lifecycle.privacy.Pseudonymizer;
 import io.lifecycle.privacy.Pseudonyms;
+import io.lifecycle.spark.Deduplicator;
+import io.lifecycle.spark.StageAssigner;
+import io.lifecycle.tables.Columns;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.Column;
-import io.lifecycle.tables.Columns;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 

@@ -2,9 +2,9 @@ package io.lifecycle.ingest;
 
 import static org.apache.spark.sql.functions.*;
 
-import io.lifecycle.spark.StageAssigner;
-import io.lifecycle.spark.Deduplicator;
 import io.lifecycle.config.LifecycleConfig;
+import io.lifecycle.spark.Deduplicator;
+import io.lifecycle.spark.StageAssigner;
 import io.lifecycle.tables.Columns;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
