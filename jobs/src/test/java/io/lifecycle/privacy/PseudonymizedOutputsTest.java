@@ -29,13 +29,15 @@ class PseudonymizedOutputsTest {
   private static final String KEY = "team-secret-42";
   private final SparkSession spark = SharedSpark.get();
 
-  private LifecycleConfig config(Path dir, Path out) {
-    return TestSupport.config("lifecycle.input.path = \"" + dir.resolve("in") + "\"",
+  private LifecycleConfig config(Path dir, Path out, String... more) {
+    List<String> lines = new ArrayList<>(List.of("lifecycle.input.path = \"" + dir.resolve("in") + "\"",
         "lifecycle.output.root = \"" + out + "\"",
         "lifecycle.privacy.pseudonymize = true",
         "lifecycle.privacy.key_env = null",
         "lifecycle.privacy.key_file = \"" + dir.resolve("key") + "\"",
-        "lifecycle.quality.max_quarantine_share = 0.5");
+        "lifecycle.quality.max_quarantine_share = 0.5"));
+    lines.addAll(List.of(more));
+    return TestSupport.config(lines.toArray(String[]::new));
   }
 
   @Test
@@ -47,9 +49,7 @@ class PseudonymizedOutputsTest {
         "alice,2024-03-01T10:05:00Z,purchase,20,cookie-1,laptop-9",
         ",2024-03-02T12:00:00Z,product_view,,cookie-2,") + "\n");
     Path out = dir.resolve("out");
-    LifecycleConfig stitching = TestSupport.config("lifecycle.input.path = \"" + dir.resolve("in") + "\"",
-        "lifecycle.output.root = \"" + out + "\"", "lifecycle.privacy.pseudonymize = true", "lifecycle.privacy.key_env = null",
-        "lifecycle.privacy.key_file = \"" + dir.resolve("key") + "\"",
+    LifecycleConfig stitching = config(dir, out,
         "lifecycle.input.columns.anonymous_id = anonymous_id", "lifecycle.input.identity.extra_id_columns = [device_id]");
     Steps.standard().run(new RunContext(spark, stitching, LocalDate.of(2024, 4, 1)), List.of("ingest", "stitch", "sessionize"));
 
