@@ -24,6 +24,7 @@ import io.lifecycle.tables.Columns;
 import io.lifecycle.tables.CustomerForecastTable;
 import io.lifecycle.tables.CustomerJourneysTable;
 import io.lifecycle.tables.CustomerValueTable;
+import io.lifecycle.tables.RunLogTable;
 import io.lifecycle.tables.SegmentValueTable;
 import java.sql.Date;
 import java.time.LocalDate;
@@ -31,6 +32,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -48,6 +50,9 @@ import org.slf4j.LoggerFactory;
  * per distinct summary by Spark tasks and joined back to customers; the population forecasts
  * ({@link ClvForecast}) come from the model and the customers aggregated per day and per age.
  * The channels' attribution is computed here too: it weighs the journeys by the predicted CLV.
+ *
+ * <p>Daily (incremental) runs may keep the last valuation for {@code clv.revalue_every}: CLV moves slowly
+ * and this is the largest step of a daily run, so teams revalue weekly, as they retrain.
  */
 public final class ClvStep implements Step {
   private static final Logger LOG = LoggerFactory.getLogger(ClvStep.class);
@@ -57,8 +62,64 @@ public final class ClvStep implements Step {
     return "clv";
   }
 
+  /**
+   * The settings a valuation depends on (the purchase types are in stages; models.seed draws the
+   * intervals; cohorts.breakdowns shape the covariates): recorded in run_log, so that a kept valuation
+   * ({@code clv.revalue_every}) is one these settings would give. Not the input section, whose path a
+   * daily run changes.
+   */
+  @Override
+  public String settingsHash(LifecycleConfig config) {
+    return config.settingsHash("clv", "stages", "models", "cohorts");
+  }
+
+  /**
+   * Why an incremental run keeps the last valuation ({@code clv.revalue_every}: teams revalue weekly, not
+   * daily), or empty when it revalues: always in a full run, when the step is asked for by name, when
+   * there is no valuation yet, when it is as old as the setting or older, when the settings it depends on
+   * changed since, or when a full-mode ingest ran after it (a backfill may have replaced the events).
+   */
+  private Optional<String> keptValuation(RunContext ctx) {
+    LifecycleConfig config = ctx.config();
+    long every = config.clv().revalueEvery().toDays();
+    if (every == 0 || !config.incremental().enabled() || ctx.askedFor(name()) || !ctx.store().exists(CustomerValueTable.DEF)) {
+      return Optional.empty();
+    }
+    LocalDate valued = ctx.previousSuccess(name());
+    if (valued == null) {
+      return Optional.empty();
+    }
+    long age = java.time.temporal.ChronoUnit.DAYS.between(valued, ctx.runDate());
+    if (age >= every) {
+      return Optional.empty();
+    }
+    Dataset<Row> log = ctx.store().read(RunLogTable.DEF).where(col(RunLogTable.STATUS).equalTo(RunLogTable.SUCCEEDED));
+    // One row, bounded: the valuation's last successful attempt, and full-mode ingests after it.
+    Row last = log.where(col(RunLogTable.STEP).equalTo(name()).and(col(Columns.RUN_DATE).equalTo(lit(Date.valueOf(valued)))))
+        .agg(max(col(RunLogTable.STARTED_AT)), max_by(col(RunLogTable.SETTINGS_HASH), col(RunLogTable.STARTED_AT)))
+        .head();
+    if (last.isNullAt(1) || !last.getString(1).equals(settingsHash(config))) {
+      LOG.info("the clv, stages, models or cohorts settings changed since the valuation of {}: revaluing", valued);
+      return Optional.empty();
+    }
+    long backfills = log.where(col(RunLogTable.STEP).equalTo("ingest")
+            .and(col(RunLogTable.STARTED_AT).gt(lit(last.getAs(0))))
+            .and(not(coalesce(col(RunLogTable.MODE).equalTo("incremental"), lit(false)))))
+        .count();
+    if (backfills > 0) {
+      LOG.info("a full-mode ingest ran after the valuation of {}: revaluing", valued);
+      return Optional.empty();
+    }
+    return Optional.of(String.format("the customer values of %s are %d day%s old, clv.revalue_every = %d days "
+        + "(revaluing on %s; --steps clv revalues now)", valued, age, age == 1 ? "" : "s", every, valued.plusDays(every)));
+  }
+
   @Override
   public StepResult run(RunContext ctx) {
+    Optional<String> kept = keptValuation(ctx);
+    if (kept.isPresent()) {
+      return StepResult.skipped(kept.get());
+    }
     LifecycleConfig config = ctx.config();
     Clv clv = config.clv();
     SparkSession spark = ctx.spark();

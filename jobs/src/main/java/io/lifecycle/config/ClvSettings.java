@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import io.lifecycle.config.LifecycleConfig.Clv;
 import io.lifecycle.config.LifecycleConfig.Cohorts.Breakdowns;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -65,6 +66,8 @@ final class ClvSettings {
    * ones ({@code acquisition_channel}, {@code first_stage}) or columns of input.customer_properties (the
    * latter checked in {@link #read}, where the properties' path is known). Names reach SQL: identifiers.
    */
+  static final Setting<Duration> REVALUE_EVERY = Setting.nonNegativeDuration(P + "revalue_every",
+      "keep the customer values of an incremental run's last valuation while younger than this");
   static final Setting<List<String>> COVARIATES = Setting.stringList(P + "covariates",
           "customer attributes fitted jointly as categorical covariates of BG/NBD and Pareto/NBD: acquisition_channel, "
               + "first_stage, identity or columns of input.customer_properties")
@@ -126,7 +129,7 @@ final class ClvSettings {
     Map<String, Double> costs = r.get(ACQUISITION_COST);
     return new Clv(margin, rate, r.get(HORIZON_MONTHS), r.get(TIME_UNIT), costs, r.get(FIT_SEGMENTS), r.get(HOLDOUT_WEEKS),
         r.get(FORECAST_DAYS), r.get(ATTRIBUTION_CHANNELS), r.get(INTERVALS), r.get(INTERVAL_DRAWS), r.get(PATH_SEGMENTS),
-        covariates, numeric);
+        covariates, numeric, r.get(REVALUE_EVERY));
   }
 
   /**

@@ -42,6 +42,9 @@ import java.util.stream.Collectors;
  * and does the checks across keys; this class loads, rejects unknown keys and hashes.
  */
 public final class ConfigLoader {
+  /** Settings that schedule a step (when it runs), not what it computes: not in the section hashes. */
+  private static final List<String> SCHEDULES = List.of("clv.revalue_every", "models.retrain_every");
+
   private static final String ROOT = "lifecycle";
   private static final String REFERENCE = "lifecycle-reference.conf";
   /** Maps whose keys are the user's own (reader options, aliases, channels, table renames): any key goes. */
@@ -145,9 +148,14 @@ public final class ConfigLoader {
     Incremental incremental = IncrementalSettings.read(r);
     String hash = hash(config.getConfig(ROOT));
     // Per top-level section, as written: a step whose stored results depend on a few sections compares
-    // only those between runs (LifecycleConfig.settingsHash).
+    // only those between runs (LifecycleConfig.settingsHash). The schedules say when a step runs, not what
+    // it computes: left out, so that turning one on keeps the results it would keep.
     Map<String, String> sectionHashes = new TreeMap<>();
-    for (Map.Entry<String, ConfigValue> section : config.getConfig(ROOT).root().entrySet()) {
+    Config sections = config.getConfig(ROOT);
+    for (String schedule : SCHEDULES) {
+      sections = sections.withoutPath(schedule);
+    }
+    for (Map.Entry<String, ConfigValue> section : sections.root().entrySet()) {
       sectionHashes.put(section.getKey(), hashOf(section.getValue().render(ConfigRenderOptions.concise())));
     }
     return new LifecycleConfig(

@@ -324,7 +324,9 @@ public record LifecycleConfig(
       int intervalDraws,
       int pathSegments,
       List<String> covariates,
-      List<String> numericCovariates) {
+      List<String> numericCovariates,
+      /** Incremental runs keep the last valuation while it is younger than this (0: revalue every run). */
+      java.time.Duration revalueEvery) {
     /** The built-in customer attribute on the CLV summary, which {@code clv.covariates} takes from there. */
     public static final String ACQUISITION_CHANNEL = "acquisition_channel";
 

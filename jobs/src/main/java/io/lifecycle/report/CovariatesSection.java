@@ -39,13 +39,13 @@ final class CovariatesSection {
     }
     return tables.query(ClvModelsTable.DEF, "the covariate fits", models -> {
       // Bounded: one row per purchase model (two).
-      List<Row> rows = models.where(tables.onRunDate().and(col(ClvModelsTable.PURPOSE).equalTo(ClvModelsTable.PURPOSE_COVARIATES)))
+      List<Row> rows = models.where(tables.onValuationDate().and(col(ClvModelsTable.PURPOSE).equalTo(ClvModelsTable.PURPOSE_COVARIATES)))
           .select(col(ClvModelsTable.MODEL), col(ClvModelsTable.SEGMENT), col(ClvModelsTable.PARAMETERS),
               col(ClvModelsTable.STANDARD_ERRORS), col(ClvModelsTable.LR_STATISTIC), col(ClvModelsTable.LR_DEGREES_OF_FREEDOM),
               col(ClvModelsTable.LR_P_VALUE), col(ClvModelsTable.CONVERGED))
           .orderBy(ClvModelsTable.MODEL).collectAsList();
       if (rows.isEmpty()) {
-        return Part.missing("Table clv_models has no covariate fits for run date " + tables.runDate()
+        return Part.missing("Table clv_models has no covariate fits for run date " + tables.valuationDate()
             + ": the covariates took one value each, crossed into too many cells, or the purchase models were not usable (see the clv step's log).");
       }
       List<Fit> fits = new ArrayList<>();

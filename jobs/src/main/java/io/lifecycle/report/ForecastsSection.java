@@ -54,14 +54,14 @@ final class ForecastsSection {
   static Part<Forecasts> query(ReportTables tables) {
     String what = "the purchase forecasts, the tracking plot and the repeat-count histogram";
     return tables.query(ClvForecastTable.DEF, what, forecast -> {
-      Dataset<Row> onDate = forecast.where(tables.onRunDate());
+      Dataset<Row> onDate = forecast.where(tables.onValuationDate());
       Part<PurchaseCounts> counts = purchaseCounts(tables, onDate);
       if (counts.data() == null) {
         return Part.of(new Forecasts(counts, Part.none()));
       }
       if (!Arrays.asList(onDate.columns()).contains(ClvForecastTable.ACTUAL_CUSTOMERS)) {
         return Part.of(new Forecasts(counts, Part.missing("Table clv_forecast was written before it held the actual purchases: rerun"
-            + " the clv step for " + tables.runDate() + " to see the tracking plot and the repeat-count histogram.")));
+            + " the clv step for " + tables.valuationDate() + " to see the tracking plot and the repeat-count histogram.")));
       }
       return Part.of(new Forecasts(counts, Part.of(new Diagnostics(tracking(tables, onDate), repeatCounts(tables, onDate)))));
     });
@@ -74,7 +74,7 @@ final class ForecastsSection {
             col(ClvForecastTable.EXPECTED_REPEAT_PURCHASES), col(ClvForecastTable.PURCHASE_MODEL))
         .orderBy(ClvForecastTable.DAYS, ClvForecastTable.PURCHASES).collectAsList();
     if (rows.isEmpty()) {
-      return Part.missing("Table clv_forecast has no rows for run date " + tables.runDate()
+      return Part.missing("Table clv_forecast has no rows for run date " + tables.valuationDate()
           + ": no purchase model fit could be used.");
     }
     int[] days = rows.stream().mapToInt(r -> r.getInt(0)).distinct().toArray();
@@ -97,12 +97,12 @@ final class ForecastsSection {
             col(ClvForecastTable.ACTUAL_REPEAT_PURCHASES), col(ClvForecastTable.PURCHASE_MODEL))
         .orderBy(ClvForecastTable.DAYS).collectAsList();
     if (rows.isEmpty()) {
-      return Part.missing("Table clv_forecast has no tracking curve for run date " + tables.runDate()
+      return Part.missing("Table clv_forecast has no tracking curve for run date " + tables.valuationDate()
           + ": no customer had purchased before it.");
     }
     Row now = rows.stream().filter(r -> r.getInt(0) == 0).findFirst().orElseThrow();
     Row end = rows.get(rows.size() - 1);
-    return Part.of(new Tracking(tables.runDate(), rows.get(0).getString(3), rows.stream().mapToDouble(r -> r.getInt(0)).toArray(),
+    return Part.of(new Tracking(tables.valuationDate(), rows.get(0).getString(3), rows.stream().mapToDouble(r -> r.getInt(0)).toArray(),
         rows.stream().mapToDouble(r -> r.getDouble(1)).toArray(),
         rows.stream().mapToDouble(r -> r.isNullAt(2) ? Double.NaN : r.getLong(2)).toArray(),
         now.getLong(2), now.getDouble(1), end.getInt(0), end.getDouble(1)));
@@ -115,7 +115,7 @@ final class ForecastsSection {
             col(ClvForecastTable.PURCHASE_MODEL))
         .collectAsList();
     if (rows.isEmpty()) {
-      return Part.missing("Table clv_forecast has no repeat-count histogram for run date " + tables.runDate()
+      return Part.missing("Table clv_forecast has no repeat-count histogram for run date " + tables.valuationDate()
           + ": no customer had purchased before it.");
     }
     double[] actual = new double[BUCKETS];

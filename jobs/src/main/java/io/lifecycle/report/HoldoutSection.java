@@ -43,12 +43,12 @@ final class HoldoutSection {
   static Part<Holdout> query(ReportTables tables) {
     return tables.query(ClvHoldoutTable.DEF, "the holdout check", holdout -> {
       // Bounded: One row per model and frequency bucket (0..6, 7+, all).
-      List<Row> rows = holdout.where(tables.onRunDate())
+      List<Row> rows = holdout.where(tables.onValuationDate())
           .select(col(ClvHoldoutTable.MODEL), col(ClvHoldoutTable.BUCKET), col(ClvHoldoutTable.CUSTOMERS),
               col(ClvHoldoutTable.PREDICTED), col(ClvHoldoutTable.ACTUAL), col(ClvHoldoutTable.CALIBRATION_END).cast("string"))
           .collectAsList();
       if (rows.isEmpty()) {
-        return Part.missing("Table clv_holdout has no rows for run date " + tables.runDate()
+        return Part.missing("Table clv_holdout has no rows for run date " + tables.valuationDate()
             + ": the calibration/holdout check did not run (clv.holdout_weeks = 0, or too little history).");
       }
       Map<String, Integer> order = new TreeMap<>();
@@ -82,7 +82,7 @@ final class HoldoutSection {
       return List.of();
     }
     // Bounded: The overall full-history fits: one row per model.
-    List<Row> fits = tables.read(ClvModelsTable.DEF).where(tables.onRunDate()
+    List<Row> fits = tables.read(ClvModelsTable.DEF).where(tables.onValuationDate()
             .and(col(ClvModelsTable.PURPOSE).equalTo(ClvModelsTable.PURPOSE_FULL))
             .and(col(ClvModelsTable.SEGMENT).equalTo(ClvModelsTable.SEGMENT_ALL)))
         .select(col(ClvModelsTable.MODEL), col(ClvModelsTable.PARAMETERS), col(ClvModelsTable.LOG_LIKELIHOOD),

@@ -53,6 +53,12 @@ public final class LifecycleReport {
     JourneysSection.render(page, JourneysSection.query(tables));
     page.endSection();
     page.section("clv", "Customer lifetime value");
+    LocalDate valued = tables.valuationDate();
+    if (!valued.equals(runDate)) {
+      long every = tables.config().clv().revalueEvery().toDays();
+      page.note("Customer values as of the valuation of " + valued + " (clv.revalue_every = " + every
+          + " days: the next run on or after " + valued.plusDays(every) + " revalues every customer).");
+    }
     ClvSection.render(page, ClvSection.query(tables));
     HoldoutSection.render(page, HoldoutSection.query(tables));
     CovariatesSection.render(page, CovariatesSection.query(tables));

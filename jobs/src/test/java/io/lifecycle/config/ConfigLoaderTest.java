@@ -45,7 +45,8 @@ class ConfigLoaderTest {
     costs.put("z", 1.0);
     costs.put("a", 2.0);
     LifecycleConfig.Clv clv = new LifecycleConfig.Clv(0.3, 0.1, 12, LifecycleConfig.Clv.TimeUnit.WEEKS, costs,
-        c.clv().fitSegments(), 0, List.of(30), 20, LifecycleConfig.Clv.Intervals.NONE, 200, 50, List.of(), List.of());
+        c.clv().fitSegments(), 0, List.of(30), 20, LifecycleConfig.Clv.Intervals.NONE, 200, 50, List.of(), List.of(),
+        java.time.Duration.ZERO);
     costs.put("b", 3.0);
     assertEquals(List.of("z", "a"), List.copyOf(clv.acquisitionCost().keySet()), "a copy, in the given order");
   }
