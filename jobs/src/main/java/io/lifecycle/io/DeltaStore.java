@@ -200,9 +200,10 @@ public final class DeltaStore {
     // Delta commits nothing for an empty append or a MERGE with an empty source: compare versions.
     long before = currentVersion(path);
     if (deleteWhere == null && deleteKeys.isEmpty()) {
-      // Nothing to delete (the usual day for events): a plain append, which reads no target files.
+      // Nothing to delete (the usual day for events): a plain append, which reads no target files. A table
+      // written by an earlier version gains the columns added since, as the MERGE below does.
       try {
-        writer(table, inserts).mode("append").save(path);
+        writer(table, inserts).mode("append").option("mergeSchema", "true").save(path);
       } catch (DeltaConcurrentModificationException e) {
         throw conflict(table, path, e);
       }

@@ -53,7 +53,7 @@ class RevalueScheduleTest {
 
   @Test
   void aDailyRunKeepsAYoungerValuationAndTheReportShowsIt(@TempDir Path dir) throws Exception {
-    RawEventWriter.write(spark, GeneratorSettings.defaults(300, 21), dir.resolve("in").toString(), "csv");
+    RawEventWriter.write(spark, GeneratorSettings.defaults(120, 21), dir.resolve("in").toString(), "csv");
     Steps.standard().run(new RunContext(spark, config(dir), VALUED), List.of("ingest", "clv"));
     LifecycleConfig weekly = config(dir, "lifecycle.clv.revalue_every = 7 days").withMode(LifecycleConfig.Mode.INCREMENTAL);
 

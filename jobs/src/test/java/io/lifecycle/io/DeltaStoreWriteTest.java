@@ -61,6 +61,34 @@ class DeltaStoreWriteTest {
         TestSupport.rows(store.read(after).select("run_date", "segment", "total_low")));
   }
 
+  /**
+   * A table merged by incremental runs (events), written before a column was added: a day with nothing to
+   * delete (a plain append) and a day with deletes (a MERGE) both take the column, older rows null in it.
+   * The append used to fail with DELTA_METADATA_MISMATCH on the first daily run after an upgrade.
+   */
+  @Test
+  void anIncrementalDaysAppendOrMergeAddsTheColumnsAddedSinceTheTableWasWritten(@TempDir Path dir) {
+    DeltaStore store = new DeltaStore(spark, TestSupport.config(
+        "lifecycle.output.root = \"" + dir.resolve("out") + "\"").output());
+    var string = org.apache.spark.sql.types.DataTypes.StringType;
+    io.lifecycle.tables.TableDef before = io.lifecycle.tables.TableDef.builder("events", "events")
+        .required("customer_id", string, "customer").required("event_id", string, "event")
+        .mergedIncrementallyBy("customer_id").build();
+    io.lifecycle.tables.TableDef after = io.lifecycle.tables.TableDef.builder("events", "events")
+        .required("customer_id", string, "customer").required("event_id", string, "event")
+        .nullWhenAbsent("stitched_from", string, "added later")
+        .mergedIncrementallyBy("customer_id").build();
+    LocalDate day1 = LocalDate.of(2026, 1, 1);
+    store.write(before, spark.createDataFrame(List.of(RowFactory.create("c1", "e1"), RowFactory.create("c2", "e2")), before.schema()), day1);
+    var noKeys = spark.createDataFrame(List.of(), new org.apache.spark.sql.types.StructType().add("customer_id", string));
+    assertEquals(1, store.merge(after, spark.createDataFrame(List.of(RowFactory.create("c3", "e3", null)), after.schema()),
+        noKeys, null, null));
+    assertEquals(1, store.merge(after, spark.createDataFrame(List.of(RowFactory.create("c2", "e4", "a9")), after.schema()),
+        spark.createDataFrame(List.of(RowFactory.create("c2")), noKeys.schema()), null, null));
+    assertEquals(List.of("c1|e1|null", "c2|e4|a9", "c3|e3|null"),
+        TestSupport.rows(store.read(after).select("customer_id", "event_id", "stitched_from")));
+  }
+
   @Test
   void aTablesFirstWriteCreatesItWithItsRowsCommentsAndPartitionsInOneCommit(@TempDir Path dir) {
     DeltaStore store = new DeltaStore(spark, TestSupport.config(
