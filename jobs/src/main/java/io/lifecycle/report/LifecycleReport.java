@@ -56,8 +56,9 @@ public final class LifecycleReport {
     LocalDate valued = tables.valuationDate();
     if (!valued.equals(runDate)) {
       long every = tables.config().clv().revalueEvery().toDays();
-      page.note("Customer values as of the valuation of " + valued + " (clv.revalue_every = " + every
-          + " days: the next run on or after " + valued.plusDays(every) + " revalues every customer).");
+      page.note("Customer values as of the valuation of " + valued + (every == 0 ? " (the clv step did not run for " + runDate + ")."
+          : " (clv.revalue_every = " + every + " days: the next run on or after " + valued.plusDays(every)
+              + " revalues every customer)."));
     }
     ClvSection.render(page, ClvSection.query(tables));
     HoldoutSection.render(page, HoldoutSection.query(tables));
