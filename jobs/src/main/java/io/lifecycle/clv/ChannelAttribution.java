@@ -45,6 +45,8 @@ import org.slf4j.LoggerFactory;
 public final class ChannelAttribution {
   private static final Logger LOG = LoggerFactory.getLogger(ChannelAttribution.class);
   static final String TOUCH = "_touch";
+  /** The event's channel, the top channels' names kept and the others {@code (other)}. */
+  static final String CAPPED = "_capped";
   static final String INDEX = "_index";
   static final String TOUCHES = "_touches";
   static final String FROM = "_from";
@@ -80,31 +82,33 @@ public final class ChannelAttribution {
   /**
    * One row per touch of each customer's journey: customer_id, the touch's channel, its index (1..n) and
    * the journey's touches n, the previous state ({@code (start)} for the first), and the first purchase's
-   * time and revenue (null: the customer has not purchased). Windows over one partitioning by customer:
-   * one shuffle, and no customer's events are gathered into one value.
+   * time and revenue (null: the customer has not purchased). Every window has one partitioning by customer
+   * and one order (time, ties by the capped channel, which is the touch wherever a touch is kept): one
+   * shuffle and one sort of the events, and no customer's events are gathered into one value.
    */
   static Dataset<Row> touches(Dataset<Row> events, Collection<String> purchaseTypes, List<String> channels) {
     Column purchase = col(Columns.EVENT_TYPE).isin(purchaseTypes.toArray());
     Column time = col(Columns.EVENT_TIME);
-    WindowSpec customer = Window.partitionBy(Columns.CUSTOMER_ID);
-    WindowSpec ordered = customer.orderBy(time, col(TOUCH));
     Column channel = col(Columns.CHANNEL);
     Column capped = when(channel.isNull(), lit(null).cast("string"))
         .when(channel.isin(channels.toArray()), channel).otherwise(lit(OTHER_CHANNELS));
+    WindowSpec ordered = Window.partitionBy(Columns.CUSTOMER_ID).orderBy(time, col(CAPPED));
+    WindowSpec journey = ordered.rowsBetween(Window.unboundedPreceding(), Window.unboundedFollowing());
     return events
-        .withColumn(FIRST_PURCHASE, min(when(purchase, time)).over(customer))
+        .withColumn(CAPPED, capped)
+        .withColumn(FIRST_PURCHASE, min(when(purchase, time)).over(journey))
         .where(col(FIRST_PURCHASE).isNull().or(time.leq(col(FIRST_PURCHASE))))
         // Several purchases at the first purchase's instant are one first purchase.
         .withColumn(FIRST_REVENUE, sum(when(purchase.and(time.equalTo(col(FIRST_PURCHASE))), coalesce(col(Columns.AMOUNT), lit(0.0))))
-            .over(customer))
-        .withColumn(TOUCH, when(max(channel.isNotNull()).over(customer), capped).otherwise(lit(NO_CHANNEL)))
+            .over(journey))
+        // A customer without a channel-tagged event (every capped channel null) has the one touch (none).
+        .withColumn(TOUCH, when(max(channel.isNotNull()).over(journey), col(CAPPED)).otherwise(lit(NO_CHANNEL)))
         .where(col(TOUCH).isNotNull())
         .withColumn("_previous", lag(col(TOUCH), 1).over(ordered))
         .where(col("_previous").isNull().or(col("_previous").notEqual(col(TOUCH))))
         .select(col(Columns.CUSTOMER_ID), col(TOUCH),
             row_number().over(ordered).as(INDEX),
-            // Over the whole journey, but in the same window operator as the index (one sort).
-            count(lit(1)).over(ordered.rowsBetween(Window.unboundedPreceding(), Window.unboundedFollowing())).as(TOUCHES),
+            count(lit(1)).over(journey).as(TOUCHES),
             coalesce(lag(col(TOUCH), 1).over(ordered), lit(RemovalEffects.START)).as(FROM),
             col(FIRST_PURCHASE), col(FIRST_REVENUE));
   }

@@ -139,6 +139,63 @@ public record BgNbdModel(double r, double alpha, double a, double b) implements 
   }
 
   /**
+   * {@link #purchasesIfAlive(double, double, double)} at each horizon, bit for bit: the horizons share the
+   * hypergeometric function's parameters, whose series is summed for all of them at once
+   * ({@link Hypergeometric2F1#values}; the CLV's months and every interval draw's, the costliest part of
+   * the intervals).
+   */
+  @Override
+  public double[] purchasesIfAlive(double[] ts, double x, double age) {
+    double[] out = new double[ts.length];
+    int positive = 0;
+    for (double t : ts) {
+      positive += t == 0 ? 0 : 1;
+    }
+    if (positive == 0) {
+      return out;
+    }
+    double[] horizons = new double[positive];
+    int[] at = new int[positive];
+    for (int i = 0, j = 0; i < ts.length; i++) {
+      if (ts[i] != 0) {
+        horizons[j] = ts[i];
+        at[j++] = i;
+      }
+    }
+    double[] values;
+    if (Math.abs(a - 1) < A_ONE_GAP) {
+      double[] below = ifAlive(1 - A_ONE_GAP, horizons, x, age);
+      double[] above = ifAlive(1 + A_ONE_GAP, horizons, x, age);
+      values = new double[positive];
+      for (int j = 0; j < positive; j++) {
+        values[j] = 0.5 * (below[j] + above[j]);
+      }
+    } else {
+      values = ifAlive(a, horizons, x, age);
+    }
+    for (int j = 0; j < positive; j++) {
+      out[at[j]] = values[j];
+    }
+    return out;
+  }
+
+  /** The body of {@link #purchasesIfAlive(double, double, double)} at each (non-zero) horizon, with a = aa. */
+  private double[] ifAlive(double aa, double[] ts, double x, double age) {
+    double[] z = new double[ts.length];
+    for (int i = 0; i < ts.length; i++) {
+      z[i] = ts[i] / (alpha + age + ts[i]);
+    }
+    double[] f = Hypergeometric2F1.values(aa + b - 1 - r, aa - 1, aa + b + x - 1, z);
+    double[] out = new double[ts.length];
+    for (int i = 0; i < ts.length; i++) {
+      double oneMinusZ = (alpha + age) / (alpha + age + ts[i]);
+      double product = Math.pow(oneMinusZ, aa - 1) * f[i];
+      out[i] = (aa + b + x - 1) / (aa - 1) * (1 - product);
+    }
+    return out;
+  }
+
+  /**
    * P(X(t) = n): probability of exactly n repeat purchases in (0, t] for a new customer (FHL eq. 8).
    */
   @Override

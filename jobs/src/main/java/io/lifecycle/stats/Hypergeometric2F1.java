@@ -63,6 +63,61 @@ public final class Hypergeometric2F1 {
     return positive(a, b, c, z);
   }
 
+  /**
+   * {@link #value} at each of {@code zs} for the same (a, b, c), bit for bit: the arguments in (0, 1) that
+   * the power series or the 1-z formula evaluate share the series' coefficients, computed once per term
+   * for all of them (a CLV horizon's months are one 2F1 at twelve arguments). The others, and parameters
+   * that make the series a polynomial, are evaluated one by one.
+   */
+  public static double[] values(double a, double b, double c, double[] zs) {
+    double[] out = new double[zs.length];
+    boolean shared = Double.isFinite(a) && Double.isFinite(b) && Double.isFinite(c) && a != 0 && b != 0
+        && !isNonPositiveInteger(a) && !isNonPositiveInteger(b) && !isNonPositiveInteger(c);
+    double d = c - a - b;
+    boolean degenerate = Math.abs(d - Math.rint(d)) < DEGENERATE_WIDTH;
+    int[] direct = new int[zs.length];
+    int[] connected = new int[zs.length];
+    int nDirect = 0;
+    int nConnected = 0;
+    for (int i = 0; i < zs.length; i++) {
+      double z = zs[i];
+      if (!shared || !(z > 0 && z < 1)) {
+        out[i] = value(a, b, c, z);
+      } else if (z <= SERIES_LIMIT || degenerate) {
+        direct[nDirect++] = i;
+      } else {
+        connected[nConnected++] = i;
+      }
+    }
+    if (nDirect > 0) {
+      double[] z = new double[nDirect];
+      for (int j = 0; j < nDirect; j++) {
+        z[j] = zs[direct[j]];
+      }
+      double[] sums = series(a, b, c, z);
+      for (int j = 0; j < nDirect; j++) {
+        out[direct[j]] = sums[j];
+      }
+    }
+    if (nConnected > 0) {
+      // oneMinusZ at each argument, its two series shared.
+      double[] y = new double[nConnected];
+      for (int j = 0; j < nConnected; j++) {
+        y[j] = 1 - zs[connected[j]];
+      }
+      double first = gammaRatio(c, d, c - a, c - b);
+      double second = gammaRatio(c, -d, a, b);
+      double[] s1 = series(a, b, 1 - d, y);
+      double[] s2 = series(c - a, c - b, d + 1, y);
+      for (int j = 0; j < nConnected; j++) {
+        double term1 = first * s1[j];
+        double term2 = second * Math.pow(y[j], d) * s2[j];
+        out[connected[j]] = finite(term1 + term2, a, b, c, zs[connected[j]]);
+      }
+    }
+    return out;
+  }
+
   private static double positive(double a, double b, double c, double z) {
     if (isNonPositiveInteger(a) || isNonPositiveInteger(b)) {
       return series(a, b, c, z);
@@ -136,6 +191,53 @@ public final class Hypergeometric2F1 {
     }
     throw new ArithmeticException("2F1 series did not converge in " + MAX_TERMS + " terms: a=" + a
         + " b=" + b + " c=" + c + " z=" + z);
+  }
+
+  /**
+   * {@link #series(double, double, double, double)} at each of {@code zs}: each argument's terms and
+   * stopping rule as there, the coefficients (a+n)(b+n)/((c+n)(n+1)) computed once per term.
+   */
+  static double[] series(double a, double b, double c, double[] zs) {
+    int k = zs.length;
+    double[] sum = new double[k];
+    double[] term = new double[k];
+    boolean[] done = new boolean[k];
+    java.util.Arrays.fill(sum, 1.0);
+    java.util.Arrays.fill(term, 1.0);
+    int remaining = k;
+    for (int n = 0; n < MAX_TERMS && remaining > 0; n++) {
+      double coefficient = (a + n) * (b + n) / ((c + n) * (n + 1.0));
+      boolean signsSettled = a + n > 0 && b + n > 0 && c + n > 0;
+      for (int i = 0; i < k; i++) {
+        if (done[i]) {
+          continue;
+        }
+        double z = zs[i];
+        double ratio = coefficient * z;
+        term[i] *= ratio;
+        sum[i] += term[i];
+        if (term[i] == 0) {
+          done[i] = true; // terminating series
+          remaining--;
+          continue;
+        }
+        if (!Double.isFinite(sum[i])) {
+          throw new ArithmeticException("2F1 overflow: a=" + a + " b=" + b + " c=" + c + " z=" + z);
+        }
+        double rho = Math.max(Math.abs(ratio), Math.abs(z));
+        if (signsSettled && rho < 1 && Math.abs(term[i]) * rho / (1 - rho) <= EPS * Math.abs(sum[i])) {
+          done[i] = true;
+          remaining--;
+        }
+      }
+    }
+    for (int i = 0; i < k; i++) {
+      if (!done[i]) {
+        throw new ArithmeticException("2F1 series did not converge in " + MAX_TERMS + " terms: a=" + a
+            + " b=" + b + " c=" + c + " z=" + zs[i]);
+      }
+    }
+    return sum;
   }
 
   private static double finite(double v, double a, double b, double c, double z) {

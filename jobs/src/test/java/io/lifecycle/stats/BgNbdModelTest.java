@@ -185,4 +185,25 @@ class BgNbdModelTest {
       return f.applyAsDouble(p) * Math.pow(1 - p, b - 1) / a * Math.exp(-logB);
     }, 0, 1);
   }
+  /**
+   * The horizons at once (a CLV's months, every interval draw's) are each horizon's value bit for bit,
+   * with the fitted CDNOW model, a = 1 within the removable singularity's gap, and a horizon of 0.
+   */
+  @Test
+  void purchasesIfAliveAtSeveralHorizonsIsEachHorizonsValueExactly() {
+    double[] months = new double[13];
+    for (int m = 1; m < months.length; m++) {
+      months[m] = m * 52.0 / 12;
+    }
+    for (BgNbdModel model : List.of(fit.model(), new BgNbdModel(0.25, 4.2, 1 + 1e-7, 2.4), new BgNbdModel(1.7, 0.3, 3.2, 0.9))) {
+      for (double x : new double[] {0, 1, 3, 25}) {
+        for (double age : new double[] {0.5, 12, 38.86, 140}) {
+          double[] atOnce = model.purchasesIfAlive(months, x, age);
+          for (int m = 0; m < months.length; m++) {
+            assertEquals(model.purchasesIfAlive(months[m], x, age), atOnce[m], 0.0, model + " x=" + x + " T=" + age + " t=" + months[m]);
+          }
+        }
+      }
+    }
+  }
 }

@@ -100,6 +100,34 @@ class Hypergeometric2F1Test {
     }
   }
 
+  /**
+   * values(a, b, c, zs) is value(a, b, c, z) at each z bit for bit, on every route: the series (up to 0.9),
+   * the 1-z formula above it, the degenerate case summed directly, Pfaff for z &lt; -0.5, z = 0 and 1, and a
+   * polynomial; and it fails where value fails at any of its arguments.
+   */
+  @Test
+  void valuesAtSeveralArgumentsAreEachValueExactly() {
+    double[] zs = {0, 1e-9, 0.05, 0.3, 0.62, 0.9, 0.9000001, 0.93, 0.97, 0.995, 0.9999, -0.3, -0.5, -4, -700, 1};
+    double[][] parameters = {{0.5, 0.5, 2}, {1.25, 0.7, 3.4}, {2.9, -0.4, 4.1}, {0.3, 1.7, 2.0}, {0.243 + 40, 0.793, 43.2},
+        {-3, 2.5, 4.5}, {1, 1, 2.5}, {0.9, 1.1, 1.0005}};
+    for (double[] p : parameters) {
+      double[] atOnce;
+      try {
+        atOnce = Hypergeometric2F1.values(p[0], p[1], p[2], zs);
+      } catch (ArithmeticException e) {
+        // 2F1 diverges at z = 1 for c - a - b <= 0: then value fails there too, and values without it.
+        assertThrows(ArithmeticException.class, () -> Hypergeometric2F1.value(p[0], p[1], p[2], 1));
+        atOnce = Hypergeometric2F1.values(p[0], p[1], p[2], java.util.Arrays.copyOf(zs, zs.length - 1));
+      }
+      for (int i = 0; i < atOnce.length; i++) {
+        assertEquals(Hypergeometric2F1.value(p[0], p[1], p[2], zs[i]), atOnce[i], 0.0, java.util.Arrays.toString(p) + " z=" + zs[i]);
+      }
+    }
+    assertThrows(IllegalArgumentException.class, () -> Hypergeometric2F1.values(1, 1, 2, new double[] {0.5, 1.5}));
+    assertThrows(IllegalArgumentException.class, () -> Hypergeometric2F1.values(1, 1, -2, new double[] {0.5}));
+    assertEquals(0, Hypergeometric2F1.values(1, 1, 2, new double[0]).length);
+  }
+
   @Test
   void rejectsUndefinedArguments() {
     assertThrows(IllegalArgumentException.class, () -> Hypergeometric2F1.value(1, 1, 2, 1.5));

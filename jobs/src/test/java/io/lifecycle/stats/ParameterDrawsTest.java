@@ -35,6 +35,36 @@ class ParameterDrawsTest {
     assertTrue(Double.isNaN(ParameterDraws.percentiles(new double[0], 0.5)[0]));
   }
 
+  /**
+   * The selected order statistics are those of a sorted copy, bit for bit: random draws of many sizes,
+   * with ties, both zeros, infinities and NaN (ordered as Arrays.sort orders them).
+   */
+  @Test
+  void percentilesAreThoseOfTheSortedValuesExactly() {
+    java.util.SplittableRandom random = new java.util.SplittableRandom(7);
+    double[] specials = {0.0, -0.0, 1.5, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, Double.NaN};
+    double[] ps = {0.95, 0.05, 0.5, 0, 1, 0.25, 0.999};
+    for (int trial = 0; trial < 2000; trial++) {
+      int n = 1 + random.nextInt(trial < 1000 ? 40 : 400);
+      double[] values = new double[n];
+      for (int i = 0; i < n; i++) {
+        int kind = random.nextInt(10);
+        values[i] = kind == 0 ? specials[random.nextInt(trial % 3 == 0 ? specials.length : 3)]
+            : kind < 4 ? random.nextInt(5) : random.nextGaussian() * 100;
+      }
+      double[] sorted = values.clone();
+      Arrays.sort(sorted);
+      double[] q = ParameterDraws.percentiles(values, ps);
+      for (int i = 0; i < ps.length; i++) {
+        double h = ps[i] * (n - 1);
+        int lo = (int) Math.floor(h);
+        double expected = h == lo ? sorted[lo] : sorted[lo] + (h - lo) * (sorted[lo + 1] - sorted[lo]);
+        assertEquals(Double.doubleToLongBits(expected), Double.doubleToLongBits(q[i]),
+            "p=" + ps[i] + " of " + Arrays.toString(values) + ": " + expected + " against " + q[i]);
+      }
+    }
+  }
+
   /** Draws have the log-space mean and covariance asked for, and the same seed gives the same draws. */
   @Test
   void drawsFollowTheLogNormalOfTheFit() {
