@@ -92,11 +92,32 @@ public final class DeltaStore {
    * {@link WriteMode#REPLACE_RUN_DATE} only the rows of {@code runDate} are replaced.
    */
   public long write(TableDef table, Dataset<Row> rows, LocalDate runDate) {
+    return write(table, sized(table, table.conform(rows)), runDate, "");
+  }
+
+  /**
+   * {@link #write}, for rows already computed and kept ({@code localCheckpoint}) of a table with neither
+   * partition nor cluster columns: written as they lie, with no shuffle to size the files first. The
+   * kept partitions are merged to about a quarter of {@code output.rows_per_file} rows each (a partition
+   * per file, split at {@code rows_per_file}), so a small table is not written as many tiny files.
+   */
+  public long writeKept(TableDef table, Dataset<Row> kept, LocalDate runDate) {
+    if (table.clusterColumn() != null || !table.partitionColumns().isEmpty()) {
+      throw new IllegalArgumentException(table.name() + " is partitioned or clustered: write it with write()");
+    }
+    long rows = kept.count();
+    long perPartition = Math.max(1, output.rowsPerFile() / 4);
+    int partitions = (int) Math.max(1, Math.min(kept.rdd().getNumPartitions(), (rows + perPartition - 1) / perPartition));
+    return write(table, table.conform(kept).coalesce(partitions), runDate, " as kept");
+  }
+
+  /** Writes {@code laidOut}: conformed rows in the partitions the files are to hold. */
+  private long write(TableDef table, Dataset<Row> laidOut, LocalDate runDate, String how) {
     String path = location(table);
     if (!DeltaTable.isDeltaTable(spark, path)) {
-      return create(table, path, rows);
+      return create(table, path, laidOut);
     }
-    var writer = writer(table, rows);
+    var writer = writer(table, laidOut);
     switch (table.writeMode()) {
       case OVERWRITE -> writer = writer.mode("overwrite").option("overwriteSchema", "true");
       // A table written by an earlier version gains the columns added since (its earlier dates' rows null
@@ -106,18 +127,18 @@ public final class DeltaStore {
       // A log gains columns over versions (run_log's mode): older logs take them on, nulls before.
       case APPEND -> writer = writer.mode("append").option("mergeSchema", "true");
     }
-    return save(table, path, writer, table.writeMode().name().toLowerCase());
+    return save(table, path, writer, table.writeMode().name().toLowerCase() + how);
   }
 
   /**
    * A table's first write creates it with its rows, comment and partitioning in one commit (CREATE TABLE
    * AS SELECT on its path): no empty version 0 to commit and load first. A failure leaves no table.
    */
-  private long create(TableDef table, String path, Dataset<Row> rows) {
+  private long create(TableDef table, String path, Dataset<Row> laidOut) {
     failIfOccupied(table, path);
     // The path as Delta's path identifier, quoted (a backtick inside it doubled): never parsed as SQL.
     String pathIdentifier = "delta.`" + path.replace("`", "``") + "`";
-    var writer = sized(table, table.conform(rows)).writeTo(pathIdentifier).using("delta")
+    var writer = laidOut.writeTo(pathIdentifier).using("delta")
         .tableProperty("comment", table.comment())
         .option("maxRecordsPerFile", String.valueOf(output.rowsPerFile()));
     List<String> partitions = table.partitionColumns();
@@ -146,9 +167,9 @@ public final class DeltaStore {
     return written;
   }
 
-  /** The table's rows conformed and sized, partitioned as the table is. */
-  private org.apache.spark.sql.DataFrameWriter<Row> writer(TableDef table, Dataset<Row> rows) {
-    var writer = sized(table, table.conform(rows)).write().format("delta")
+  /** A writer of {@code laidOut} (conformed rows in the partitions the files are to hold), partitioned as the table is. */
+  private org.apache.spark.sql.DataFrameWriter<Row> writer(TableDef table, Dataset<Row> laidOut) {
+    var writer = laidOut.write().format("delta")
         .option("maxRecordsPerFile", String.valueOf(output.rowsPerFile()));
     if (!table.partitionColumns().isEmpty()) {
       writer = writer.partitionBy(table.partitionColumns().toArray(String[]::new));
@@ -195,7 +216,7 @@ public final class DeltaStore {
     String path = location(table);
     if (!DeltaTable.isDeltaTable(spark, path)) {
       // No rows yet to delete: the inserts create the table.
-      return create(table, path, inserts);
+      return create(table, path, sized(table, table.conform(inserts)));
     }
     // Delta commits nothing for an empty append or a MERGE with an empty source: compare versions.
     long before = currentVersion(path);
@@ -203,7 +224,7 @@ public final class DeltaStore {
       // Nothing to delete (the usual day for events): a plain append, which reads no target files. A table
       // written by an earlier version gains the columns added since, as the MERGE below does.
       try {
-        writer(table, inserts).mode("append").option("mergeSchema", "true").save(path);
+        writer(table, sized(table, table.conform(inserts))).mode("append").option("mergeSchema", "true").save(path);
       } catch (DeltaConcurrentModificationException e) {
         throw conflict(table, path, e);
       }

@@ -7,6 +7,7 @@ import io.lifecycle.journeys.CustomerJourneys;
 import io.lifecycle.journeys.StageEpisodes;
 import io.lifecycle.journeys.StageFunnel;
 import io.lifecycle.journeys.StageTransitions;
+import io.lifecycle.spark.PartitionedCheckpoint;
 import io.lifecycle.tables.ColumnDef;
 import io.lifecycle.tables.CustomerJourneysTable;
 import io.lifecycle.tables.CustomerStageHistoryTable;
@@ -70,9 +71,10 @@ final class JourneysReference implements StepReference {
     LifecycleConfig config = in.config();
     Instant asOf = in.asOf();
     Dataset<Row> sessions = in.spark().read().parquet(in.sessions().toString());
-    ReferenceInputs.writeTable(new StageEpisodes(config.stages(), config.churnThreshold(), asOf).episodes(sessions),
-        CustomerStageHistoryTable.DEF, dir);
-    Dataset<Row> history = read(in, CustomerStageHistoryTable.DEF, dir);
+    // As the step does it: the episodes kept, partitioned by customer, for the history and the two tables after it.
+    Dataset<Row> history = PartitionedCheckpoint.of(
+        new StageEpisodes(config.stages(), config.churnThreshold(), asOf).episodes(sessions));
+    ReferenceInputs.writeTable(history, CustomerStageHistoryTable.DEF, dir);
     ReferenceInputs.writeTable(new CustomerJourneys(config.stages(), asOf).journeys(history, sessions), CustomerJourneysTable.DEF, dir);
     ReferenceInputs.writeTable(new StageTransitions(in.runDate()).transitions(history), StageTransitionsTable.DEF, dir);
     ReferenceInputs.writeTable(new StageFunnel(config.stages(), in.runDate()).funnel(read(in, CustomerJourneysTable.DEF, dir), history),

@@ -124,4 +124,29 @@ class DeltaStoreWriteTest {
     assertEquals(dir.resolve("out/events_quarantine").toUri().getPath().replaceAll("/$", ""),
         java.net.URI.create(spark.sql("DESCRIBE DETAIL lifecycle_store_test.events_quarantine").head().<String>getAs("location")).getPath());
   }
+
+  /**
+   * Kept rows are written as they lie, their partitions merged to about a quarter of rows_per_file each:
+   * 1,000 rows in 8 partitions with 1,000 rows per file make 4 files, 10 rows one. A partitioned table
+   * still needs {@code write}.
+   */
+  @Test
+  void keptRowsAreWrittenInPartitionsOfAQuarterOfTheRowsPerFile(@TempDir Path dir) {
+    DeltaStore store = new DeltaStore(spark, TestSupport.config(
+        "lifecycle.output.root = \"" + dir.resolve("out") + "\"", "lifecycle.output.rows_per_file = 1000").output());
+    var string = org.apache.spark.sql.types.DataTypes.StringType;
+    io.lifecycle.tables.TableDef table = io.lifecycle.tables.TableDef.builder("customer_journeys", "journeys")
+        .required("customer_id", string, "customer").build();
+    org.apache.spark.sql.Dataset<Row> kept = spark.range(0, 1000).repartition(8)
+        .select(org.apache.spark.sql.functions.col("id").cast("string").as("customer_id")).localCheckpoint();
+    LocalDate day = LocalDate.of(2026, 1, 1);
+    assertEquals(1000, store.writeKept(table, kept, day));
+    assertEquals(4, store.read(table).inputFiles().length);
+    assertEquals(1000, store.read(table).distinct().count());
+    assertEquals(10, store.writeKept(table, kept.limit(10).localCheckpoint(), day));
+    assertEquals(1, store.read(table).inputFiles().length);
+    assertEquals(10, store.read(table).count());
+    assertThrows(IllegalArgumentException.class, () -> store.writeKept(QuarantineTable.DEF,
+        spark.createDataFrame(List.of(), QuarantineTable.DEF.schema()).localCheckpoint(), day));
+  }
 }
