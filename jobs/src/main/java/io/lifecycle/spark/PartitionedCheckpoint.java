@@ -9,8 +9,8 @@ import org.apache.spark.storage.StorageLevel;
  * Keeps a frame once, on local disk, so that several tables can be computed from it, and keeps what Spark
  * knows about its partitioning. A frame made by a window or an aggregation by customer is hash
  * partitioned by customer, so a later aggregation or window by customer on it needs no shuffle; but under
- * adaptive execution a checkpointed (or persisted) plan reports its partitioning as unknown (Spark 4.1),
- * and each later query shuffles the kept rows again. Planned without adaptive execution, the checkpoint
+ * adaptive execution a checkpointed plan reports its partitioning as unknown (Spark 4.1), and each later
+ * query shuffles the kept rows again (a persisted frame keeps it, but is built by the first query that reads it). Planned without adaptive execution, the checkpoint
  * keeps {@code hashpartitioning(customer_id, n)}: the journeys step's aggregation and its transitions'
  * window read the kept episodes as they lie. Only this one query is planned so; the session's setting is
  * restored before returning. On disk rather than in memory: as fast at 10M events (the journeys step 87.7 s
