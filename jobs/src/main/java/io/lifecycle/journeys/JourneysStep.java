@@ -81,9 +81,8 @@ public final class JourneysStep implements Step {
       writeIncrementally(ctx, sessions, sessionsSeen, stageEpisodes, customerJourneys, written);
       history = ctx.store().read(CustomerStageHistoryTable.DEF);
     } else {
-      // Kept as the window by customer left them, and known to be partitioned so: the journeys, the
-      // transitions and the funnel aggregate and window them by customer with no shuffle, and each table
-      // is written as it lies.
+      // Kept as the window by customer left them, and known to be partitioned so: written as they lie, and
+      // the journeys, the transitions and the funnel aggregate and window them by customer with no shuffle.
       history = PartitionedCheckpoint.of(stageEpisodes.episodes(sessions));
       written.put(CustomerStageHistoryTable.DEF.name(), ctx.store().writeKept(CustomerStageHistoryTable.DEF, history, ctx.runDate()));
       written.put(CustomerJourneysTable.DEF.name(),
