@@ -32,7 +32,7 @@ import org.apache.spark.sql.expressions.Window;
  * read the events from the first day to the window's end; the first channel is that of the earliest
  * event naming one, up to the window's end (as {@link FirstChannel}).
  *
- * <p>Spark aggregates the events to one row per customer with their behaviours, then to one row per
+ * <p>Spark aggregates the events to one row per customer and behaviour, then to one row per
  * behaviour (a bounded number: top event types x (1 + thresholds) + stages + top channels); the
  * statistics are plain Java over those rows on the driver.
  */
@@ -47,6 +47,9 @@ public final class RetentionDrivers {
   private static final String RETAINED_WITH = "_retained_with";
   /** The behaviour every eligible customer has: its row carries the totals the 2x2 tables need. */
   private static final String EVERYONE = "_everyone";
+  private static final int CHANNEL_KEY = 0;
+  private static final int TYPE_KEY = 1;
+  private static final int STAGE_KEY = 2;
 
   private final Drivers drivers;
 
@@ -70,35 +73,54 @@ public final class RetentionDrivers {
   }
 
   /**
-   * One row per eligible customer: retained, and their behaviours, an array of (kind, value, min_count).
-   * The events up to the window's end aggregate to customer and event type (the counts), then to the
-   * customer.
+   * Per eligible customer, one row per thing their events show (an event type or a stage in the window, a
+   * channel up to its end): retained, and the behaviours it makes, an array of (kind, value, min_count)
+   * with nulls where it makes none; the customer's first row also makes the first channel and
+   * everyone's behaviour. The events become rows keyed by what they show, aggregated per customer with
+   * fixed-width buffers only (Spark hashes them: a set or a string in a buffer made it sort every event);
+   * one window over each customer's few rows then picks the first channel, channels first and by
+   * (earliest time, name).
    */
   public Dataset<Row> behaviours(Dataset<Row> events, Dataset<Row> eligible) {
     Column day = to_date(col(Columns.EVENT_TIME));
     Column inWindow = day.geq(col(FIRST));
-    Dataset<Row> perType = events
+    Column keyed = array(
+        when(col(Columns.CHANNEL).isNotNull(), key(CHANNEL_KEY, col(Columns.CHANNEL), col(Columns.EVENT_TIME))),
+        when(inWindow, key(TYPE_KEY, col(Columns.EVENT_TYPE), lit(null).cast("timestamp"))),
+        when(inWindow.and(col(Columns.STAGE).isNotNull()), key(STAGE_KEY, col(Columns.STAGE), lit(null).cast("timestamp"))));
+    Dataset<Row> perCustomer = events
         .select(col(Columns.CUSTOMER_ID), col(Columns.EVENT_TIME), col(Columns.EVENT_TYPE), col(Columns.STAGE), col(Columns.CHANNEL))
-        .join(eligible, Columns.CUSTOMER_ID, "inner")
+        // Hashed, not sorted: the eligible customers (one row each, already partitioned by customer) are
+        // the hash table, and the events only pass through it on their way to the aggregation.
+        .join(eligible.hint("shuffle_hash"), Columns.CUSTOMER_ID, "inner")
         .where(day.lt(date_add(col(FIRST), drivers.windowDays())))
-        .groupBy(col(Columns.CUSTOMER_ID), col(RETAINED), col(Columns.EVENT_TYPE))
-        .agg(count(when(inWindow, lit(1))).as("_n"), collect_set(when(inWindow, col(Columns.STAGE))).as("_stages"),
-            min(FirstChannel.ordering()).as("_channel"));
-    Dataset<Row> perCustomer = perType.groupBy(col(Columns.CUSTOMER_ID), col(RETAINED))
-        .agg(collect_list(when(col("_n").gt(0), struct(col(Columns.EVENT_TYPE).as("t"), col("_n").as("n")))).as("_types"),
-            array_distinct(flatten(collect_list(col("_stages")))).as("_stages"),
-            min(col("_channel")).getField(Columns.CHANNEL).as("_channel"));
-    List<Column> parts = new ArrayList<>();
-    parts.add(transform(col("_types"), t -> behaviour(RetentionDriversTable.EVENT_TYPE, t.getField("t"), null)));
+        .select(col(Columns.CUSTOMER_ID), col(RETAINED), inline(keyed))
+        .where(col(KIND).isNotNull())
+        .groupBy(col(Columns.CUSTOMER_ID), col(RETAINED), col(KIND), col(VALUE))
+        .agg(count(lit(1)).as("_n"), min(col("_time")).as("_time"));
+    Column isChannel = col(KIND).equalTo(CHANNEL_KEY);
+    Column isType = col(KIND).equalTo(TYPE_KEY);
+    Column firstRow = row_number().over(Window.partitionBy(Columns.CUSTOMER_ID).orderBy(col(KIND), col("_time"), col(VALUE))).equalTo(1);
+    List<Column> out = new ArrayList<>();
+    out.add(when(isType, behaviour(RetentionDriversTable.EVENT_TYPE, col(VALUE), null)));
     for (int k : drivers.countThresholds()) {
-      parts.add(transform(filter(col("_types"), t -> t.getField("n").geq(k)),
-          t -> behaviour(RetentionDriversTable.EVENT_COUNT, t.getField("t"), k)));
+      out.add(when(isType.and(col("_n").geq(k)),
+          behaviour(RetentionDriversTable.EVENT_COUNT, col(VALUE), k)));
     }
-    parts.add(transform(col("_stages"), s -> behaviour(RetentionDriversTable.STAGE, s, null)));
-    parts.add(array(behaviour(RetentionDriversTable.FIRST_CHANNEL,
-        coalesce(col("_channel"), lit(CustomerActivity.UNKNOWN_CHANNEL)), null)));
-    parts.add(array(behaviour(EVERYONE, lit(""), null)));
-    return perCustomer.select(col(Columns.CUSTOMER_ID), col(RETAINED), concat(parts.toArray(Column[]::new)).as(BEHAVIOURS));
+    out.add(when(col(KIND).equalTo(STAGE_KEY), behaviour(RetentionDriversTable.STAGE, col(VALUE), null)));
+    // The customer's first row is their first channel, or, with no channel, any other: the channel is unknown.
+    out.add(when(firstRow, behaviour(RetentionDriversTable.FIRST_CHANNEL,
+        when(isChannel, col(VALUE)).otherwise(lit(CustomerActivity.UNKNOWN_CHANNEL)), null)));
+    out.add(when(firstRow, behaviour(EVERYONE, lit(""), null)));
+    return perCustomer.select(col(Columns.CUSTOMER_ID), col(RETAINED), array(out.toArray(Column[]::new)).as(BEHAVIOURS));
+  }
+
+  /**
+   * An event's row of {@link #behaviours}: the kind of what it shows (a number: a cheaper key than the
+   * kind's name, and channels sort first), its value, and its time (channels only).
+   */
+  private static Column key(int kind, Column value, Column time) {
+    return struct(lit((byte) kind).as(KIND), value.as(VALUE), time.as("_time"));
   }
 
   private static Column behaviour(String kind, Column value, Integer minCount) {
@@ -112,6 +134,7 @@ public final class RetentionDrivers {
    */
   public Dataset<Row> counts(Dataset<Row> behaviours) {
     Dataset<Row> all = behaviours.select(col(RETAINED), explode(col(BEHAVIOURS)).as("b"))
+        .where(col("b").isNotNull())
         .groupBy(col("b." + KIND).as(KIND), col("b." + VALUE).as(VALUE), col("b." + MIN_COUNT).as(MIN_COUNT))
         .agg(count(lit(1)).as(WITH), sum(when(col(RETAINED), 1L).otherwise(0L)).as(RETAINED_WITH));
     // Event types rank by their customers, their count behaviours with them; channels by theirs.

@@ -15,6 +15,7 @@ import io.lifecycle.pipeline.Versions;
 import io.lifecycle.spark.SparkSessions;
 import io.lifecycle.tables.BenchmarksTable;
 import io.lifecycle.tables.TableComparison;
+import io.lifecycle.tables.TableDef;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -92,7 +93,7 @@ public final class Benchmark {
     b.duckdbMemoryGb = Integer.parseInt(opts.getOrDefault("duckdb-memory-gb", "0"));
     String mode = opts.getOrDefault("mode", "steps");
     if ("compare".equals(mode)) {
-      boolean same = compare(spark, opts.get("left"), opts.get("right"));
+      boolean same = compare(spark, opts.get("left"), opts.get("right"), opts.get("tables"));
       spark.stop();
       System.exit(same ? 0 : 1);
     } else if (List.of("sessions", "cohorts", "reference").contains(mode)) {
@@ -119,14 +120,23 @@ public final class Benchmark {
 
   /**
    * Prints, per table a chain of incremental runs and a full run should leave equal
-   * ({@link TableComparison#INCREMENTAL_PARITY}), how the two output roots differ; true when none does.
+   * ({@link TableComparison#INCREMENTAL_PARITY}), or those of them named in {@code tables} (comma
+   * separated; null: all), how the two output roots differ; true when none does.
    */
-  static boolean compare(SparkSession spark, String left, String right) {
+  static boolean compare(SparkSession spark, String left, String right, String tables) {
     if (left == null || right == null) {
       throw new IllegalArgumentException("--mode compare needs --left ROOT --right ROOT");
     }
-    Map<String, TestSupport.RowDifference> differences =
-        TableComparison.compare(spark, left, right, TableComparison.INCREMENTAL_PARITY);
+    List<TableDef> compared = TableComparison.INCREMENTAL_PARITY;
+    if (tables != null) {
+      List<String> names = List.of(tables.split(","));
+      compared = compared.stream().filter(t -> names.contains(t.name())).toList();
+      if (compared.size() != names.size()) {
+        throw new IllegalArgumentException("--tables takes some of "
+            + TableComparison.INCREMENTAL_PARITY.stream().map(TableDef::name).toList() + ", not " + tables);
+      }
+    }
+    Map<String, TestSupport.RowDifference> differences = TableComparison.compare(spark, left, right, compared);
     differences.forEach((table, d) -> System.out.println("  " + TableComparison.describe(table, d)));
     List<String> differing = TableComparison.differing(differences);
     System.out.println(differing.isEmpty() ? "every table equal" : "DIFFERENT: " + differing);

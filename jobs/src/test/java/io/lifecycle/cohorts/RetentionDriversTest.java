@@ -90,4 +90,23 @@ class RetentionDriversTest {
     assertTrue(everybody.isNullAt(everybody.fieldIndex("odds_ratio")) && everybody.isNullAt(everybody.fieldIndex("p_adjusted")),
         "everybody bought: nothing to compare");
   }
+  /**
+   * The first channel is the earliest event's that names one, up to the window's end, a tie at one instant
+   * going to the first name: h's purchase (social) and page view (email) share an instant, so email; i's
+   * purchase names none, its view two days later ads; j names one only after the window (unknown).
+   */
+  @Test
+  void firstChannelIsTheEarliestNamedOneTiesByName() {
+    Dataset<Row> events = spark.createDataFrame(List.of(
+        e("h", "2024-01-02", "purchase", "social", "CONVERSION"), e("h", "2024-01-02", "page_view", "email", "CONVERSION"),
+        e("i", "2024-01-02", "purchase", null, "CONVERSION"), e("i", "2024-01-04", "page_view", "ads", "RETENTION"),
+        e("j", "2024-01-02", "purchase", null, "CONVERSION"), e("j", "2024-01-20", "purchase", "ads", "RETENTION")), EVENTS);
+    LifecycleConfig config = TestSupport.config("lifecycle.cohorts.drivers { window_days = 7, retained_day = 10,"
+        + " count_thresholds = [2], top_event_types = 2, top_channels = 5 }");
+    CustomerActivity activity = new CustomerActivity(config);
+    Dataset<Row> out = new RetentionDrivers(config).compute(events, activity.days(events, false), LocalDate.of(2024, 3, 1));
+    // j's second purchase, on day 18, is after the window (no channel for j) and retains j.
+    assertEquals(List.of("ads|1|0", "email|1|0", "unknown|1|1"),
+        TestSupport.rows(out.where("behaviour_type = 'first_channel'").select("value", "customers_with", "retained_with")));
+  }
 }
