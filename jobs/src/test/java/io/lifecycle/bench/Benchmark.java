@@ -123,8 +123,8 @@ public final class Benchmark {
 
   /**
    * Prints, per table a chain of incremental runs and a full run should leave equal
-   * ({@link TableComparison#INCREMENTAL_PARITY}), or those of them named in {@code tables} (comma
-   * separated; null: all), how the two output roots differ; true when none does.
+   * ({@link TableComparison#INCREMENTAL_PARITY}), or the tables named in {@code tables} (comma separated:
+   * of those and the predictions' tables), how the two output roots differ; true when none does.
    */
   static boolean compare(SparkSession spark, String left, String right, String tables) {
     if (left == null || right == null) {

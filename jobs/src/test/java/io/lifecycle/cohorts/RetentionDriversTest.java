@@ -90,6 +90,7 @@ class RetentionDriversTest {
     assertTrue(everybody.isNullAt(everybody.fieldIndex("odds_ratio")) && everybody.isNullAt(everybody.fieldIndex("p_adjusted")),
         "everybody bought: nothing to compare");
   }
+
   /**
    * The first channel is the earliest event's that names one, up to the window's end, a tie at one instant
    * going to the first name: h's purchase (social) and page view (email) share an instant, so email; i's
