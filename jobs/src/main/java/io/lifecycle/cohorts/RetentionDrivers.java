@@ -88,7 +88,7 @@ public final class RetentionDrivers {
         when(col(Columns.CHANNEL).isNotNull(), key(CHANNEL_KEY, col(Columns.CHANNEL), col(Columns.EVENT_TIME))),
         when(inWindow, key(TYPE_KEY, col(Columns.EVENT_TYPE), lit(null).cast("timestamp"))),
         when(inWindow.and(col(Columns.STAGE).isNotNull()), key(STAGE_KEY, col(Columns.STAGE), lit(null).cast("timestamp"))));
-    Dataset<Row> perCustomer = events
+    Dataset<Row> shown = events
         .select(col(Columns.CUSTOMER_ID), col(Columns.EVENT_TIME), col(Columns.EVENT_TYPE), col(Columns.STAGE), col(Columns.CHANNEL))
         // Hashed, not sorted: the eligible customers (one row each, already partitioned by customer) are
         // the hash table, and the events only pass through it on their way to the aggregation.
@@ -112,7 +112,7 @@ public final class RetentionDrivers {
     out.add(when(firstRow, behaviour(RetentionDriversTable.FIRST_CHANNEL,
         when(isChannel, col(VALUE)).otherwise(lit(CustomerActivity.UNKNOWN_CHANNEL)), null)));
     out.add(when(firstRow, behaviour(EVERYONE, lit(""), null)));
-    return perCustomer.select(col(Columns.CUSTOMER_ID), col(RETAINED), array(out.toArray(Column[]::new)).as(BEHAVIOURS));
+    return shown.select(col(Columns.CUSTOMER_ID), col(RETAINED), array(out.toArray(Column[]::new)).as(BEHAVIOURS));
   }
 
   /**
